@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import { requireConsole } from "@/app/_server/session";
+import { AdminOnly } from "@/components/layout/admin-only";
+import { PageHeader } from "@/components/layout/page-header";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { getOrgOverview } from "@/lib/orgs/queries";
+
+export const metadata: Metadata = { title: "Settings · Gatehouse" };
+
+export default async function SettingsPage() {
+  const { actor } = await requireConsole();
+  if (actor.role === "member") {
+    return (
+      <>
+        <PageHeader title="Settings" />
+        <AdminOnly what="Organisation settings" />
+      </>
+    );
+  }
+  const { org } = await getOrgOverview(await getDb(), actor);
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description="Your organisation and how the gateway connects to it."
+      />
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Organisation</CardTitle>
+            <CardDescription>
+              Everything in Gatehouse belongs to exactly one organisation.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+              <dt className="text-muted-foreground">Name</dt>
+              <dd className="font-medium">{org.name}</dd>
+              <dt className="text-muted-foreground">Identifier</dt>
+              <dd className="font-mono text-xs">{org.slug}</dd>
+              <dt className="text-muted-foreground">Your role</dt>
+              <dd className="capitalize">{actor.role}</dd>
+            </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Gateway tokens</CardTitle>
+            <CardDescription>
+              The gateway authenticates to Gatehouse&apos;s HTTP API with a token of this
+              organisation. Creating and revoking tokens arrives with the authorize API.
+            </CardDescription>
+          </CardHeader>
+        </Card>
+      </div>
+    </>
+  );
+}

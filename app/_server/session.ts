@@ -1,0 +1,27 @@
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "@/db/client";
+import { type ConsoleContext, resolveConsoleContext } from "@/lib/orgs/context";
+import { auth } from "./auth";
+
+export const ORG_COOKIE = "gatehouse-org";
+
+/** The signed-in user and the organisation they act in, once per request; null when signed out. */
+export const getConsoleContext = cache(async (): Promise<ConsoleContext | null> => {
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId) return null;
+  const preferredOrgId = (await cookies()).get(ORG_COOKIE)?.value;
+  return resolveConsoleContext(await getDb(), userId, preferredOrgId);
+});
+
+export type ActiveContext = ConsoleContext & { actor: NonNullable<ConsoleContext["actor"]> };
+
+/** For console pages: sends signed-out visitors to /login and users without an org to /no-access. */
+export async function requireConsole(): Promise<ActiveContext> {
+  const context = await getConsoleContext();
+  if (!context) redirect("/login");
+  if (!context.actor) redirect("/no-access");
+  return context as ActiveContext;
+}

@@ -1,0 +1,30 @@
+import { connectPglite, connectPostgres } from "@/db/connect";
+import { syncModelCatalogue } from "@/lib/models/sync";
+import { benchIngest } from "./ingest";
+
+// `npm run bench`: each benchmark prints its figures and their ratio to a baseline measured in
+// the same run (ratio = time / baseline time). On DATABASE_URL when set (into a scratch
+// database beside it), else on an in-memory PGlite.
+const base = process.env.DATABASE_URL;
+let cleanup = async () => {};
+let connection;
+if (base) {
+  const admin = (await import("postgres")).default(base, { max: 1, onnotice: () => {} });
+  await admin.unsafe("drop database if exists gatehouse_bench with (force)");
+  await admin.unsafe("create database gatehouse_bench");
+  const url = new URL(base);
+  url.pathname = "/gatehouse_bench";
+  connection = await connectPostgres(url.toString());
+  cleanup = async () => {
+    await admin.unsafe("drop database if exists gatehouse_bench with (force)");
+    await admin.end();
+  };
+} else {
+  connection = await connectPglite();
+}
+await connection.migrate();
+await syncModelCatalogue(connection.db);
+console.log(`\nusage ingestion (${connection.driver}), 10 batches of 1,000 events`);
+console.table(await benchIngest(connection));
+await connection.close();
+await cleanup();

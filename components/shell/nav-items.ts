@@ -1,0 +1,25 @@
+import {
+  FolderTree,
+  KeyRound,
+  type LucideIcon,
+  PieChart,
+  ScrollText,
+  Settings,
+  Users,
+} from "lucide-react";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  adminOnly?: boolean;
+}
+
+export const navItems: NavItem[] = [
+  { href: "/groups", label: "Groups", icon: FolderTree },
+  { href: "/members", label: "Members", icon: Users },
+  { href: "/keys", label: "API keys", icon: KeyRound },
+  { href: "/spend", label: "Spend", icon: PieChart },
+  { href: "/audit", label: "Audit log", icon: ScrollText, adminOnly: true },
+  { href: "/settings", label: "Settings", icon: Settings, adminOnly: true },
+];

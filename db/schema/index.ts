@@ -1,0 +1,5 @@
+export * from "./orgs";
+export * from "./groups";
+export * from "./keys";
+export * from "./spend";
+export * from "./audit";

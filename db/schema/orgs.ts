@@ -1,0 +1,83 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  index,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+export const memberRole = pgEnum("member_role", ["owner", "admin", "member"]);
+// `removed` keeps the row: usage history and audit rows still point at the member.
+export const memberStatus = pgEnum("member_status", ["active", "suspended", "removed"]);
+
+export const orgs = pgTable(
+  "orgs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    slug: text().notNull().unique(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("orgs_name_length", sql`char_length(${t.name}) between 1 and 100`),
+    check("orgs_slug_format", sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`),
+  ],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    name: text().notNull(),
+    // null: the user cannot sign in with a password (SSO only, or not yet invited).
+    passwordHash: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    check(
+      "users_email_lowercase",
+      sql`${t.email} = lower(${t.email}) and position('@' in ${t.email}) > 1`,
+    ),
+    check("users_name_length", sql`char_length(${t.name}) between 1 and 200`),
+  ],
+);
+
+export const orgMembers = pgTable(
+  "org_members",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: memberRole().notNull().default("member"),
+    status: memberStatus().notNull().default("active"),
+    // The id the gateway knows this person by, when it is not their email.
+    externalId: text(),
+    monthlyLimitMicros: bigint({ mode: "number" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("org_members_org_user_key").on(t.orgId, t.userId),
+    unique("org_members_org_id_key").on(t.orgId, t.id),
+    unique("org_members_org_external_id_key").on(t.orgId, t.externalId),
+    index("org_members_user_idx").on(t.userId),
+    check("org_members_limit_nonnegative", sql`${t.monthlyLimitMicros} >= 0`),
+  ],
+);
+
+export type Org = typeof orgs.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type OrgMember = typeof orgMembers.$inferSelect;
+export type MemberRole = (typeof memberRole.enumValues)[number];

@@ -1,0 +1,193 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { groups } from "./groups";
+import { apiKeys } from "./keys";
+import { orgMembers, orgs } from "./orgs";
+
+export const usageStatus = pgEnum("usage_status", ["success", "error"]);
+export const alertKind = pgEnum("alert_kind", ["threshold", "forecast"]);
+
+// Idempotency ledger: one row per gateway event id and organisation. usage_events is
+// partitioned by month, and a partitioned table cannot enforce uniqueness of event_id alone.
+export const usageEventIds = pgTable(
+  "usage_event_ids",
+  {
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    eventId: text().notNull(),
+    occurredAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.eventId] })],
+);
+
+// Partitioned by range of occurred_at (see the migration): old months can be detached.
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: uuid().notNull().defaultRandom(),
+    orgId: uuid().notNull(),
+    eventId: text().notNull(),
+    occurredAt: timestamp({ withTimezone: true }).notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    memberId: uuid().notNull(),
+    keyId: uuid().notNull(),
+    model: text().notNull(),
+    provider: text().notNull(),
+    features: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    inputTokens: integer().notNull(),
+    outputTokens: integer().notNull(),
+    cachedTokens: integer().notNull().default(0),
+    costMicros: bigint({ mode: "number" }).notNull(),
+    latencyMs: integer(),
+    status: usageStatus().notNull().default("success"),
+    reservationId: uuid(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.occurredAt, t.id] }),
+    index("usage_events_org_time_idx").on(t.orgId, t.occurredAt),
+    foreignKey({
+      name: "usage_events_member_fk",
+      columns: [t.orgId, t.memberId],
+      foreignColumns: [orgMembers.orgId, orgMembers.id],
+    }),
+    foreignKey({
+      name: "usage_events_key_fk",
+      columns: [t.orgId, t.keyId],
+      foreignColumns: [apiKeys.orgId, apiKeys.id],
+    }),
+    check(
+      "usage_events_amounts_nonnegative",
+      sql`${t.inputTokens} >= 0 and ${t.outputTokens} >= 0 and ${t.cachedTokens} >= 0 and ${t.costMicros} >= 0`,
+    ),
+  ],
+);
+
+const rollupMeasures = {
+  requests: integer().notNull().default(0),
+  errors: integer().notNull().default(0),
+  inputTokens: bigint({ mode: "number" }).notNull().default(0),
+  outputTokens: bigint({ mode: "number" }).notNull().default(0),
+  cachedTokens: bigint({ mode: "number" }).notNull().default(0),
+  costMicros: bigint({ mode: "number" }).notNull().default(0),
+};
+
+// Organisation totals: every event once, whether or not its member is in any group.
+export const usageDailyMember = pgTable(
+  "usage_daily_member",
+  {
+    orgId: uuid().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    memberId: uuid().notNull(),
+    keyId: uuid().notNull(),
+    model: text().notNull(),
+    ...rollupMeasures,
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.day, t.memberId, t.keyId, t.model] }),
+    index("usage_daily_member_member_idx").on(t.orgId, t.memberId, t.day),
+  ],
+);
+
+// Group totals: each event counted once in every group its member belonged to at the time
+// (directly or through a child group).
+export const usageDailyGroup = pgTable(
+  "usage_daily_group",
+  {
+    orgId: uuid().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    groupId: uuid().notNull(),
+    memberId: uuid().notNull(),
+    keyId: uuid().notNull(),
+    model: text().notNull(),
+    ...rollupMeasures,
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.day, t.groupId, t.memberId, t.keyId, t.model] }),
+    index("usage_daily_group_group_idx").on(t.groupId, t.day),
+  ],
+);
+
+export const usageDailyFeature = pgTable(
+  "usage_daily_feature",
+  {
+    orgId: uuid().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    groupId: uuid().notNull(),
+    feature: text().notNull(),
+    requests: integer().notNull().default(0),
+    costMicros: bigint({ mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.groupId, t.feature] })],
+);
+
+// Estimated cost held by an authorize call against hard budgets until its usage arrives.
+export const budgetReservations = pgTable(
+  "budget_reservations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    memberId: uuid().notNull(),
+    keyId: uuid().notNull(),
+    groupIds: uuid().array().notNull(),
+    amountMicros: bigint({ mode: "number" }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    settledAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("budget_reservations_open_idx")
+      .on(t.orgId, t.expiresAt)
+      .where(sql`${t.settledAt} is null`),
+    check("budget_reservations_amount_positive", sql`${t.amountMicros} > 0`),
+  ],
+);
+
+export const budgetAlerts = pgTable(
+  "budget_alerts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid().notNull(),
+    groupId: uuid().notNull(),
+    month: date({ mode: "string" }).notNull(),
+    kind: alertKind().notNull().default("threshold"),
+    thresholdPercent: integer().notNull(),
+    spendMicros: bigint({ mode: "number" }).notNull(),
+    budgetMicros: bigint({ mode: "number" }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    // One alert per group, threshold and month, however many ingests cross it at once.
+    unique("budget_alerts_once_key").on(t.groupId, t.month, t.kind, t.thresholdPercent),
+    index("budget_alerts_org_idx").on(t.orgId, t.createdAt),
+    foreignKey({
+      name: "budget_alerts_group_fk",
+      columns: [t.orgId, t.groupId],
+      foreignColumns: [groups.orgId, groups.id],
+    }).onDelete("cascade"),
+    check("budget_alerts_month_first_day", sql`extract(day from ${t.month}) = 1`),
+  ],
+);
+
+export type UsageEvent = typeof usageEvents.$inferSelect;
+export type BudgetAlert = typeof budgetAlerts.$inferSelect;

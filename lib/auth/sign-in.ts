@@ -1,0 +1,54 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/connect";
+import { users } from "@/db/schema";
+import { passwordHashForTiming, verifyPassword } from "./password";
+import { type ThrottleLimits, checkLoginThrottle, recordLoginAttempt } from "./throttle";
+
+export const passwordSignInInput = z.object({
+  email: z
+    .string({ error: "Enter your email address." })
+    .trim()
+    .toLowerCase()
+    .min(1, "Enter your email address.")
+    .max(254, "That email address is too long.")
+    .pipe(z.email("Enter a valid email address, like name@company.com.")),
+  password: z
+    .string({ error: "Enter your password." })
+    .min(1, "Enter your password.")
+    .max(1024, "That password is too long."),
+});
+
+export type PasswordSignInInput = z.infer<typeof passwordSignInInput>;
+
+export type SignInResult =
+  | { ok: true; userId: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+
+/**
+ * Checks an email and password. Unknown accounts and wrong passwords give the same answer and
+ * take the same time; repeated failures per account and per address are throttled.
+ */
+export async function signInWithPassword(
+  db: Db,
+  input: PasswordSignInInput & { ip: string },
+  limits: ThrottleLimits,
+): Promise<SignInResult> {
+  const { email, password, ip } = input;
+  const verdict = await checkLoginThrottle(db, { email, ip }, limits);
+  if (!verdict.allowed)
+    return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
+
+  const [user] = await db
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.email, email));
+  const valid = await verifyPassword(
+    password,
+    user?.passwordHash ?? (await passwordHashForTiming()),
+  );
+  const succeeded = Boolean(user?.passwordHash) && valid;
+  await recordLoginAttempt(db, { email, ip, succeeded });
+  return succeeded && user ? { ok: true, userId: user.id } : { ok: false, reason: "invalid" };
+}

@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+// Environment variables are parsed once, here; .env.example documents each of them.
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  GATEHOUSE_DATA_DIR: z.string().min(1).default("./.data"),
+  AUTH_SECRET: z.string().min(32).optional(),
+  AUTH_OIDC_ISSUER: z.string().url().optional(),
+  AUTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  AUTH_OIDC_NAME: z.string().min(1).default("Single sign-on"),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
+  LOGIN_THROTTLE_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let parsed: Env | undefined;
+
+export function env(): Env {
+  if (!parsed) {
+    const empty = (v: string | undefined) => (v === "" ? undefined : v);
+    const raw = Object.fromEntries(Object.entries(process.env).map(([k, v]) => [k, empty(v)]));
+    const result = schema.safeParse(raw);
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+      throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
+    }
+    parsed = result.data;
+  }
+  return parsed;
+}
+
+export function oidcEnabled(): boolean {
+  const e = env();
+  return Boolean(e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_CLIENT_ID && e.AUTH_OIDC_CLIENT_SECRET);
+}

@@ -1,0 +1,157 @@
+import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/connect";
+import { queryRows } from "@/db/rows";
+import {
+  insertApiKey,
+  insertGroup,
+  insertMember,
+  insertMembership,
+  insertOrg,
+  insertUser,
+} from "@/db/seed/builders";
+import { usageDailyGroup } from "@/db/schema";
+import { systemActor } from "@/lib/auth/actor";
+import { Forbidden } from "@/lib/errors";
+import { testDatabase } from "@/test/db";
+import { ingestUsage } from "./ingest";
+
+let db: Db;
+let orgId: string;
+let alice: string;
+let keyId: string;
+let engineering: string;
+let backend: string;
+let platform: string;
+const policy = {
+  allowedModels: ["gpt-4o"],
+  fallbackModels: [],
+  loadBalancing: "none" as const,
+  weights: {},
+};
+
+const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
+
+beforeAll(async () => {
+  ({ db } = await testDatabase());
+  const org = await insertOrg(db, { name: "Initech", slug: "initech" });
+  orgId = org.id;
+  const user = await insertUser(db, { email: "alice@initech.test", name: "Alice" });
+  alice = (await insertMember(db, { orgId, userId: user.id })).id;
+  engineering = (await insertGroup(db, { orgId, name: "Engineering", kind: "department" })).id;
+  backend = (
+    await insertGroup(db, { orgId, name: "Backend", kind: "department", parentId: engineering })
+  ).id;
+  platform = (
+    await insertGroup(db, { orgId, name: "Platform", kind: "project", parentId: engineering })
+  ).id;
+  // Alice was in Platform in March, moved to Backend on April 1st, and is in both since May.
+  await insertMembership(db, {
+    orgId,
+    groupId: platform,
+    memberId: alice,
+    since: day("2026-03-01"),
+    until: day("2026-04-01"),
+  });
+  await insertMembership(db, {
+    orgId,
+    groupId: backend,
+    memberId: alice,
+    since: day("2026-04-01"),
+  });
+  await insertMembership(db, {
+    orgId,
+    groupId: platform,
+    memberId: alice,
+    since: day("2026-05-01"),
+  });
+  keyId = (
+    await insertApiKey(db, { orgId, name: "k", features: [], policy, groupIds: [engineering] })
+  ).key.id;
+});
+
+const event = (eventId: string, when: string, costMicros = 1_000) => ({
+  eventId,
+  occurredAt: day(when),
+  memberId: alice,
+  keyId,
+  model: "gpt-4o",
+  features: ["streaming"],
+  inputTokens: 100,
+  outputTokens: 50,
+  costMicros,
+});
+
+async function groupSpend(groupId: string) {
+  const rows = await db
+    .select({ cost: sql<string>`coalesce(sum(${usageDailyGroup.costMicros}), 0)` })
+    .from(usageDailyGroup)
+    .where(eq(usageDailyGroup.groupId, groupId));
+  return Number(rows[0]!.cost);
+}
+
+describe("ingestUsage", () => {
+  it("attributes spend to the groups the member was in at the time, each ancestor once", async () => {
+    await ingestUsage(db, systemActor(orgId), [
+      event("march", "2026-03-10", 1_000),
+      event("april", "2026-04-10", 20_000),
+      event("may", "2026-05-10", 300_000),
+    ]);
+    expect(await groupSpend(platform)).toBe(1_000 + 300_000);
+    expect(await groupSpend(backend)).toBe(20_000 + 300_000);
+    // In May Alice reaches Engineering through two children: it still counts once.
+    expect(await groupSpend(engineering)).toBe(321_000);
+  });
+
+  it("counts a replayed batch once and reports the duplicates", async () => {
+    const batch = [event("r1", "2026-06-01", 5), event("r2", "2026-06-01", 7)];
+    const first = await ingestUsage(db, systemActor(orgId), batch);
+    const again = await ingestUsage(db, systemActor(orgId), [...batch, batch[0]!]);
+    expect(first.accepted.sort()).toEqual(["r1", "r2"]);
+    expect(again.accepted).toEqual([]);
+    expect(again.duplicates.sort()).toEqual(["r1", "r1", "r2"]);
+    const [{ n }] = (await queryRows<{ n: string }>(
+      db,
+      sql`select count(*) as n from usage_events where event_id in ('r1','r2')`,
+    )) as [{ n: string }];
+    expect(Number(n)).toBe(2);
+  });
+
+  it("rejects invalid events one by one and keeps the valid ones", async () => {
+    const result = await ingestUsage(db, systemActor(orgId), [
+      event("ok", "2026-06-02"),
+      { ...event("neg", "2026-06-02"), inputTokens: -1 },
+      { ...event("ghost", "2026-06-02"), memberId: "00000000-0000-4000-8000-000000000000" },
+      { ...event("nomodel", "2026-06-02"), model: "no-such-model", costMicros: undefined },
+    ]);
+    expect(result.accepted).toEqual(["ok"]);
+    expect(result.rejected.map((r) => [r.eventId, r.reason.split(":")[0]])).toEqual([
+      ["neg", "inputTokens"],
+      ["ghost", "memberId"],
+      ["nomodel", "model"],
+    ]);
+  });
+
+  it("keeps the rollups equal to the sums over raw events", async () => {
+    const [check] = await queryRows<{ raw: string; rolled: string }>(
+      db,
+      sql`select (select sum(cost_micros) from usage_events where org_id = ${orgId}) as raw,
+                 (select sum(cost_micros) from usage_daily_member where org_id = ${orgId}) as rolled`,
+    );
+    expect(Number(check!.rolled)).toBe(Number(check!.raw));
+  });
+
+  it("refuses members of the console", async () => {
+    const actor = {
+      kind: "user" as const,
+      userId: alice,
+      memberId: alice,
+      orgId,
+      role: "admin" as const,
+      label: "a",
+    };
+    await expect(ingestUsage(db, actor, [event("x", "2026-06-03")])).rejects.toBeInstanceOf(
+      Forbidden,
+    );
+  });
+});

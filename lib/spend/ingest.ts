@@ -1,0 +1,211 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { queryRows } from "@/db/rows";
+import { apiKeys, models, orgMembers } from "@/db/schema";
+import { type Actor, assertCan } from "@/lib/auth/actor";
+import { costMicros } from "@/lib/models/catalogue";
+import { type UsageEvent, type UsageEventInput, usageEventInput } from "./usage-event";
+
+export interface RejectedEvent {
+  index: number;
+  eventId: string | null;
+  reason: string;
+}
+
+export interface IngestResult {
+  accepted: string[];
+  duplicates: string[];
+  rejected: RejectedEvent[];
+}
+
+/**
+ * Stores a batch of usage events and moves the rollups in the same transaction.
+ * Idempotent: an event id already stored (or repeated within the batch) is a duplicate and
+ * changes nothing. Group attribution follows the memberships at the time of each event,
+ * each live ancestor included, each group once per event.
+ */
+export async function ingestUsage(
+  db: Db,
+  actor: Actor,
+  batch: readonly UsageEventInput[],
+): Promise<IngestResult> {
+  assertCan(actor, "usage:ingest");
+  const rejected: RejectedEvent[] = [];
+  const duplicates: string[] = [];
+  const seen = new Set<string>();
+  const valid: UsageEvent[] = [];
+  batch.forEach((raw, index) => {
+    const parsed = usageEventInput.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const eventId = typeof raw?.eventId === "string" ? raw.eventId : null;
+      rejected.push({
+        index,
+        eventId,
+        reason: `${issue?.path.join(".") || "event"}: ${issue?.message}`,
+      });
+    } else if (seen.has(parsed.data.eventId)) {
+      duplicates.push(parsed.data.eventId);
+    } else {
+      seen.add(parsed.data.eventId);
+      valid.push(parsed.data);
+    }
+  });
+  if (valid.length === 0) return { accepted: [], duplicates, rejected };
+
+  return db.transaction(async (tx) => {
+    const known = await knownReferences(tx, actor.orgId, valid);
+    const rows = [];
+    for (const event of valid) {
+      const reason = !known.members.has(event.memberId)
+        ? "memberId: no such member in this organisation"
+        : !known.keys.has(event.keyId)
+          ? "keyId: no such API key in this organisation"
+          : event.costMicros === undefined && !known.models.has(event.model)
+            ? "model: unknown model, and no costMicros given"
+            : null;
+      if (reason) {
+        rejected.push({
+          index: batch.findIndex((e) => e?.eventId === event.eventId),
+          eventId: event.eventId,
+          reason,
+        });
+        continue;
+      }
+      const model = known.models.get(event.model);
+      rows.push({
+        event_id: event.eventId,
+        occurred_at: event.occurredAt.toISOString(),
+        member_id: event.memberId,
+        key_id: event.keyId,
+        model: event.model,
+        provider: event.provider ?? model?.provider ?? "unknown",
+        features: event.features,
+        input_tokens: event.inputTokens,
+        output_tokens: event.outputTokens,
+        cached_tokens: event.cachedTokens,
+        cost_micros:
+          event.costMicros ??
+          costMicros(model!, {
+            input: event.inputTokens,
+            output: event.outputTokens,
+            cached: event.cachedTokens,
+          }),
+        latency_ms: event.latencyMs ?? null,
+        status: event.status,
+        reservation_id: event.reservationId ?? null,
+      });
+    }
+    const fresh = rows.length ? await insertWithRollups(tx, actor.orgId, rows) : [];
+    const accepted = new Set(fresh);
+    for (const row of rows) if (!accepted.has(row.event_id)) duplicates.push(row.event_id);
+    return { accepted: fresh, duplicates, rejected: rejected.sort((a, b) => a.index - b.index) };
+  });
+}
+
+async function knownReferences(tx: Db, orgId: string, events: UsageEvent[]) {
+  const memberIds = [...new Set(events.map((e) => e.memberId))];
+  const keyIds = [...new Set(events.map((e) => e.keyId))];
+  const modelIds = [...new Set(events.map((e) => e.model))];
+  const [memberRows, keyRows, modelRows] = await Promise.all([
+    tx
+      .select({ id: orgMembers.id })
+      .from(orgMembers)
+      .where(and(eq(orgMembers.orgId, orgId), inArray(orgMembers.id, memberIds))),
+    tx
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.orgId, orgId), inArray(apiKeys.id, keyIds))),
+    tx.select().from(models).where(inArray(models.id, modelIds)),
+  ]);
+  return {
+    members: new Set(memberRows.map((r) => r.id)),
+    keys: new Set(keyRows.map((r) => r.id)),
+    models: new Map(modelRows.map((m) => [m.id, m])),
+  };
+}
+
+// One statement: claim the event ids, insert the events that were new, and add them to the
+// member, group and feature rollups. Rollup rows are written in key order so that concurrent
+// batches lock them in the same order.
+async function insertWithRollups(tx: Db, orgId: string, rows: object[]): Promise<string[]> {
+  const result = await queryRows<{ event_id: string }>(
+    tx,
+    sql`
+    with recursive
+    input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+        event_id text, occurred_at timestamptz, member_id uuid, key_id uuid, model text, provider text,
+        features text[], input_tokens int, output_tokens int, cached_tokens int, cost_micros bigint,
+        latency_ms int, status usage_status, reservation_id uuid)
+    ),
+    fresh as (
+      insert into usage_event_ids (org_id, event_id, occurred_at)
+      select ${orgId}::uuid, event_id, occurred_at from input order by event_id
+      on conflict do nothing
+      returning event_id
+    ),
+    ev as (
+      insert into usage_events (org_id, event_id, occurred_at, member_id, key_id, model, provider, features,
+        input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms, status, reservation_id)
+      select ${orgId}::uuid, i.event_id, i.occurred_at, i.member_id, i.key_id, i.model, i.provider, i.features,
+        i.input_tokens, i.output_tokens, i.cached_tokens, i.cost_micros, i.latency_ms, i.status, i.reservation_id
+      from input i join fresh f on f.event_id = i.event_id
+      returning event_id, occurred_at, (occurred_at at time zone 'UTC')::date as day, member_id, key_id, model,
+        features, input_tokens, output_tokens, cached_tokens, cost_micros, status
+    ),
+    member_rollup as (
+      insert into usage_daily_member as r (org_id, day, member_id, key_id, model,
+        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
+      select ${orgId}::uuid, day, member_id, key_id, model, count(*), count(*) filter (where status = 'error'),
+        sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros)
+      from ev group by day, member_id, key_id, model order by day, member_id, key_id, model
+      on conflict (org_id, day, member_id, key_id, model) do update set
+        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
+        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
+      returning 1
+    ),
+    tree (group_id, ancestor_id, parent_id, depth) as (
+      select id, id, parent_id, 0 from groups where org_id = ${orgId}::uuid and archived_at is null
+      union all
+      select t.group_id, p.id, p.parent_id, t.depth + 1
+      from tree t join groups p on p.id = t.parent_id and p.archived_at is null
+      where t.depth < 64
+    ),
+    attributed as (
+      select distinct ev.event_id, t.ancestor_id as group_id
+      from ev
+      join group_membership_history h on h.org_id = ${orgId}::uuid and h.member_id = ev.member_id
+        and h.valid_from <= ev.occurred_at and (h.valid_to is null or ev.occurred_at < h.valid_to)
+      join tree t on t.group_id = h.group_id
+    ),
+    group_rollup as (
+      insert into usage_daily_group as r (org_id, day, group_id, member_id, key_id, model,
+        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
+      select ${orgId}::uuid, ev.day, a.group_id, ev.member_id, ev.key_id, ev.model, count(*),
+        count(*) filter (where ev.status = 'error'), sum(ev.input_tokens), sum(ev.output_tokens),
+        sum(ev.cached_tokens), sum(ev.cost_micros)
+      from attributed a join ev on ev.event_id = a.event_id
+      group by ev.day, a.group_id, ev.member_id, ev.key_id, ev.model
+      order by ev.day, a.group_id, ev.member_id, ev.key_id, ev.model
+      on conflict (org_id, day, group_id, member_id, key_id, model) do update set
+        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
+        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
+      returning 1
+    ),
+    feature_rollup as (
+      insert into usage_daily_feature as r (org_id, day, group_id, feature, requests, cost_micros)
+      select ${orgId}::uuid, ev.day, a.group_id, f.feature, count(*), sum(ev.cost_micros)
+      from attributed a join ev on ev.event_id = a.event_id cross join unnest(ev.features) as f(feature)
+      group by ev.day, a.group_id, f.feature
+      order by ev.day, a.group_id, f.feature
+      on conflict (org_id, day, group_id, feature) do update set
+        requests = r.requests + excluded.requests, cost_micros = r.cost_micros + excluded.cost_micros
+      returning 1
+    )
+    select event_id from fresh`,
+  );
+  return result.map((r) => r.event_id);
+}

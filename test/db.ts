@@ -1,0 +1,32 @@
+import { randomBytes } from "node:crypto";
+import { afterAll } from "vitest";
+import { type Connection, connectPglite, connectPostgres } from "@/db/connect";
+import { syncModelCatalogue } from "@/lib/models/sync";
+import { TEMPLATE_DATABASE, databaseUrl } from "./database-url";
+
+export const usingPostgres = Boolean(process.env.DATABASE_URL);
+
+/**
+ * A fresh, migrated database for one test file: a copy of the template database on
+ * PostgreSQL when DATABASE_URL is set, an in-memory PGlite otherwise. Dropped after the file.
+ */
+export async function testDatabase(): Promise<Connection> {
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    const connection = await connectPglite();
+    await connection.migrate();
+    await syncModelCatalogue(connection.db);
+    afterAll(() => connection.close());
+    return connection;
+  }
+  const name = `gatehouse_test_${randomBytes(6).toString("hex")}`;
+  const admin = (await import("postgres")).default(base, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
+  const connection = await connectPostgres(databaseUrl(base, name), { max: 20 });
+  afterAll(async () => {
+    await connection.close();
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  });
+  return connection;
+}
