@@ -18,6 +18,7 @@ const ssoErrors: Record<string, string> = {
     "There is no Gatehouse account for that single-sign-on identity. Ask an admin to add you.",
   sso_no_email: "Your identity provider did not share a verified email address.",
   AccessDenied: "Single sign-on was refused.",
+  CredentialsSignin: "Email or password is incorrect.",
   Configuration: "Sign-in is misconfigured on this server. Contact your administrator.",
 };
 

@@ -17,6 +17,15 @@ export class LoginPage {
     await this.page.getByRole("button", { name: "Sign in" }).click();
   }
 
+  /** Submits and waits for the server's answer, so that attempts never overlap. */
+  async submitAndWait() {
+    const answered = this.page.waitForResponse(
+      (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login",
+    );
+    await this.submit();
+    await answered;
+  }
+
   async signIn(credentials: { email: string; password: string } = DEMO_ADMIN) {
     await this.goto();
     await this.fill(credentials.email, credentials.password);
