@@ -81,3 +81,23 @@ export type Org = typeof orgs.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type OrgMember = typeof orgMembers.$inferSelect;
 export type MemberRole = (typeof memberRole.enumValues)[number];
+
+// An invitation link, shown once to the admin who added the member; only its hash is stored.
+export const memberInvitations = pgTable(
+  "member_invitations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("member_invitations_token_key").on(t.tokenHash)],
+);

@@ -1,7 +1,14 @@
-import { and, asc, count, eq, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/connect";
 import { queryRows } from "@/db/rows";
-import { groupMembers, groups, orgMembers, users } from "@/db/schema";
+import {
+  groupMembers,
+  groupMembershipHistory as groupMembershipHistoryTable,
+  groups,
+  orgMembers,
+  users,
+} from "@/db/schema";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { NotFound } from "@/lib/errors";
 
@@ -122,4 +129,116 @@ export async function getGroupDetail(db: Db, actor: Actor, groupId: string): Pro
     )
     .orderBy(asc(users.name));
   return { group, path, members };
+}
+
+export interface EffectiveMember {
+  memberId: string;
+  name: string;
+  email: string;
+  /** Each way the member belongs: the chain of groups from this one down to a direct membership. */
+  paths: string[][];
+}
+
+/** Everyone who counts as a member of the group: directly or through any live subgroup. */
+export async function effectiveMembers(
+  db: Db,
+  actor: Actor,
+  groupId: string,
+): Promise<EffectiveMember[]> {
+  assertCan(actor, "org:read");
+  const all = await listGroupsWithCounts(db, actor);
+  const root = all.find((g) => g.id === groupId);
+  if (!root) throw new NotFound("The group");
+  const pathTo = new Map<string, string[]>([[root.id, [root.name]]]);
+  const queue = [root.id];
+  while (queue.length) {
+    const at = queue.shift()!;
+    for (const child of all.filter(
+      (g) => g.parentId === at && !g.archivedAt && !pathTo.has(g.id),
+    )) {
+      pathTo.set(child.id, [...pathTo.get(at)!, child.name]);
+      queue.push(child.id);
+    }
+  }
+  const rows = await db
+    .select({
+      groupId: groupMembers.groupId,
+      memberId: orgMembers.id,
+      name: users.name,
+      email: users.email,
+    })
+    .from(groupMembers)
+    .innerJoin(
+      orgMembers,
+      and(eq(orgMembers.id, groupMembers.memberId), ne(orgMembers.status, "removed")),
+    )
+    .innerJoin(users, eq(users.id, orgMembers.userId))
+    .where(
+      and(eq(groupMembers.orgId, actor.orgId), inArray(groupMembers.groupId, [...pathTo.keys()])),
+    )
+    .orderBy(asc(users.name));
+  const byMember = new Map<string, EffectiveMember>();
+  for (const row of rows) {
+    const entry = byMember.get(row.memberId) ?? {
+      memberId: row.memberId,
+      name: row.name,
+      email: row.email,
+      paths: [],
+    };
+    entry.paths.push(pathTo.get(row.groupId)!);
+    byMember.set(row.memberId, entry);
+  }
+  return [...byMember.values()];
+}
+
+export interface MembershipHistoryRow {
+  id: string;
+  memberName: string;
+  memberEmail: string;
+  validFrom: Date;
+  validTo: Date | null;
+  source: string;
+  addedBy: string | null;
+  removedBy: string | null;
+}
+
+/** Who joined and left the group and when, newest first. */
+export async function groupMembershipHistory(
+  db: Db,
+  actor: Actor,
+  groupId: string,
+  limit = 200,
+): Promise<MembershipHistoryRow[]> {
+  assertCan(actor, "org:read");
+  await getGroupDetail(db, actor, groupId);
+  const adder = alias(users, "adder");
+  const remover = alias(users, "remover");
+  return db
+    .select({
+      id: groupMembershipHistoryTable.id,
+      memberName: users.name,
+      memberEmail: users.email,
+      validFrom: groupMembershipHistoryTable.validFrom,
+      validTo: groupMembershipHistoryTable.validTo,
+      source: groupMembershipHistoryTable.source,
+      addedBy: adder.name,
+      removedBy: remover.name,
+    })
+    .from(groupMembershipHistoryTable)
+    .innerJoin(orgMembers, eq(orgMembers.id, groupMembershipHistoryTable.memberId))
+    .innerJoin(users, eq(users.id, orgMembers.userId))
+    .leftJoin(adder, eq(adder.id, groupMembershipHistoryTable.addedBy))
+    .leftJoin(remover, eq(remover.id, groupMembershipHistoryTable.removedBy))
+    .where(
+      and(
+        eq(groupMembershipHistoryTable.orgId, actor.orgId),
+        eq(groupMembershipHistoryTable.groupId, groupId),
+      ),
+    )
+    .orderBy(
+      desc(
+        sql`greatest(${groupMembershipHistoryTable.validFrom}, coalesce(${groupMembershipHistoryTable.validTo}, ${groupMembershipHistoryTable.validFrom}))`,
+      ),
+    )
+    .limit(limit);
 }

@@ -1,0 +1,75 @@
+import { and, asc, eq, inArray, isNull, ne } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { groupMembers, groups, orgMembers, users } from "@/db/schema";
+import { type Actor, assertCan } from "@/lib/auth/actor";
+
+export interface BoardGroup {
+  id: string;
+  name: string;
+  parentId: string | null;
+  kind: string;
+  memberIds: string[];
+}
+
+export interface BoardMember {
+  id: string;
+  name: string;
+  email: string;
+  status: "active" | "suspended" | "removed";
+}
+
+export interface BoardData {
+  groups: BoardGroup[];
+  members: BoardMember[];
+}
+
+/** Everything the drag-and-drop board shows: live groups with their direct members, and all members. */
+export async function boardData(db: Db, actor: Actor): Promise<BoardData> {
+  assertCan(actor, "org:read");
+  const [groupRows, memberRows] = await Promise.all([
+    db
+      .select({ id: groups.id, name: groups.name, parentId: groups.parentId, kind: groups.kind })
+      .from(groups)
+      .where(and(eq(groups.orgId, actor.orgId), isNull(groups.archivedAt)))
+      .orderBy(asc(groups.name)),
+    db
+      .select({
+        id: orgMembers.id,
+        name: users.name,
+        email: users.email,
+        status: orgMembers.status,
+      })
+      .from(orgMembers)
+      .innerJoin(users, eq(users.id, orgMembers.userId))
+      .where(and(eq(orgMembers.orgId, actor.orgId), ne(orgMembers.status, "removed")))
+      .orderBy(asc(users.name)),
+  ]);
+  const links = groupRows.length
+    ? await db
+        .select({ groupId: groupMembers.groupId, memberId: groupMembers.memberId })
+        .from(groupMembers)
+        .where(
+          and(
+            eq(groupMembers.orgId, actor.orgId),
+            inArray(
+              groupMembers.groupId,
+              groupRows.map((g) => g.id),
+            ),
+          ),
+        )
+    : [];
+  const known = new Set(memberRows.map((m) => m.id));
+  const byGroup = new Map<string, string[]>();
+  for (const link of links) {
+    if (known.has(link.memberId))
+      byGroup.set(link.groupId, [...(byGroup.get(link.groupId) ?? []), link.memberId]);
+  }
+  const order = new Map(memberRows.map((m, i) => [m.id, i]));
+  return {
+    groups: groupRows.map((g) => ({
+      ...g,
+      memberIds: (byGroup.get(g.id) ?? []).sort((a, b) => order.get(a)! - order.get(b)!),
+    })),
+    members: memberRows,
+  };
+}

@@ -1,0 +1,34 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { type Group, groups } from "@/db/schema";
+import { Invalid, NotFound } from "@/lib/errors";
+
+/**
+ * The groups with these ids in the organisation, or NotFound: an id of another organisation is
+ * indistinguishable from one that does not exist. With `live`, archived groups are refused.
+ */
+export async function requireGroups(
+  tx: Db,
+  orgId: string,
+  ids: string[],
+  options: { live?: boolean; forUpdate?: boolean } = {},
+): Promise<Map<string, Group>> {
+  const query = tx
+    .select()
+    .from(groups)
+    .where(and(eq(groups.orgId, orgId), inArray(groups.id, ids)));
+  const rows = options.forUpdate ? await query.for("update") : await query;
+  if (rows.length !== new Set(ids).size) throw new NotFound("The group");
+  const archived = options.live ? rows.find((g) => g.archivedAt) : undefined;
+  if (archived) throw new Invalid(`${archived.name} is archived: restore it first.`);
+  return new Map(rows.map((g) => [g.id, g]));
+}
+
+export async function requireGroup(
+  tx: Db,
+  orgId: string,
+  id: string,
+  options: { live?: boolean; forUpdate?: boolean } = {},
+) {
+  return (await requireGroups(tx, orgId, [id], options)).get(id)!;
+}

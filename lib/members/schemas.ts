@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { memberRole, memberStatus } from "@/db/schema";
+
+const memberId = z.uuid("Unknown member.");
+
+export const addMemberInput = z.discriminatedUnion("access", [
+  z.object({
+    access: z.literal("password"),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(254, "That email address is too long.")
+      .pipe(z.email("Enter a valid email address.")),
+    name: z
+      .string()
+      .trim()
+      .min(1, "Enter a name.")
+      .max(200, "Keep the name to 200 characters or fewer."),
+    role: z.enum(memberRole.enumValues, { error: "Choose a role." }),
+    password: z
+      .string()
+      .min(12, "Use at least 12 characters.")
+      .max(1024, "That password is too long."),
+  }),
+  z.object({
+    access: z.literal("invite"),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(254, "That email address is too long.")
+      .pipe(z.email("Enter a valid email address.")),
+    name: z
+      .string()
+      .trim()
+      .min(1, "Enter a name.")
+      .max(200, "Keep the name to 200 characters or fewer."),
+    role: z.enum(memberRole.enumValues, { error: "Choose a role." }),
+  }),
+]);
+
+export const changeRoleInput = z.object({
+  memberId,
+  role: z.enum(memberRole.enumValues, { error: "Choose a role." }),
+});
+
+// Dollars as typed in a form (up to cents), or empty for "no limit"; stored as micro-dollars.
+export const setSpendingLimitInput = z.object({
+  memberId,
+  limitDollars: z
+    .union([
+      z.literal("").transform(() => null),
+      z.null(),
+      z.coerce.number({ error: "Enter an amount in dollars." }),
+    ])
+    .refine(
+      (v) => v === null || (Number.isFinite(v) && v >= 0 && v <= 10_000_000),
+      "Enter an amount between $0 and $10,000,000.",
+    )
+    .transform((v) => (v === null ? null : Math.round(v * 100) * 10_000)),
+});
+
+export const memberIdInput = z.object({ memberId });
+
+export const listMembersInput = z.object({
+  q: z.string().trim().max(200).default(""),
+  groupId: z.uuid().optional().catch(undefined),
+  notInGroupId: z.uuid().optional().catch(undefined),
+  role: z.enum(memberRole.enumValues).optional().catch(undefined),
+  status: z.enum(memberStatus.enumValues).exclude(["removed"]).optional().catch(undefined),
+  sort: z.enum(["name", "email", "role", "status", "joined"]).default("name").catch("name"),
+  dir: z.enum(["asc", "desc"]).default("asc").catch("asc"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+  pageSize: z.coerce.number().int().min(10).max(200).default(50).catch(50),
+});
+
+export const acceptInvitationInput = z.object({
+  token: z.string().min(20).max(200),
+  password: z
+    .string()
+    .min(12, "Use at least 12 characters.")
+    .max(1024, "That password is too long."),
+});
+
+export type AddMemberInput = z.input<typeof addMemberInput>;
+export type ListMembersInput = z.input<typeof listMembersInput>;

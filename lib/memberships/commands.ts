@@ -1,0 +1,189 @@
+import { and, count, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { groupMembers } from "@/db/schema";
+import { audit } from "@/lib/audit/record";
+import { type Actor, assertCan } from "@/lib/auth/actor";
+import { Conflict, Invalid } from "@/lib/errors";
+import { requireGroups } from "@/lib/groups/lookup";
+import { requireMembers } from "@/lib/members/lookup";
+import {
+  type AddMembersInput,
+  type MembershipChange,
+  type MoveMembersInput,
+  type RemoveMembersInput,
+  addMembersInput,
+  membershipChange,
+  moveMembersInput,
+  removeMembersInput,
+} from "./schemas";
+import { crossPairs, deleteMemberships, insertMemberships } from "./write";
+
+export interface ChangeResult extends MembershipChange {
+  /** Pairs asked for that were already as requested (already a member, or not a member). */
+  unchanged: number;
+}
+
+/** Adds every member to every group (a copy: other memberships stay), in one statement. */
+export async function addMembers(
+  db: Db,
+  actor: Actor,
+  raw: AddMembersInput,
+): Promise<ChangeResult> {
+  assertCan(actor, "org:manage");
+  const input = addMembersInput.parse(raw);
+  return db.transaction(async (tx) => {
+    await requireGroups(tx, actor.orgId, input.groupIds, { live: true });
+    await requireMembers(tx, actor.orgId, input.memberIds);
+    const requested = crossPairs(input.memberIds, input.groupIds);
+    const added = await insertMemberships(tx, actor, requested);
+    if (added.length) {
+      await audit(
+        tx,
+        actor,
+        "memberships.added",
+        { type: "groups", id: input.groupIds.join(",") },
+        { after: { added } },
+      );
+    }
+    return { added, removed: [], unchanged: requested.length - added.length };
+  });
+}
+
+/** What addMembers would do, for the confirmation step of the bulk dialog. */
+export async function previewAddMembers(db: Db, actor: Actor, raw: AddMembersInput) {
+  assertCan(actor, "org:manage");
+  const input = addMembersInput.parse(raw);
+  await requireGroups(db, actor.orgId, input.groupIds, { live: true });
+  await requireMembers(db, actor.orgId, input.memberIds);
+  const [row] = await db
+    .select({ n: count() })
+    .from(groupMembers)
+    .where(
+      and(
+        eq(groupMembers.orgId, actor.orgId),
+        inArray(groupMembers.groupId, input.groupIds),
+        inArray(groupMembers.memberId, input.memberIds),
+      ),
+    );
+  const total = input.memberIds.length * input.groupIds.length;
+  const alreadyMembers = row?.n ?? 0;
+  return { toAdd: total - alreadyMembers, alreadyMembers };
+}
+
+/** Removes every member from every group. */
+export async function removeMembers(
+  db: Db,
+  actor: Actor,
+  raw: RemoveMembersInput,
+): Promise<ChangeResult> {
+  assertCan(actor, "org:manage");
+  const input = removeMembersInput.parse(raw);
+  return db.transaction(async (tx) => {
+    await requireGroups(tx, actor.orgId, input.groupIds);
+    await requireMembers(tx, actor.orgId, input.memberIds);
+    const requested = crossPairs(input.memberIds, input.groupIds);
+    const removed = await deleteMemberships(tx, actor, requested);
+    if (removed.length) {
+      await audit(
+        tx,
+        actor,
+        "memberships.removed",
+        { type: "groups", id: input.groupIds.join(",") },
+        { before: { removed } },
+      );
+    }
+    return { added: [], removed, unchanged: requested.length - removed.length };
+  });
+}
+
+/**
+ * Moves members from one group to another in one transaction: out of the source, into the
+ * target. Members already in the target are left as they are (nothing to move). If a member is
+ * no longer in the source, someone else changed it since the caller looked: the whole move is
+ * refused rather than overwriting that change.
+ */
+export async function moveMembers(
+  db: Db,
+  actor: Actor,
+  raw: MoveMembersInput,
+): Promise<ChangeResult> {
+  assertCan(actor, "org:manage");
+  const input = moveMembersInput.parse(raw);
+  return db.transaction(async (tx) => {
+    const groupsById = await requireGroups(tx, actor.orgId, [input.fromGroupId, input.toGroupId]);
+    const target = groupsById.get(input.toGroupId)!;
+    const source = groupsById.get(input.fromGroupId)!;
+    if (target.archivedAt) throw new Invalid(`${target.name} is archived: restore it first.`);
+    const members = await requireMembers(tx, actor.orgId, input.memberIds);
+    const alreadyInTarget = new Set(
+      (
+        await tx
+          .select({ memberId: groupMembers.memberId })
+          .from(groupMembers)
+          .where(
+            and(
+              eq(groupMembers.groupId, target.id),
+              inArray(groupMembers.memberId, input.memberIds),
+            ),
+          )
+      ).map((r) => r.memberId),
+    );
+    const moving = input.memberIds.filter((id) => !alreadyInTarget.has(id));
+    const removed = await deleteMemberships(tx, actor, crossPairs(moving, [source.id]));
+    if (removed.length !== moving.length) {
+      const gone = moving
+        .filter((id) => !removed.some((r) => r.memberId === id))
+        .map((id) => members.get(id)!.name);
+      throw new Conflict(
+        `${listNames(gone)} ${gone.length === 1 ? "is" : "are"} no longer in ${source.name}: someone else changed it. Nothing was moved; the latest memberships are shown now.`,
+      );
+    }
+    const added = await insertMemberships(tx, actor, crossPairs(moving, [target.id]));
+    if (added.length) {
+      await audit(
+        tx,
+        actor,
+        "memberships.moved",
+        { type: "group", id: target.id },
+        {
+          before: { groupId: source.id, memberIds: moving },
+          after: { groupId: target.id, memberIds: moving },
+        },
+      );
+    }
+    return { added, removed, unchanged: alreadyInTarget.size };
+  });
+}
+
+/** Undoes a change returned by one of the commands above: ends what it added, restores what it removed. */
+export async function revertMembershipChange(
+  db: Db,
+  actor: Actor,
+  raw: MembershipChange,
+): Promise<ChangeResult> {
+  assertCan(actor, "org:manage");
+  const change = membershipChange.parse(raw);
+  return db.transaction(async (tx) => {
+    const removed = await deleteMemberships(tx, actor, change.added);
+    const added = await insertMemberships(tx, actor, change.removed);
+    if (added.length || removed.length) {
+      await audit(
+        tx,
+        actor,
+        "memberships.reverted",
+        { type: "memberships" },
+        { before: { added: change.added }, after: { restored: added } },
+      );
+    }
+    return {
+      added,
+      removed,
+      unchanged: change.added.length + change.removed.length - added.length - removed.length,
+    };
+  });
+}
+
+export function listNames(names: string[]): string {
+  if (names.length <= 2) return names.join(" and ");
+  return `${names.slice(0, 2).join(", ")} and ${names.length - 2} more`;
+}
