@@ -1,0 +1,56 @@
+import { revalidatePath } from "next/cache";
+import { unstable_rethrow } from "next/navigation";
+import { ZodError } from "zod";
+import { getDb } from "@/db/client";
+import type { Db } from "@/db/connect";
+import type { Actor } from "@/lib/auth/actor";
+import { Invalid, PublicError } from "@/lib/errors";
+import { fieldErrorsOf } from "./field-errors";
+import { getConsoleContext } from "./session";
+
+import type { ActionResult } from "@/lib/action-result";
+
+type UserActor = Extract<Actor, { kind: "user" }>;
+
+/**
+ * Wraps a server action: resolves the actor from the session (every action is a public
+ * endpoint), calls the domain, revalidates, and maps failures to messages. Input validation is
+ * the domain's (lib parses with zod and throws ZodError or Invalid); only PublicError messages
+ * reach the user, anything else is logged and reported as a generic failure.
+ */
+export function action<I, T>(
+  run: (input: I, actor: UserActor, db: Db) => Promise<T>,
+  options: { revalidate?: string[] } = {},
+) {
+  return async (input: I): Promise<ActionResult<T>> => {
+    try {
+      const context = await getConsoleContext();
+      if (!context?.actor) return { ok: false, error: "Your session has ended: sign in again." };
+      const data = await run(input, context.actor, await getDb());
+      for (const path of options.revalidate ?? []) revalidatePath(path, "layout");
+      return { ok: true, data };
+    } catch (error) {
+      unstable_rethrow(error);
+      if (error instanceof ZodError) {
+        const fieldErrors = fieldErrorsOf(error);
+        return {
+          ok: false,
+          error: Object.values(fieldErrors)[0] ?? "Check the form.",
+          fieldErrors,
+        };
+      }
+      if (error instanceof PublicError) {
+        return {
+          ok: false,
+          error: error.message,
+          fieldErrors: error instanceof Invalid ? error.fieldErrors : undefined,
+        };
+      }
+      console.error(error);
+      return {
+        ok: false,
+        error: "Something went wrong on our side and nothing was changed. Try again.",
+      };
+    }
+  };
+}

@@ -1,0 +1,123 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_MEMBER } from "@/db/seed/demo-credentials";
+import { BoardPage } from "./pages/board-page";
+import { LoginPage } from "./pages/login-page";
+
+// Each test moves different people (picked from different columns) so that the tests can run
+// side by side on the one demo organisation.
+test.use({ viewport: { width: 1920, height: 1000 } });
+
+test.beforeEach(async ({ page }) => {
+  await new LoginPage(page).signIn();
+});
+
+test("drag a member from Backend Engineers to Content Team with the mouse; it holds after a reload", async ({
+  page,
+}) => {
+  const board = new BoardPage(page);
+  await board.goto();
+  const member = await board.firstMember("Backend Engineers");
+  await board.drag(member, "Backend Engineers", "Content Team");
+  await expect(board.card("Content Team", member)).toBeVisible();
+  await expect(board.card("Backend Engineers", member)).toHaveCount(0);
+  await expect(
+    board.toast(`Moved ${member} from Backend Engineers to Content Team.`),
+  ).toBeVisible();
+  await page.reload();
+  await expect(board.card("Content Team", member)).toBeVisible();
+  await expect(board.card("Backend Engineers", member)).toHaveCount(0);
+});
+
+test("move a member with the keyboard only", async ({ page }) => {
+  const board = new BoardPage(page);
+  await board.goto();
+  const member = await board.firstMember("DevOps Engineers");
+  await board
+    .card("DevOps Engineers", member)
+    .getByRole("button", { name: `Drag ${member}` })
+    .focus();
+  await page.keyboard.press("Space");
+  // The live region speaks the latest step: it is over its own group once picked up.
+  await expect(page.getByText(`${member} is over DevOps Engineers.`)).toBeAttached();
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByText(`${member} is over Engineering.`)).toBeAttached();
+  await page.keyboard.press("Space");
+  await expect(board.card("Engineering", member)).toBeVisible();
+  await expect(board.card("DevOps Engineers", member)).toHaveCount(0);
+  await page.reload();
+  await expect(board.card("Engineering", member)).toBeVisible();
+});
+
+test("Escape cancels a keyboard drag and nothing changes", async ({ page }) => {
+  const board = new BoardPage(page);
+  await board.goto();
+  const member = await board.firstMember("Sales Engineers");
+  await board
+    .card("Sales Engineers", member)
+    .getByRole("button", { name: `Drag ${member}` })
+    .focus();
+  await page.keyboard.press("Space");
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("Escape");
+  await expect(page.getByText(`Cancelled. ${member} stays where it was.`)).toBeAttached();
+  await expect(board.card("Sales Engineers", member)).toBeVisible();
+});
+
+test("undo restores exactly the previous memberships", async ({ page }) => {
+  const board = new BoardPage(page);
+  await board.goto();
+  const member = await board.firstMember("Frontend Engineers");
+  const before = await board.page
+    .locator(`[data-testid="member-card"][data-member-name="${member}"]`)
+    .count();
+  await board.drag(member, "Frontend Engineers", "Design Team");
+  await expect(board.card("Design Team", member)).toBeVisible();
+  await board.toast(`Moved ${member}`).getByRole("button", { name: "Undo" }).click();
+  await expect(board.toast("Undone")).toBeVisible();
+  await expect(board.card("Frontend Engineers", member)).toBeVisible();
+  await expect(board.card("Design Team", member)).toHaveCount(0);
+  await page.reload();
+  await expect(board.card("Frontend Engineers", member)).toBeVisible();
+  await expect(
+    board.page.locator(`[data-testid="member-card"][data-member-name="${member}"]`),
+  ).toHaveCount(before);
+});
+
+test("dragging from All members adds and keeps the other groups; dropping again says it is already there", async ({
+  page,
+}) => {
+  const board = new BoardPage(page);
+  await board.goto();
+  const member = await board.firstMember("Sales Reps");
+  await page.getByLabel("Filter members").fill(member);
+  await board.drag(member, "All members", "Research Division");
+  await expect(board.card("Research Division", member)).toBeVisible();
+  await expect(board.card("Sales Reps", member)).toBeVisible();
+  await board.drag(member, "All members", "Research Division");
+  await expect(board.toast(`${member} is already in Research Division.`)).toBeVisible();
+});
+
+test("the card menu moves without dragging", async ({ page }) => {
+  const board = new BoardPage(page);
+  await board.goto();
+  const member = await board.firstMember("Content Team");
+  await board
+    .card("Content Team", member)
+    .getByRole("button", { name: `Actions for ${member}` })
+    .click();
+  await page.getByRole("menuitem", { name: "Move to…" }).click();
+  await page.getByRole("menuitem", { name: "Marketing", exact: true }).click();
+  await expect(board.card("Marketing", member)).toBeVisible();
+  await expect(board.card("Content Team", member)).toHaveCount(0);
+});
+
+test("a member-role user sees the board without any way to change it", async ({ browser }) => {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1000 } });
+  await new LoginPage(page).signIn(DEMO_MEMBER);
+  const board = new BoardPage(page);
+  await board.goto();
+  await expect(board.cards("Backend Engineers").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Drag / })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Actions for / })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Copy mode/ })).toHaveCount(0);
+});
