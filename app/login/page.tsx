@@ -23,7 +23,11 @@ const ssoErrors: Record<string, string> = {
 };
 
 interface LoginPageProps {
-  searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }>;
+  searchParams: Promise<{
+    callbackUrl?: string | string[];
+    error?: string | string[];
+    invited?: string;
+  }>;
 }
 
 export default async function LoginPage({ searchParams }: LoginPageProps) {
@@ -47,6 +51,7 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
           </CardHeader>
           <CardContent className="flex flex-col gap-4">
             {error && <Alert variant="destructive">{error}</Alert>}
+            {params.invited && <Alert>Your password is set. Sign in with it now.</Alert>}
             <LoginForm action={signInWithPasswordAction} callbackUrl={callbackUrl} />
             {oidcEnabled() && (
               <form action={signInWithSsoAction}>

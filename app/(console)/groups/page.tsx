@@ -1,10 +1,18 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireConsole } from "@/app/_server/session";
 import { GroupTree } from "@/components/groups/group-tree";
 import { PageHeader } from "@/components/layout/page-header";
-import { Card } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
+import {
+  archiveGroupAction,
+  createGroupAction,
+  moveGroupAction,
+  restoreGroupAction,
+  updateGroupAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Groups · Gatehouse" };
 
@@ -17,14 +25,23 @@ export default async function GroupsPage() {
       <PageHeader
         title="Groups"
         description={`${groups.length - archived} groups${archived ? `, ${archived} archived` : ""}. Members of a subgroup count as members of its parents.`}
+        actions={
+          <Button asChild variant="outline">
+            <Link href="/groups/board">Membership board</Link>
+          </Button>
+        }
       />
-      <Card className="overflow-hidden">
-        {groups.length ? (
-          <GroupTree groups={groups} />
-        ) : (
-          <p className="p-8 text-center text-sm text-muted-foreground">No groups yet.</p>
-        )}
-      </Card>
+      <GroupTree
+        groups={groups}
+        canEdit={actor.role !== "member"}
+        actions={{
+          create: createGroupAction,
+          update: updateGroupAction,
+          move: moveGroupAction,
+          archive: archiveGroupAction,
+          restore: restoreGroupAction,
+        }}
+      />
     </>
   );
 }

@@ -1,26 +1,86 @@
-import { Users } from "lucide-react";
 import type { Metadata } from "next";
 import { requireConsole } from "@/app/_server/session";
-import { ComingSoon } from "@/components/layout/coming-soon";
 import { PageHeader } from "@/components/layout/page-header";
+import { AddMemberDialog } from "@/components/members/add-member-dialog";
+import { MembersFilters } from "@/components/members/members-filters";
+import { MembersTable } from "@/components/members/members-table";
 import { getDb } from "@/db/client";
-import { getOrgOverview } from "@/lib/orgs/queries";
+import { listGroupsWithCounts } from "@/lib/groups/queries";
+import { listMembers } from "@/lib/members/queries";
+import { listMembersInput } from "@/lib/members/schemas";
+import {
+  addMembersAction,
+  previewAddMembersAction,
+  removeMembersAction,
+  revertMembershipChangeAction,
+} from "../groups/membership-actions";
+import {
+  addMemberAction,
+  changeMemberRoleAction,
+  matchingMemberIdsAction,
+  reactivateMemberAction,
+  removeMemberAction,
+  setSpendingLimitAction,
+  suspendMemberAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Members · Gatehouse" };
 
-export default async function MembersPage() {
+interface MembersPageProps {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export default async function MembersPage({ searchParams }: MembersPageProps) {
   const { actor } = await requireConsole();
-  const { members } = await getOrgOverview(await getDb(), actor);
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+  );
+  const filters = listMembersInput.parse(raw);
+  const db = await getDb();
+  const [page, groups] = await Promise.all([
+    listMembers(db, actor, filters),
+    listGroupsWithCounts(db, actor),
+  ]);
+  const liveGroups = groups.filter((g) => !g.archivedAt).map((g) => ({ id: g.id, name: g.name }));
+  const canEdit = actor.role !== "member";
   return (
     <>
       <PageHeader
         title="Members"
-        description={`${members.active} active${members.suspended ? `, ${members.suspended} suspended` : ""}.`}
+        description={`${page.total.toLocaleString("en-US")} ${page.total === 1 ? "person matches" : "people match"} these filters.`}
+        actions={
+          canEdit && (
+            <AddMemberDialog canAddOwners={actor.role === "owner"} addMember={addMemberAction} />
+          )
+        }
       />
-      <ComingSoon icon={Users} title="Member management is on its way">
-        Search, filter and bulk-assign members to groups, change roles and spending limits, suspend
-        and reactivate. Until then, each group&apos;s page lists its members.
-      </ComingSoon>
+      <div className="flex flex-col gap-4">
+        <MembersFilters groups={liveGroups} />
+        <MembersTable
+          rows={page.rows}
+          total={page.total}
+          page={page.page}
+          pageSize={page.pageSize}
+          sort={filters.sort}
+          dir={filters.dir}
+          groups={liveGroups}
+          canEdit={canEdit}
+          bulkActions={{
+            add: addMembersAction,
+            remove: removeMembersAction,
+            preview: previewAddMembersAction,
+            revert: revertMembershipChangeAction,
+          }}
+          memberActions={{
+            changeRole: changeMemberRoleAction,
+            setLimit: setSpendingLimitAction,
+            suspend: suspendMemberAction,
+            reactivate: reactivateMemberAction,
+            remove: removeMemberAction,
+            matchingIds: matchingMemberIdsAction,
+          }}
+        />
+      </div>
     </>
   );
 }

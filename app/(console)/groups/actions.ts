@@ -1,0 +1,38 @@
+"use server";
+
+import { action } from "@/app/_server/action";
+import {
+  archiveGroup,
+  createGroup,
+  moveGroup,
+  restoreGroup,
+  updateGroup,
+} from "@/lib/groups/commands";
+import type { CreateGroupInput, MoveGroupInput, UpdateGroupInput } from "@/lib/groups/schemas";
+
+const revalidate = ["/groups", "/members"];
+const summary = (g: { id: string; name: string }) => ({ id: g.id, name: g.name });
+// Form input arrives as whatever the client sent: the domain parses it (zod) before use.
+
+export const createGroupAction = action(
+  async (input: unknown, actor, db) =>
+    summary(await createGroup(db, actor, input as CreateGroupInput)),
+  { revalidate },
+);
+export const updateGroupAction = action(
+  async (input: unknown, actor, db) =>
+    summary(await updateGroup(db, actor, input as UpdateGroupInput)),
+  { revalidate },
+);
+export const moveGroupAction = action(
+  async (input: MoveGroupInput, actor, db) => summary(await moveGroup(db, actor, input)),
+  { revalidate },
+);
+export const archiveGroupAction = action(
+  async (input: { groupId: string }, actor, db) => summary(await archiveGroup(db, actor, input)),
+  { revalidate },
+);
+export const restoreGroupAction = action(
+  async (input: { groupId: string }, actor, db) => summary(await restoreGroup(db, actor, input)),
+  { revalidate },
+);

@@ -1,0 +1,193 @@
+"use client";
+
+import { UserPlus } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import type { ActionResult } from "@/lib/action-result";
+import type { AddedMember } from "@/lib/members/commands";
+import type { AddMemberInput } from "@/lib/members/schemas";
+
+interface AddMemberDialogProps {
+  canAddOwners: boolean;
+  addMember: (input: AddMemberInput) => Promise<ActionResult<AddedMember>>;
+}
+
+export function AddMemberDialog({ canAddOwners, addMember }: AddMemberDialogProps) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [access, setAccess] = useState<"invite" | "password">("invite");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [link, setLink] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const submit = (form: FormData) =>
+    startTransition(async () => {
+      const base = {
+        email: String(form.get("email") ?? ""),
+        name: String(form.get("name") ?? ""),
+        role: String(form.get("role")) as "member",
+      };
+      const input: AddMemberInput =
+        access === "password"
+          ? { ...base, access, password: String(form.get("password") ?? "") }
+          : { ...base, access };
+      const result = await addMember(input);
+      if (!result.ok) {
+        setErrors(result.fieldErrors ?? {});
+        setError(
+          result.fieldErrors && Object.keys(result.fieldErrors).length ? null : result.error,
+        );
+        return;
+      }
+      router.refresh();
+      const groups = result.data.defaultGroups.length
+        ? ` They joined ${result.data.defaultGroups.join(", ")}.`
+        : "";
+      toast.success(`${base.name} was added.${groups}`);
+      if (result.data.invitationPath)
+        setLink(`${window.location.origin}${result.data.invitationPath}`);
+      else setOpen(false);
+    });
+
+  const field = (name: string, label: string, props: React.ComponentProps<"input"> = {}) => (
+    <div className="flex flex-col gap-1.5">
+      <Label htmlFor={`add-${name}`}>{label}</Label>
+      <Input
+        id={`add-${name}`}
+        name={name}
+        aria-invalid={Boolean(errors[name])}
+        aria-describedby={errors[name] ? `add-${name}-error` : undefined}
+        {...props}
+      />
+      {errors[name] && (
+        <p id={`add-${name}-error`} className="text-sm text-destructive">
+          {errors[name]}
+        </p>
+      )}
+    </div>
+  );
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) {
+          setLink(null);
+          setErrors({});
+          setError(null);
+        }
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button>
+          <UserPlus aria-hidden /> Add member
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogTitle>Add a member</DialogTitle>
+        {link ? (
+          <>
+            <DialogDescription>
+              Send this link to them: it lets them set a password, works once, and expires in seven
+              days. It is shown only now.
+            </DialogDescription>
+            <div className="flex gap-2">
+              <Input
+                readOnly
+                value={link}
+                aria-label="Invitation link"
+                className="font-mono text-xs"
+                onFocus={(e) => e.target.select()}
+              />
+              <Button
+                variant="outline"
+                onClick={() =>
+                  void navigator.clipboard.writeText(link).then(() => toast.success("Link copied."))
+                }
+              >
+                Copy
+              </Button>
+            </div>
+            <DialogFooter>
+              <Button onClick={() => setOpen(false)}>Done</Button>
+            </DialogFooter>
+          </>
+        ) : (
+          <form action={submit} noValidate className="flex flex-col gap-3">
+            <DialogDescription>
+              They join the organisation&apos;s default groups automatically.
+            </DialogDescription>
+            {error && (
+              <p className="text-sm text-destructive" role="alert">
+                {error}
+              </p>
+            )}
+            {field("name", "Name", { autoComplete: "off", required: true })}
+            {field("email", "Email", { type: "email", autoComplete: "off", required: true })}
+            <div className="flex flex-col gap-1.5">
+              <Label htmlFor="add-role">Role</Label>
+              <select
+                id="add-role"
+                name="role"
+                defaultValue="member"
+                className="h-9 rounded-md border border-input bg-card px-2 text-sm"
+              >
+                <option value="member">Member: read-only</option>
+                <option value="admin">Admin: manages groups, members and keys</option>
+                {canAddOwners && <option value="owner">Owner: also manages owners</option>}
+              </select>
+            </div>
+            <fieldset className="flex flex-col gap-1.5">
+              <legend className="mb-1 text-sm font-medium">How they sign in</legend>
+              <label className="flex items-center gap-2 text-sm">
+                <input
+                  type="radio"
+                  name="access"
+                  checked={access === "invite"}
+                  onChange={() => setAccess("invite")}
+                />{" "}
+                Send an invitation link
+              </label>
+              <label className="flex items-center gap-2 text-sm">
+                <input
+                  type="radio"
+                  name="access"
+                  checked={access === "password"}
+                  onChange={() => setAccess("password")}
+                />{" "}
+                Set a password now
+              </label>
+            </fieldset>
+            {access === "password" &&
+              field("password", "Password (12 characters or more)", {
+                type: "password",
+                autoComplete: "new-password",
+              })}
+            <DialogFooter>
+              <Button type="button" variant="outline" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" disabled={pending}>
+                Add member
+              </Button>
+            </DialogFooter>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

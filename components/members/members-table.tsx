@@ -1,0 +1,463 @@
+"use client";
+
+import { ArrowDown, ArrowUp, MoreHorizontal } from "lucide-react";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useRef, useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuRadioGroup,
+  DropdownMenuRadioItem,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import type { ActionResult } from "@/lib/action-result";
+import type { MemberRow } from "@/lib/members/queries";
+import { formatMicros } from "@/lib/money";
+import { BulkGroupsDialog, type BulkMembershipActions } from "./bulk-groups-dialog";
+
+export interface MemberActions {
+  changeRole: (input: { memberId: string; role: string }) => Promise<ActionResult<unknown>>;
+  setLimit: (input: { memberId: string; limitDollars: string }) => Promise<ActionResult<unknown>>;
+  suspend: (input: { memberId: string }) => Promise<ActionResult<unknown>>;
+  reactivate: (input: { memberId: string }) => Promise<ActionResult<unknown>>;
+  remove: (input: { memberId: string }) => Promise<ActionResult<unknown>>;
+  matchingIds: (filters: Record<string, string>) => Promise<ActionResult<string[]>>;
+}
+
+interface MembersTableProps {
+  rows: MemberRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  sort: string;
+  dir: "asc" | "desc";
+  groups: { id: string; name: string }[];
+  canEdit: boolean;
+  bulkActions: BulkMembershipActions;
+  memberActions: MemberActions;
+}
+
+const columns = [
+  { key: "name", label: "Name" },
+  { key: "email", label: "Email" },
+  { key: "role", label: "Role" },
+  { key: "status", label: "Status" },
+] as const;
+
+export function MembersTable(props: MembersTableProps) {
+  const { rows, total, page, pageSize, sort, dir, canEdit } = props;
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const anchor = useRef<number | null>(null);
+  const [bulk, setBulk] = useState<"add" | "remove" | null>(null);
+  const [limitFor, setLimitFor] = useState<MemberRow | null>(null);
+  const [removing, setRemoving] = useState<MemberRow | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const href = (changes: Record<string, string | number>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) next.set(k, String(v));
+    return `${pathname}?${next.toString()}`;
+  };
+
+  const toggle = (index: number, shift: boolean) => {
+    const id = rows[index]!.memberId;
+    const next = new Set(selected);
+    if (shift && anchor.current !== null) {
+      const [from, to] = [anchor.current, index].sort((a, b) => a - b) as [number, number];
+      const value = !selected.has(id);
+      for (const row of rows.slice(from, to + 1)) {
+        if (value) next.add(row.memberId);
+        else next.delete(row.memberId);
+      }
+    } else if (next.has(id)) next.delete(id);
+    else next.add(id);
+    anchor.current = index;
+    setSelected(next);
+  };
+
+  const pageIds = rows.map((r) => r.memberId);
+  const allOnPage = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
+
+  const run = (label: string, call: () => Promise<ActionResult<unknown>>) =>
+    startTransition(async () => {
+      const result = await call();
+      if (result.ok) {
+        toast.success(label);
+        router.refresh();
+      } else toast.error(result.error);
+    });
+
+  const selectAllMatching = () =>
+    startTransition(async () => {
+      const result = await props.memberActions.matchingIds(Object.fromEntries(params.entries()));
+      if (result.ok) setSelected(new Set(result.data));
+      else toast.error(result.error);
+    });
+
+  const lastPage = Math.max(1, Math.ceil(total / pageSize));
+  return (
+    <div className="flex flex-col gap-3">
+      {canEdit && (
+        <div className="flex min-h-9 flex-wrap items-center gap-2 text-sm" role="status">
+          {selected.size > 0 ? (
+            <>
+              <span className="font-medium">{selected.size.toLocaleString("en-US")} selected</span>
+              {selected.size < total && (
+                <Button variant="link" size="sm" onClick={selectAllMatching} disabled={pending}>
+                  Select all {total.toLocaleString("en-US")} matching
+                </Button>
+              )}
+              <Button size="sm" onClick={() => setBulk("add")}>
+                Add to groups
+              </Button>
+              <Button size="sm" variant="outline" onClick={() => setBulk("remove")}>
+                Remove from groups
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
+                Clear selection
+              </Button>
+            </>
+          ) : (
+            <span className="text-muted-foreground">
+              Select members to add them to groups at once. Shift-click selects a range.
+            </span>
+          )}
+        </div>
+      )}
+      <div className="overflow-x-auto rounded-lg border bg-card shadow-sm">
+        <table className="w-full text-sm">
+          <caption className="sr-only">
+            Members, sorted by {sort} {dir === "asc" ? "ascending" : "descending"}
+          </caption>
+          <thead className="bg-muted/50 text-left text-muted-foreground">
+            <tr>
+              {canEdit && (
+                <th scope="col" className="w-10 px-3 py-2">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all members on this page"
+                    checked={allOnPage}
+                    onChange={() => {
+                      const next = new Set(selected);
+                      for (const id of pageIds) {
+                        if (allOnPage) next.delete(id);
+                        else next.add(id);
+                      }
+                      setSelected(next);
+                    }}
+                  />
+                </th>
+              )}
+              {columns.map((c) => (
+                <th
+                  key={c.key}
+                  scope="col"
+                  className="px-3 py-2 font-medium"
+                  aria-sort={
+                    sort === c.key ? (dir === "asc" ? "ascending" : "descending") : undefined
+                  }
+                >
+                  <Link
+                    href={href({
+                      sort: c.key,
+                      dir: sort === c.key && dir === "asc" ? "desc" : "asc",
+                      page: 1,
+                    })}
+                    className="inline-flex items-center gap-1 hover:text-foreground"
+                  >
+                    {c.label}
+                    {sort === c.key &&
+                      (dir === "asc" ? (
+                        <ArrowUp className="size-3" aria-hidden />
+                      ) : (
+                        <ArrowDown className="size-3" aria-hidden />
+                      ))}
+                  </Link>
+                </th>
+              ))}
+              <th scope="col" className="px-3 py-2 font-medium">
+                Groups
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Monthly limit
+              </th>
+              {canEdit && (
+                <th scope="col" className="w-12 px-3 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, index) => (
+              <tr
+                key={row.memberId}
+                className={`border-t ${selected.has(row.memberId) ? "bg-primary/5" : ""}`}
+              >
+                {canEdit && (
+                  <td className="px-3 py-2">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${row.name}`}
+                      checked={selected.has(row.memberId)}
+                      onChange={() => {}}
+                      onClick={(e) => toggle(index, e.shiftKey)}
+                    />
+                  </td>
+                )}
+                <td className="px-3 py-2 font-medium">{row.name}</td>
+                <td className="px-3 py-2 text-muted-foreground">{row.email}</td>
+                <td className="px-3 py-2 capitalize">{row.role}</td>
+                <td className="px-3 py-2">
+                  <Badge
+                    variant={row.status === "active" ? "secondary" : "warning"}
+                    className="capitalize"
+                  >
+                    {row.status}
+                  </Badge>
+                </td>
+                <td className="max-w-80 px-3 py-2">
+                  <div className="flex flex-wrap gap-1">
+                    {row.groups.map((g) => (
+                      <Link
+                        key={g.id}
+                        href={`/groups/${g.id}`}
+                        className="rounded bg-secondary px-1.5 py-0.5 text-xs hover:underline"
+                      >
+                        {g.name}
+                      </Link>
+                    ))}
+                    {!row.groups.length && (
+                      <span className="text-xs text-muted-foreground">No group</span>
+                    )}
+                  </div>
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums text-muted-foreground">
+                  {row.monthlyLimitMicros === null
+                    ? "—"
+                    : formatMicros(row.monthlyLimitMicros, { precise: true })}
+                </td>
+                {canEdit && (
+                  <td className="px-3 py-2">
+                    <DropdownMenu>
+                      <DropdownMenuTrigger asChild>
+                        <Button
+                          variant="ghost"
+                          size="icon"
+                          className="size-8"
+                          aria-label={`Actions for ${row.name}`}
+                        >
+                          <MoreHorizontal aria-hidden />
+                        </Button>
+                      </DropdownMenuTrigger>
+                      <DropdownMenuContent align="end">
+                        <DropdownMenuLabel>Role</DropdownMenuLabel>
+                        <DropdownMenuRadioGroup
+                          value={row.role}
+                          onValueChange={(role) =>
+                            run(
+                              `${row.name} is now ${role === "admin" ? "an" : "a"} ${role}.`,
+                              () =>
+                                props.memberActions.changeRole({ memberId: row.memberId, role }),
+                            )
+                          }
+                        >
+                          <DropdownMenuRadioItem value="owner">Owner</DropdownMenuRadioItem>
+                          <DropdownMenuRadioItem value="admin">Admin</DropdownMenuRadioItem>
+                          <DropdownMenuRadioItem value="member">Member</DropdownMenuRadioItem>
+                        </DropdownMenuRadioGroup>
+                        <DropdownMenuSeparator />
+                        <DropdownMenuItem onSelect={() => setLimitFor(row)}>
+                          Set spending limit…
+                        </DropdownMenuItem>
+                        {row.status === "active" ? (
+                          <DropdownMenuItem
+                            onSelect={() =>
+                              run(`${row.name} is suspended.`, () =>
+                                props.memberActions.suspend({ memberId: row.memberId }),
+                              )
+                            }
+                          >
+                            Suspend
+                          </DropdownMenuItem>
+                        ) : (
+                          <DropdownMenuItem
+                            onSelect={() =>
+                              run(`${row.name} is active again.`, () =>
+                                props.memberActions.reactivate({ memberId: row.memberId }),
+                              )
+                            }
+                          >
+                            Reactivate
+                          </DropdownMenuItem>
+                        )}
+                        <DropdownMenuItem
+                          className="text-destructive"
+                          onSelect={() => setRemoving(row)}
+                        >
+                          Remove from organisation…
+                        </DropdownMenuItem>
+                      </DropdownMenuContent>
+                    </DropdownMenu>
+                  </td>
+                )}
+              </tr>
+            ))}
+            {!rows.length && (
+              <tr>
+                <td colSpan={8} className="px-3 py-10 text-center text-muted-foreground">
+                  No members match these filters.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav
+        aria-label="Pages"
+        className="flex items-center justify-between text-sm text-muted-foreground"
+      >
+        <span>
+          {total
+            ? `${((page - 1) * pageSize + 1).toLocaleString("en-US")}–${Math.min(page * pageSize, total).toLocaleString("en-US")} of ${total.toLocaleString("en-US")}`
+            : "0 members"}
+        </span>
+        <div className="flex gap-2">
+          <Button
+            asChild
+            variant="outline"
+            size="sm"
+            aria-disabled={page <= 1}
+            className={page <= 1 ? "pointer-events-none opacity-50" : ""}
+          >
+            <Link href={href({ page: page - 1 })}>Previous</Link>
+          </Button>
+          <span className="self-center">
+            Page {page} of {lastPage}
+          </span>
+          <Button
+            asChild
+            variant="outline"
+            size="sm"
+            aria-disabled={page >= lastPage}
+            className={page >= lastPage ? "pointer-events-none opacity-50" : ""}
+          >
+            <Link href={href({ page: page + 1 })}>Next</Link>
+          </Button>
+        </div>
+      </nav>
+      <BulkGroupsDialog
+        mode={bulk ?? "add"}
+        open={bulk !== null}
+        onOpenChange={(open) => !open && setBulk(null)}
+        memberIds={[...selected]}
+        groups={props.groups}
+        actions={props.bulkActions}
+        onDone={() => {
+          setSelected(new Set());
+          router.refresh();
+        }}
+      />
+      <LimitDialog
+        member={limitFor}
+        onClose={() => setLimitFor(null)}
+        onSave={(memberId, value) =>
+          run("Spending limit saved.", () =>
+            props.memberActions.setLimit({ memberId, limitDollars: value }),
+          )
+        }
+      />
+      <Dialog open={removing !== null} onOpenChange={(open) => !open && setRemoving(null)}>
+        <DialogContent>
+          <DialogTitle>Remove {removing?.name} from the organisation?</DialogTitle>
+          <DialogDescription>
+            They leave all their groups and can no longer use the organisation&apos;s keys. Their
+            past usage stays in the reports.
+          </DialogDescription>
+          <DialogFooter>
+            <Button variant="outline" onClick={() => setRemoving(null)}>
+              Cancel
+            </Button>
+            <Button
+              variant="destructive"
+              onClick={() => {
+                const member = removing!;
+                setRemoving(null);
+                run(`${member.name} was removed.`, () =>
+                  props.memberActions.remove({ memberId: member.memberId }),
+                );
+              }}
+            >
+              Remove
+            </Button>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
+    </div>
+  );
+}
+
+function LimitDialog({
+  member,
+  onClose,
+  onSave,
+}: {
+  member: MemberRow | null;
+  onClose: () => void;
+  onSave: (memberId: string, value: string) => void;
+}) {
+  const [value, setValue] = useState("");
+  return (
+    <Dialog open={member !== null} onOpenChange={(open) => !open && onClose()}>
+      <DialogContent>
+        <DialogTitle>Monthly spending limit for {member?.name}</DialogTitle>
+        <DialogDescription>
+          In US dollars per calendar month. Leave empty for no personal limit.
+        </DialogDescription>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            onSave(member!.memberId, value);
+            onClose();
+          }}
+          className="flex flex-col gap-3"
+        >
+          <Label htmlFor="limit">Limit (USD)</Label>
+          <Input
+            id="limit"
+            inputMode="decimal"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            placeholder="e.g. 50"
+            autoFocus
+          />
+          <DialogFooter>
+            <Button type="button" variant="outline" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit">Save limit</Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
