@@ -113,6 +113,7 @@ const buildInputs = [
   "components",
   "lib",
   "db",
+  "instrumentation.ts",
   "next.config.ts",
   "package-lock.json",
   "postcss.config.mjs",

@@ -8,6 +8,7 @@ import {
   DragOverlay,
   type DragStartEvent,
   KeyboardSensor,
+  MeasuringStrategy,
   PointerSensor,
   pointerWithin,
   rectIntersection,
@@ -361,6 +362,7 @@ export function MemberBoard({ initialData, canEdit, actions }: MemberBoardProps)
       <DndContext
         sensors={sensors}
         collisionDetection={collisions}
+        measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
         accessibility={{ announcements }}
         onDragStart={({ active }: DragStartEvent) =>
           setDragging(active.data.current as CardDragData)

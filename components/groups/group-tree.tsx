@@ -1,8 +1,12 @@
 "use client";
 
 import {
+  type CollisionDetection,
   DndContext,
   type DragEndEvent,
+  MeasuringStrategy,
+  pointerWithin,
+  rectIntersection,
   KeyboardSensor,
   PointerSensor,
   useDraggable,
@@ -65,6 +69,12 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", {
 });
 const TOP = "top-level";
 
+// The row under the pointer is the target; keyboard drags (no pointer) use rectangles.
+const underPointer: CollisionDetection = (args) => {
+  const within = pointerWithin(args);
+  return within.length ? within : rectIntersection(args);
+};
+
 /** The organisation's group tree: expand and collapse, create, edit, nest (drag or "Move to…"), archive. */
 export function GroupTree({ groups, canEdit, actions }: GroupTreeProps) {
   const router = useRouter();
@@ -109,7 +119,7 @@ export function GroupTree({ groups, canEdit, actions }: GroupTreeProps) {
 
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     const group = groups.find((g) => g.id === active.id);
-    if (!group || !over) return;
+    if (!group || !over || over.id === group.id) return;
     moveGroup(group, over.id === TOP ? null : String(over.id));
   };
 
@@ -140,7 +150,7 @@ export function GroupTree({ groups, canEdit, actions }: GroupTreeProps) {
               }}
               menu={
                 canEdit && (
-                  <DropdownMenu>
+                  <DropdownMenu modal={false}>
                     <DropdownMenuTrigger asChild>
                       <Button
                         variant="ghost"
@@ -206,7 +216,13 @@ export function GroupTree({ groups, canEdit, actions }: GroupTreeProps) {
           </p>
         </div>
       )}
-      <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={underPointer}
+        // Rows move when the page scrolls during a drag: measure them again, or the drop lands a row off.
+        measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
+        onDragEnd={onDragEnd}
+      >
         <div className="overflow-hidden rounded-lg border bg-card shadow-sm">
           {live.length ? (
             renderLevel(null, 0)

@@ -30,7 +30,7 @@ export class LoginPage {
     await this.goto();
     await this.fill(credentials.email, credentials.password);
     await this.submit();
-    await expect(this.page).toHaveURL(/\/groups$/);
+    await expect(this.page).toHaveURL(/\/groups$/, { timeout: 20_000 });
   }
 
   /** The form's error message; Next's empty route announcer also has role=alert. */

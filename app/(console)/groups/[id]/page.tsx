@@ -2,14 +2,37 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireConsole } from "@/app/_server/session";
+import { GroupMembersPanel } from "@/components/groups/group-members-panel";
+import { GroupSettingsActions } from "@/components/groups/group-settings";
 import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { getDb } from "@/db/client";
 import { NotFound } from "@/lib/errors";
-import { getGroupDetail } from "@/lib/groups/queries";
+import { boardData } from "@/lib/groups/board";
+import {
+  effectiveMembers,
+  getGroupDetail,
+  groupMembershipHistory,
+  listGroupsWithCounts,
+} from "@/lib/groups/queries";
+import { formatMicros } from "@/lib/money";
+import { archiveGroupAction, restoreGroupAction, updateGroupAction } from "../actions";
+import {
+  addMembersAction,
+  removeMembersAction,
+  revertMembershipChangeAction,
+} from "../membership-actions";
 
 export const metadata: Metadata = { title: "Group · Gatehouse" };
+
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+const date = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
 interface GroupPageProps {
   params: Promise<{ id: string }>;
@@ -18,11 +41,20 @@ interface GroupPageProps {
 export default async function GroupPage({ params }: GroupPageProps) {
   const { actor } = await requireConsole();
   const { id } = await params;
-  const detail = await getGroupDetail(await getDb(), actor, id).catch((error: unknown) => {
+  const db = await getDb();
+  const detail = await getGroupDetail(db, actor, id).catch((error: unknown) => {
     if (error instanceof NotFound) notFound();
     throw error;
   });
   const { group, path, members } = detail;
+  const canEdit = actor.role !== "member";
+  const [effective, history, all, board] = await Promise.all([
+    effectiveMembers(db, actor, id),
+    groupMembershipHistory(db, actor, id),
+    listGroupsWithCounts(db, actor),
+    canEdit ? boardData(db, actor) : null,
+  ]);
+  const subgroups = all.filter((g) => g.parentId === group.id);
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
@@ -42,44 +74,181 @@ export default async function GroupPage({ params }: GroupPageProps) {
         title={group.name}
         description={group.description || `A ${group.kind} group.`}
         actions={
-          <div className="flex gap-2">
+          <div className="flex items-center gap-2">
             <Badge variant="outline" className="capitalize">
               {group.kind}
             </Badge>
             {group.archivedAt && <Badge variant="warning">Archived</Badge>}
+            {group.endsAt && <Badge variant="warning">Ends {date.format(group.endsAt)}</Badge>}
           </div>
         }
       />
-      <Card className="overflow-hidden">
-        <table className="w-full text-sm">
-          <caption className="border-b px-4 py-3 text-left font-medium">
-            {members.length} direct member{members.length === 1 ? "" : "s"}
-            {group.totalMembers !== members.length && `, ${group.totalMembers} including subgroups`}
-          </caption>
-          <thead className="bg-muted/50 text-left text-muted-foreground">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Email
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Role
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.memberId} className="border-t">
-                <td className="px-4 py-2 font-medium">{m.name}</td>
-                <td className="px-4 py-2 text-muted-foreground">{m.email}</td>
-                <td className="px-4 py-2 capitalize">{m.role}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Card>
+      <Tabs defaultValue="members">
+        <TabsList>
+          <TabsTrigger value="members">Members ({members.length})</TabsTrigger>
+          <TabsTrigger value="effective">Effective members ({effective.length})</TabsTrigger>
+          <TabsTrigger value="subgroups">Subgroups ({subgroups.length})</TabsTrigger>
+          <TabsTrigger value="history">History</TabsTrigger>
+          <TabsTrigger value="settings">Settings</TabsTrigger>
+        </TabsList>
+        <TabsContent value="members">
+          <GroupMembersPanel
+            groupId={group.id}
+            groupName={group.name}
+            members={members}
+            everyone={
+              board?.members.map(({ id: memberId, name, email }) => ({
+                id: memberId,
+                name,
+                email,
+              })) ?? []
+            }
+            canEdit={canEdit && !group.archivedAt}
+            actions={{
+              add: addMembersAction,
+              remove: removeMembersAction,
+              revert: revertMembershipChangeAction,
+            }}
+          />
+        </TabsContent>
+        <TabsContent value="effective">
+          <Card className="overflow-x-auto">
+            <table className="w-full text-sm">
+              <caption className="border-b px-4 py-3 text-left text-muted-foreground">
+                Everyone who counts as a member of {group.name}, directly or through a subgroup,
+                once each.
+              </caption>
+              <thead className="bg-muted/50 text-left text-muted-foreground">
+                <tr>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Name
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Email
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Through
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {effective.map((m) => (
+                  <tr key={m.memberId} className="border-t align-top">
+                    <td className="px-4 py-2 font-medium">{m.name}</td>
+                    <td className="px-4 py-2 text-muted-foreground">{m.email}</td>
+                    <td className="px-4 py-2">
+                      {m.paths.map((p) => (
+                        <div key={p.join(">")}>
+                          {p.length === 1 ? "Direct member" : p.join(" › ")}
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Card>
+        </TabsContent>
+        <TabsContent value="subgroups">
+          <Card>
+            <ul className="divide-y">
+              {subgroups.map((g) => (
+                <li key={g.id} className="flex items-center gap-3 px-4 py-2.5 text-sm">
+                  <Link href={`/groups/${g.id}`} className="font-medium hover:underline">
+                    {g.name}
+                  </Link>
+                  {g.archivedAt && <Badge variant="warning">Archived</Badge>}
+                  <span className="ml-auto text-muted-foreground">{g.totalMembers} members</span>
+                </li>
+              ))}
+              {!subgroups.length && (
+                <li className="px-4 py-6 text-center text-sm text-muted-foreground">
+                  No subgroups.
+                </li>
+              )}
+            </ul>
+          </Card>
+        </TabsContent>
+        <TabsContent value="history">
+          <Card className="overflow-x-auto">
+            <table className="w-full text-sm">
+              <caption className="border-b px-4 py-3 text-left text-muted-foreground">
+                Memberships of {group.name}, newest change first (times in UTC).
+              </caption>
+              <thead className="bg-muted/50 text-left text-muted-foreground">
+                <tr>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Member
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    From
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Until
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Added by
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Removed by
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((h) => (
+                  <tr key={h.id} className="border-t">
+                    <td className="px-4 py-2 font-medium">{h.memberName}</td>
+                    <td className="px-4 py-2 tabular-nums">{dateTime.format(h.validFrom)}</td>
+                    <td className="px-4 py-2 tabular-nums">
+                      {h.validTo ? (
+                        dateTime.format(h.validTo)
+                      ) : (
+                        <span className="text-success">current</span>
+                      )}
+                    </td>
+                    <td className="px-4 py-2 text-muted-foreground">
+                      {h.addedBy ?? (h.source === "rule" ? "Default group rule" : "—")}
+                    </td>
+                    <td className="px-4 py-2 text-muted-foreground">{h.removedBy ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Card>
+        </TabsContent>
+        <TabsContent value="settings">
+          <Card className="p-5">
+            <dl className="grid grid-cols-[10rem_1fr] gap-y-2 text-sm">
+              <dt className="text-muted-foreground">Kind</dt>
+              <dd className="capitalize">{group.kind}</dd>
+              <dt className="text-muted-foreground">Parent</dt>
+              <dd>{path.at(-1)?.name ?? "None (top level)"}</dd>
+              <dt className="text-muted-foreground">End date</dt>
+              <dd>{group.endsAt ? date.format(group.endsAt) : "None: permanent"}</dd>
+              <dt className="text-muted-foreground">Default group</dt>
+              <dd>{group.isDefault ? "Yes: new members join it" : "No"}</dd>
+              <dt className="text-muted-foreground">Monthly budget</dt>
+              <dd>
+                {group.monthlyBudgetMicros === null
+                  ? "None"
+                  : `${formatMicros(group.monthlyBudgetMicros)} (${group.budgetMode})`}
+              </dd>
+            </dl>
+            {canEdit && (
+              <div className="mt-5">
+                <GroupSettingsActions
+                  group={group}
+                  actions={{
+                    update: updateGroupAction,
+                    archive: archiveGroupAction,
+                    restore: restoreGroupAction,
+                  }}
+                />
+              </div>
+            )}
+          </Card>
+        </TabsContent>
+      </Tabs>
     </>
   );
 }

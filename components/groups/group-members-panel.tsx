@@ -1,0 +1,326 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useMemo, useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import type { ActionResult } from "@/lib/action-result";
+import type { ChangeResult } from "@/lib/memberships/commands";
+import type { MembershipChange } from "@/lib/memberships/schemas";
+
+interface PanelMember {
+  memberId: string;
+  name: string;
+  email: string;
+  role: string;
+  since: Date;
+}
+
+interface GroupMembersPanelProps {
+  groupId: string;
+  groupName: string;
+  members: PanelMember[];
+  /** Everyone in the organisation, for the "Add members" picker. */
+  everyone: { id: string; name: string; email: string }[];
+  canEdit: boolean;
+  actions: {
+    add: (input: {
+      memberIds: string[];
+      groupIds: string[];
+    }) => Promise<ActionResult<ChangeResult>>;
+    remove: (input: {
+      memberIds: string[];
+      groupIds: string[];
+    }) => Promise<ActionResult<ChangeResult>>;
+    revert: (change: MembershipChange) => Promise<ActionResult<ChangeResult>>;
+  };
+}
+
+const PAGE = 25;
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** A group's direct members: search, sort, pages, select and remove; add people through a picker. */
+export function GroupMembersPanel({
+  groupId,
+  groupName,
+  members,
+  everyone,
+  canEdit,
+  actions,
+}: GroupMembersPanelProps) {
+  const router = useRouter();
+  const [query, setQuery] = useState("");
+  const [sort, setSort] = useState<"name" | "email" | "since">("name");
+  const [page, setPage] = useState(1);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [picking, setPicking] = useState(false);
+  const [, startTransition] = useTransition();
+
+  const visible = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return members
+      .filter((m) => !q || m.name.toLowerCase().includes(q) || m.email.toLowerCase().includes(q))
+      .sort((a, b) =>
+        sort === "since"
+          ? new Date(b.since).getTime() - new Date(a.since).getTime()
+          : a[sort].localeCompare(b[sort]),
+      );
+  }, [members, query, sort]);
+  const pages = Math.max(1, Math.ceil(visible.length / PAGE));
+  const shown = visible.slice((page - 1) * PAGE, page * PAGE);
+
+  const change = (label: string, call: () => Promise<ActionResult<ChangeResult>>) =>
+    startTransition(async () => {
+      const result = await call();
+      if (!result.ok) {
+        toast.error(result.error);
+        return;
+      }
+      setSelected(new Set());
+      router.refresh();
+      toast.success(label, {
+        action: {
+          label: "Undo",
+          onClick: () =>
+            void actions.revert(result.data).then((r) => {
+              if (r.ok) toast.success("Undone: the memberships are as they were.");
+              else toast.error(r.error);
+              router.refresh();
+            }),
+        },
+      });
+    });
+
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <Input
+          type="search"
+          aria-label={`Search members of ${groupName}`}
+          placeholder="Search name or email"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setPage(1);
+          }}
+          className="w-64"
+        />
+        <select
+          aria-label="Sort by"
+          value={sort}
+          onChange={(e) => setSort(e.target.value as typeof sort)}
+          className="h-9 rounded-md border border-input bg-card px-2 text-sm"
+        >
+          <option value="name">Sort by name</option>
+          <option value="email">Sort by email</option>
+          <option value="since">Newest first</option>
+        </select>
+        {canEdit && (
+          <>
+            <Button
+              variant="destructive"
+              size="sm"
+              disabled={!selected.size}
+              onClick={() =>
+                change(`Removed ${selected.size} from ${groupName}.`, () =>
+                  actions.remove({ memberIds: [...selected], groupIds: [groupId] }),
+                )
+              }
+            >
+              Remove selected{selected.size ? ` (${selected.size})` : ""}
+            </Button>
+            <Button size="sm" className="ml-auto" onClick={() => setPicking(true)}>
+              Add members
+            </Button>
+          </>
+        )}
+      </div>
+      <div className="overflow-x-auto rounded-lg border bg-card">
+        <table className="w-full text-sm">
+          <thead className="bg-muted/50 text-left text-muted-foreground">
+            <tr>
+              {canEdit && (
+                <th scope="col" className="w-10 px-3 py-2">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all shown"
+                    checked={shown.length > 0 && shown.every((m) => selected.has(m.memberId))}
+                    onChange={(e) => {
+                      const next = new Set(selected);
+                      for (const m of shown) {
+                        if (e.target.checked) next.add(m.memberId);
+                        else next.delete(m.memberId);
+                      }
+                      setSelected(next);
+                    }}
+                  />
+                </th>
+              )}
+              <th scope="col" className="px-3 py-2 font-medium">
+                Name
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Email
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Role
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Member since
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((m) => (
+              <tr key={m.memberId} className="border-t">
+                {canEdit && (
+                  <td className="px-3 py-2">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${m.name}`}
+                      checked={selected.has(m.memberId)}
+                      onChange={(e) => {
+                        const next = new Set(selected);
+                        if (e.target.checked) next.add(m.memberId);
+                        else next.delete(m.memberId);
+                        setSelected(next);
+                      }}
+                    />
+                  </td>
+                )}
+                <td className="px-3 py-2 font-medium">{m.name}</td>
+                <td className="px-3 py-2 text-muted-foreground">{m.email}</td>
+                <td className="px-3 py-2 capitalize">{m.role}</td>
+                <td className="px-3 py-2 text-muted-foreground">
+                  {dateFormat.format(new Date(m.since))}
+                </td>
+              </tr>
+            ))}
+            {!shown.length && (
+              <tr>
+                <td colSpan={5} className="px-3 py-8 text-center text-muted-foreground">
+                  {members.length ? "Nobody matches that search." : "No direct members yet."}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex items-center justify-between text-sm text-muted-foreground">
+        <span>
+          {visible.length} of {members.length} shown
+        </span>
+        <div className="flex items-center gap-2">
+          <Button
+            variant="outline"
+            size="sm"
+            disabled={page <= 1}
+            onClick={() => setPage(page - 1)}
+          >
+            Previous
+          </Button>
+          Page {page} of {pages}
+          <Button
+            variant="outline"
+            size="sm"
+            disabled={page >= pages}
+            onClick={() => setPage(page + 1)}
+          >
+            Next
+          </Button>
+        </div>
+      </div>
+      <Dialog open={picking} onOpenChange={setPicking}>
+        {picking && (
+          <MemberPicker
+            groupName={groupName}
+            candidates={everyone.filter((p) => !members.some((m) => m.memberId === p.id))}
+            onCancel={() => setPicking(false)}
+            onConfirm={(ids) => {
+              setPicking(false);
+              change(`Added ${ids.length} to ${groupName}.`, () =>
+                actions.add({ memberIds: ids, groupIds: [groupId] }),
+              );
+            }}
+          />
+        )}
+      </Dialog>
+    </div>
+  );
+}
+
+interface MemberPickerProps {
+  groupName: string;
+  candidates: { id: string; name: string; email: string }[];
+  onCancel: () => void;
+  onConfirm: (memberIds: string[]) => void;
+}
+
+function MemberPicker({ groupName, candidates, onCancel, onConfirm }: MemberPickerProps) {
+  const [query, setQuery] = useState("");
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const q = query.trim().toLowerCase();
+  const matches = candidates
+    .filter((c) => !q || c.name.toLowerCase().includes(q) || c.email.toLowerCase().includes(q))
+    .slice(0, 200);
+  return (
+    <DialogContent>
+      <DialogTitle>Add members to {groupName}</DialogTitle>
+      <DialogDescription>People already in the group are not listed.</DialogDescription>
+      <Input
+        type="search"
+        aria-label="Find people"
+        placeholder="Find people"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        autoFocus
+      />
+      <fieldset className="max-h-72 overflow-y-auto rounded-md border p-1">
+        <legend className="sr-only">People</legend>
+        {matches.map((c) => (
+          <label
+            key={c.id}
+            className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-accent"
+          >
+            <input
+              type="checkbox"
+              checked={chosen.has(c.id)}
+              onChange={(e) => {
+                const next = new Set(chosen);
+                if (e.target.checked) next.add(c.id);
+                else next.delete(c.id);
+                setChosen(next);
+              }}
+            />
+            <span className="font-medium">{c.name}</span>
+            <span className="truncate text-muted-foreground">{c.email}</span>
+          </label>
+        ))}
+        {!matches.length && (
+          <p className="px-2 py-3 text-sm text-muted-foreground">Nobody matches.</p>
+        )}
+      </fieldset>
+      <DialogFooter>
+        <Button variant="outline" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button disabled={!chosen.size} onClick={() => onConfirm([...chosen])}>
+          Add {chosen.size || ""} to {groupName}
+        </Button>
+      </DialogFooter>
+    </DialogContent>
+  );
+}
