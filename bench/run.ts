@@ -1,6 +1,7 @@
 import { connectPglite, connectPostgres } from "@/db/connect";
 import { syncModelCatalogue } from "@/lib/models/sync";
 import { benchIngest } from "./ingest";
+import { benchMemberships } from "./memberships";
 
 // `npm run bench`: each benchmark prints its figures and their ratio to a baseline measured in
 // the same run (ratio = time / baseline time). On DATABASE_URL when set (into a scratch
@@ -26,5 +27,7 @@ await connection.migrate();
 await syncModelCatalogue(connection.db);
 console.log(`\nusage ingestion (${connection.driver}), 10 batches of 1,000 events`);
 console.table(await benchIngest(connection));
+console.log(`\ngroups and memberships (${connection.driver}), 2,000 members and 40 groups`);
+console.table(await benchMemberships(connection));
 await connection.close();
 await cleanup();

@@ -23,6 +23,7 @@ for (const scheme of ["light", "dark"] as const) {
   await page.waitForURL(/\/groups/);
   for (const p of paths) {
     await page.goto(`${base}${p}`);
+    await page.waitForLoadState("networkidle");
     await page.screenshot({
       path: `${out}/${p.replace(/\W+/g, "_").replace(/^_/, "")}-${scheme}.png`,
       fullPage: false,

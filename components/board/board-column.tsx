@@ -47,6 +47,8 @@ export function BoardColumn(props: BoardColumnProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => CARD_HEIGHT + CARD_GAP,
     overscan: 10,
+    // The column's size before it is measured: the server renders the first cards too.
+    initialRect: { width: 280, height: 384 },
   });
   const visibleIds = members.map((m) => m.id);
   const headingId = `column-${id}-title`;
