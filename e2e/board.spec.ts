@@ -121,3 +121,60 @@ test("a member-role user sees the board without any way to change it", async ({ 
   await expect(page.getByRole("button", { name: /^Actions for / })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /Copy mode/ })).toHaveCount(0);
 });
+
+test("several selected cards move together", async ({ page }) => {
+  const board = new BoardPage(page);
+  await board.goto();
+  const names = [
+    (await board.cards("Design Team").nth(1).getAttribute("data-member-name"))!,
+    (await board.cards("Design Team").nth(2).getAttribute("data-member-name"))!,
+  ];
+  for (const name of names)
+    await board
+      .card("Design Team", name)
+      .getByRole("checkbox", { name: `Select ${name}` })
+      .check();
+  await expect(page.getByText("2 selected: drag one of them to move all")).toBeVisible();
+  await board.drag(names[0]!, "Design Team", "Sales");
+  await expect(
+    board.toast(`Moved ${names[0]} and ${names[1]} from Design Team to Sales.`),
+  ).toBeVisible();
+  for (const name of names) {
+    await expect(board.card("Sales", name)).toBeVisible();
+    await expect(board.card("Design Team", name)).toHaveCount(0);
+  }
+});
+
+test("a move based on a stale board fails cleanly and keeps the other admin's change", async ({
+  page,
+  browser,
+}) => {
+  const mine = new BoardPage(page);
+  await mine.goto();
+  const member = (await mine.cards("Sales Reps").nth(1).getAttribute("data-member-name"))!;
+
+  // Another admin moves the same person first.
+  const otherPage = await browser.newPage({ viewport: { width: 1920, height: 1000 } });
+  await new LoginPage(otherPage).signIn();
+  const theirs = new BoardPage(otherPage);
+  await theirs.goto();
+  await theirs
+    .card("Sales Reps", member)
+    .getByRole("button", { name: `Actions for ${member}` })
+    .click();
+  await otherPage.getByRole("menuitem", { name: "Move to…" }).click();
+  await otherPage.getByRole("menuitem", { name: "Sales Engineers", exact: true }).press("Enter");
+  await expect(theirs.card("Sales Engineers", member)).toBeVisible();
+
+  // This board still shows them in Sales Reps.
+  await expect(mine.card("Sales Reps", member)).toBeVisible();
+  await mine.drag(member, "Sales Reps", "Admins");
+  await expect(
+    mine.toast(`${member} is no longer in Sales Reps: someone else changed it.`),
+  ).toBeVisible();
+  await expect(mine.card("Sales Engineers", member)).toBeVisible();
+  await expect(mine.card("Admins", member)).toHaveCount(0);
+  await page.reload();
+  await expect(mine.card("Sales Engineers", member)).toBeVisible();
+  await expect(mine.card("Admins", member)).toHaveCount(0);
+});

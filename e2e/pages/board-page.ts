@@ -1,4 +1,5 @@
 import { type Page, expect } from "@playwright/test";
+import { dragWithMouse } from "../support/drag";
 
 export class BoardPage {
   constructor(readonly page: Page) {}
@@ -26,10 +27,7 @@ export class BoardPage {
   }
 
   async drag(member: string, from: string, to: string) {
-    await this.card(from, member).dragTo(this.column(to), {
-      steps: 12,
-      targetPosition: { x: 120, y: 120 },
-    });
+    await dragWithMouse(this.page, this.card(from, member), this.column(to), { x: 120, y: 60 });
   }
 
   toast(text: string | RegExp) {

@@ -1,4 +1,5 @@
 import { type Page, expect } from "@playwright/test";
+import { dragWithMouse } from "../support/drag";
 
 export class GroupsPage {
   constructor(readonly page: Page) {}
@@ -29,19 +30,9 @@ export class GroupsPage {
       .click();
   }
 
-  /** Drags a group's handle onto another row, measuring the target once the drag has begun. */
   async dragOnto(name: string, target: string) {
     const handle = this.row(name).getByRole("button", { name: `Drag ${name} onto another group` });
-    await handle.scrollIntoViewIfNeeded();
-    const from = (await handle.boundingBox())!;
-    await this.page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-    await this.page.mouse.down();
-    await this.page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, {
-      steps: 3,
-    });
-    const to = (await this.row(target).boundingBox())!;
-    await this.page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
-    await this.page.mouse.up();
+    await dragWithMouse(this.page, handle, this.row(target));
   }
 
   toast(text: string | RegExp) {
