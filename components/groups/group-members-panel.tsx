@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
+import { CheckList } from "@/components/ui/check-list";
 import {
   Dialog,
   DialogContent,
@@ -288,31 +289,20 @@ function MemberPicker({ groupName, candidates, onCancel, onConfirm }: MemberPick
         onChange={(e) => setQuery(e.target.value)}
         autoFocus
       />
-      <fieldset className="max-h-72 overflow-y-auto rounded-md border p-1">
-        <legend className="sr-only">People</legend>
-        {matches.map((c) => (
-          <label
-            key={c.id}
-            className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-accent"
-          >
-            <input
-              type="checkbox"
-              checked={chosen.has(c.id)}
-              onChange={(e) => {
-                const next = new Set(chosen);
-                if (e.target.checked) next.add(c.id);
-                else next.delete(c.id);
-                setChosen(next);
-              }}
-            />
+      <CheckList
+        legend="People"
+        items={matches}
+        chosen={chosen}
+        onChange={setChosen}
+        render={(c) => (
+          <>
             <span className="font-medium">{c.name}</span>
             <span className="truncate text-muted-foreground">{c.email}</span>
-          </label>
-        ))}
-        {!matches.length && (
-          <p className="px-2 py-3 text-sm text-muted-foreground">Nobody matches.</p>
+          </>
         )}
-      </fieldset>
+        empty="Nobody matches."
+        className="max-h-72"
+      />
       <DialogFooter>
         <Button variant="outline" onClick={onCancel}>
           Cancel

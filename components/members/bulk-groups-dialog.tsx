@@ -4,6 +4,7 @@ import { Loader2 } from "lucide-react";
 import { useEffect, useMemo, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
+import { CheckList } from "@/components/ui/check-list";
 import {
   Dialog,
   DialogContent,
@@ -131,31 +132,17 @@ function BulkGroupsBody({
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
-      <fieldset className="max-h-64 overflow-y-auto rounded-md border p-1">
-        <legend className="sr-only">Groups</legend>
-        {visible.map((g) => (
-          <label
-            key={g.id}
-            className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-accent"
-          >
-            <input
-              type="checkbox"
-              checked={chosen.has(g.id)}
-              onChange={(e) => {
-                const next = new Set(chosen);
-                if (e.target.checked) next.add(g.id);
-                else next.delete(g.id);
-                setChosen(next);
-                setError(null);
-              }}
-            />
-            {g.name}
-          </label>
-        ))}
-        {!visible.length && (
-          <p className="px-2 py-3 text-sm text-muted-foreground">No group matches “{query}”.</p>
-        )}
-      </fieldset>
+      <CheckList
+        legend="Groups"
+        items={visible}
+        chosen={chosen}
+        onChange={(next) => {
+          setChosen(next);
+          setError(null);
+        }}
+        render={(g) => g.name}
+        empty={`No group matches “${query}”.`}
+      />
       <p className="min-h-5 text-sm" role="status">
         {shownPreview
           ? `Will add ${plural(shownPreview.toAdd, "membership")}; ${shownPreview.alreadyMembers.toLocaleString("en-US")} already ${shownPreview.alreadyMembers === 1 ? "a member" : "members"}.`

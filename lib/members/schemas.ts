@@ -3,41 +3,31 @@ import { memberRole, memberStatus } from "@/db/schema";
 
 const memberId = z.uuid("Unknown member.");
 
+const newMember = {
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, "That email address is too long.")
+    .pipe(z.email("Enter a valid email address.")),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Enter a name.")
+    .max(200, "Keep the name to 200 characters or fewer."),
+  role: z.enum(memberRole.enumValues, { error: "Choose a role." }),
+};
+
 export const addMemberInput = z.discriminatedUnion("access", [
   z.object({
+    ...newMember,
     access: z.literal("password"),
-    email: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .max(254, "That email address is too long.")
-      .pipe(z.email("Enter a valid email address.")),
-    name: z
-      .string()
-      .trim()
-      .min(1, "Enter a name.")
-      .max(200, "Keep the name to 200 characters or fewer."),
-    role: z.enum(memberRole.enumValues, { error: "Choose a role." }),
     password: z
       .string()
       .min(12, "Use at least 12 characters.")
       .max(1024, "That password is too long."),
   }),
-  z.object({
-    access: z.literal("invite"),
-    email: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .max(254, "That email address is too long.")
-      .pipe(z.email("Enter a valid email address.")),
-    name: z
-      .string()
-      .trim()
-      .min(1, "Enter a name.")
-      .max(200, "Keep the name to 200 characters or fewer."),
-    role: z.enum(memberRole.enumValues, { error: "Choose a role." }),
-  }),
+  z.object({ ...newMember, access: z.literal("invite") }),
 ]);
 
 export const changeRoleInput = z.object({
