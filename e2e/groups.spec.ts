@@ -45,8 +45,10 @@ test.describe("as an admin", () => {
     await page.getByRole("button", { name: "New group" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Name").fill("backend engineers");
+    await dialog.getByLabel("Description").fill("Kept while the name is corrected");
     await dialog.getByRole("button", { name: "Create group" }).click();
     await expect(dialog.getByText("A group named Backend Engineers already exists.")).toBeVisible();
+    await expect(dialog.getByLabel("Description")).toHaveValue("Kept while the name is corrected");
     await dialog.getByLabel("Name").fill("   ");
     await dialog.getByRole("button", { name: "Create group" }).click();
     await expect(dialog.getByText("Enter a name.")).toBeVisible();

@@ -99,7 +99,16 @@ export function GroupFormDialog(props: GroupFormDialogProps) {
       <DialogContent>
         <DialogTitle>{props.title}</DialogTitle>
         <DialogDescription>Names are unique in the organisation.</DialogDescription>
-        <form action={submit} noValidate className="flex flex-col gap-3">
+        <form
+          // onSubmit, not a form action: React resets a form after its action, and a person
+          // correcting one field must not lose the others.
+          onSubmit={(event) => {
+            event.preventDefault();
+            submit(new FormData(event.currentTarget));
+          }}
+          noValidate
+          className="flex flex-col gap-3"
+        >
           {error && (
             <p role="alert" className="text-sm text-destructive">
               {error}

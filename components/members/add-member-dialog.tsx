@@ -127,7 +127,16 @@ export function AddMemberDialog({ canAddOwners, addMember }: AddMemberDialogProp
             </DialogFooter>
           </>
         ) : (
-          <form action={submit} noValidate className="flex flex-col gap-3">
+          <form
+            // onSubmit, not a form action: React resets a form after its action, and a person
+            // correcting one field must not lose the others.
+            onSubmit={(event) => {
+              event.preventDefault();
+              submit(new FormData(event.currentTarget));
+            }}
+            noValidate
+            className="flex flex-col gap-3"
+          >
             <DialogDescription>
               They join the organisation&apos;s default groups automatically.
             </DialogDescription>

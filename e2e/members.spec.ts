@@ -1,0 +1,57 @@
+import { expect, test } from "@playwright/test";
+import { LoginPage } from "./pages/login-page";
+
+test("an admin invites a new member, who sets a password through the link and signs in read-only", async ({
+  page,
+  browser,
+}) => {
+  await new LoginPage(page).signIn();
+  await page.goto("/members");
+  await page.getByRole("button", { name: "Add member" }).click();
+  const dialog = page.getByRole("dialog");
+  const email = `new.hire.${Date.now()}@acme.test`;
+  await dialog.getByLabel("Name").fill("Nova Hire");
+  await dialog.getByLabel("Email").fill("not-an-email");
+  await dialog.getByRole("button", { name: "Add member" }).click();
+  await expect(dialog.getByText("Enter a valid email address.")).toBeVisible();
+  await dialog.getByLabel("Email").fill(email);
+  await dialog.getByRole("button", { name: "Add member" }).click();
+  const link = await dialog.getByLabel("Invitation link", { exact: true }).inputValue();
+  expect(link).toMatch(/\/invite\/[\w-]{40,}$/);
+  await dialog.getByRole("button", { name: "Done" }).click();
+
+  const invitee = await browser.newPage();
+  await invitee.goto(link);
+  await invitee.getByLabel("New password (12 characters or more)").fill("short");
+  await invitee.getByLabel("The same password again").fill("short");
+  await invitee.getByRole("button", { name: "Set password" }).click();
+  await expect(invitee.getByText("Use at least 12 characters.")).toBeVisible();
+  await invitee.getByLabel("New password (12 characters or more)").fill("a sturdy passphrase");
+  await invitee.getByLabel("The same password again").fill("a sturdy passphrase");
+  await invitee.getByRole("button", { name: "Set password" }).click();
+  await expect(invitee.getByText("Your password is set. Sign in with it now.")).toBeVisible();
+  await new LoginPage(invitee).signIn({ email, password: "a sturdy passphrase" });
+  await expect(invitee.getByRole("button", { name: "New group" })).toHaveCount(0);
+
+  // The link works once.
+  const again = await browser.newPage();
+  await again.goto(link);
+  await again.getByLabel("New password (12 characters or more)").fill("another passphrase");
+  await again.getByLabel("The same password again").fill("another passphrase");
+  await again.getByRole("button", { name: "Set password" }).click();
+  await expect(again.getByText(/invalid, used or expired/)).toBeVisible();
+});
+
+test("the last owner cannot be demoted, with a message saying why", async ({ page }) => {
+  await new LoginPage(page).signIn();
+  await page.goto("/members?role=owner");
+  await page.getByRole("button", { name: "Actions for Dana Whitfield" }).click();
+  await page.getByRole("menuitemradio", { name: "Admin" }).click();
+  await expect(
+    page
+      .locator("[data-sonner-toast]")
+      .filter({ hasText: "Dana Whitfield is the last owner and cannot be demoted." }),
+  ).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("row", { name: /Dana Whitfield/ })).toContainText("owner");
+});
