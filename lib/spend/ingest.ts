@@ -152,7 +152,13 @@ async function insertWithRollups(tx: Db, orgId: string, rows: object[]): Promise
         i.input_tokens, i.output_tokens, i.cached_tokens, i.cost_micros, i.latency_ms, i.status, i.reservation_id
       from input i join fresh f on f.event_id = i.event_id
       returning event_id, occurred_at, (occurred_at at time zone 'UTC')::date as day, member_id, key_id, model,
-        features, input_tokens, output_tokens, cached_tokens, cost_micros, status
+        features, input_tokens, output_tokens, cached_tokens, cost_micros, status, reservation_id
+    ),
+    -- The usage of a request settles the budget reservation its authorize call made.
+    settled as (
+      update budget_reservations r set settled_at = now()
+      from ev where r.id = ev.reservation_id and r.org_id = ${orgId}::uuid and r.settled_at is null
+      returning 1
     ),
     member_rollup as (
       insert into usage_daily_member as r (org_id, day, member_id, key_id, model,

@@ -1,0 +1,60 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/connect";
+import { gatewayTokens } from "@/db/schema";
+import { audit } from "@/lib/audit/record";
+import { type Actor, assertCan } from "@/lib/auth/actor";
+import { hashSecret, isWellFormedSecret, newApiKeySecret } from "@/lib/keys/secret";
+
+// Tokens the gateway presents to the HTTP API (Authorization: Bearer ghg_…). Stored as a hash;
+// the secret is returned once, at creation.
+export const GATEWAY_TOKEN_PREFIX = "ghg_";
+
+const createInput = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, "Enter a name.")
+    .max(100, "Keep the name to 100 characters or fewer."),
+});
+
+export async function createGatewayToken(db: Db, actor: Actor, raw: { name: string }) {
+  assertCan(actor, "org:manage");
+  const { name } = createInput.parse(raw);
+  const secret = newApiKeySecret(GATEWAY_TOKEN_PREFIX);
+  return db.transaction(async (tx) => {
+    const [token] = await tx
+      .insert(gatewayTokens)
+      .values({
+        orgId: actor.orgId,
+        name,
+        prefix: secret.prefix,
+        tokenHash: secret.hash,
+        createdBy: actor.kind === "user" ? actor.userId : null,
+      })
+      .returning({ id: gatewayTokens.id, name: gatewayTokens.name, prefix: gatewayTokens.prefix });
+    await audit(
+      tx,
+      actor,
+      "gateway_token.created",
+      { type: "gateway_token", id: token!.id },
+      { after: { name, prefix: secret.prefix } },
+    );
+    return { ...token!, secret: secret.secret };
+  });
+}
+
+/** The gateway actor for a bearer token, or null for anything but a live token. */
+export async function gatewayActorForToken(
+  db: Db,
+  bearer: string,
+): Promise<Extract<Actor, { kind: "gateway" }> | null> {
+  if (!isWellFormedSecret(bearer, GATEWAY_TOKEN_PREFIX)) return null;
+  const [token] = await db
+    .select({ id: gatewayTokens.id, orgId: gatewayTokens.orgId, name: gatewayTokens.name })
+    .from(gatewayTokens)
+    .where(and(eq(gatewayTokens.tokenHash, hashSecret(bearer)), isNull(gatewayTokens.revokedAt)));
+  return token
+    ? { kind: "gateway", tokenId: token.id, orgId: token.orgId, label: `gateway:${token.name}` }
+    : null;
+}
