@@ -3,14 +3,14 @@ import { z } from "zod";
 // The body of POST /api/v1/authorize.
 export const authorizeInput = z
   .object({
-    apiKey: z.string({ error: "apiKey: the API key secret the request presented" }).min(1).max(200),
+    apiKey: z.string({ error: "the API key secret the request presented, as a string" }).min(1).max(200),
     user: z
       .object({
         email: z.string().trim().toLowerCase().max(254).optional(),
         externalId: z.string().trim().min(1).max(200).optional(),
       })
-      .refine((u) => u.email || u.externalId, "user: give email or externalId"),
-    model: z.string().trim().min(1, "model: required").max(200),
+      .refine((u) => u.email || u.externalId, "give email or externalId"),
+    model: z.string().trim().min(1, "required").max(200),
     features: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
     estimatedCostMicros: z.number().int().positive().max(1_000_000_000_000).optional(),
   })
