@@ -3,7 +3,10 @@ import { z } from "zod";
 // The body of POST /api/v1/authorize.
 export const authorizeInput = z
   .object({
-    apiKey: z.string({ error: "the API key secret the request presented, as a string" }).min(1).max(200),
+    apiKey: z
+      .string({ error: "the API key secret the request presented, as a string" })
+      .min(1)
+      .max(200),
     user: z
       .object({
         email: z.string().trim().toLowerCase().max(254).optional(),
