@@ -1,9 +1,10 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { gatewayTokens } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
+import { NotFound } from "@/lib/errors";
 import { hashSecret, isWellFormedSecret, newApiKeySecret } from "@/lib/keys/secret";
 
 // Tokens the gateway presents to the HTTP API (Authorization: Bearer ghg_…). Stored as a hash;
@@ -57,4 +58,47 @@ export async function gatewayActorForToken(
   return token
     ? { kind: "gateway", tokenId: token.id, orgId: token.orgId, label: `gateway:${token.name}` }
     : null;
+}
+
+export async function listGatewayTokens(db: Db, actor: Actor) {
+  assertCan(actor, "org:manage");
+  return db
+    .select({
+      id: gatewayTokens.id,
+      name: gatewayTokens.name,
+      prefix: gatewayTokens.prefix,
+      createdAt: gatewayTokens.createdAt,
+      lastUsedAt: gatewayTokens.lastUsedAt,
+      revokedAt: gatewayTokens.revokedAt,
+    })
+    .from(gatewayTokens)
+    .where(eq(gatewayTokens.orgId, actor.orgId))
+    .orderBy(desc(gatewayTokens.createdAt));
+}
+
+export async function revokeGatewayToken(db: Db, actor: Actor, raw: { tokenId: string }) {
+  assertCan(actor, "org:manage");
+  const { tokenId } = z.object({ tokenId: z.uuid("Unknown token.") }).parse(raw);
+  return db.transaction(async (tx) => {
+    const [token] = await tx
+      .update(gatewayTokens)
+      .set({ revokedAt: new Date() })
+      .where(
+        and(
+          eq(gatewayTokens.orgId, actor.orgId),
+          eq(gatewayTokens.id, tokenId),
+          isNull(gatewayTokens.revokedAt),
+        ),
+      )
+      .returning({ id: gatewayTokens.id, name: gatewayTokens.name });
+    if (!token) throw new NotFound("The gateway token");
+    await audit(
+      tx,
+      actor,
+      "gateway_token.revoked",
+      { type: "gateway_token", id: token.id },
+      { after: { name: token.name } },
+    );
+    return token;
+  });
 }

@@ -4,7 +4,10 @@ import { AdminOnly } from "@/components/layout/admin-only";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
+import { GatewayTokens } from "@/components/settings/gateway-tokens";
+import { listGatewayTokens } from "@/lib/gateway/tokens";
 import { getOrgOverview } from "@/lib/orgs/queries";
+import { createGatewayTokenAction, revokeGatewayTokenAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings · Gatehouse" };
 
@@ -18,7 +21,11 @@ export default async function SettingsPage() {
       </>
     );
   }
-  const { org } = await getOrgOverview(await getDb(), actor);
+  const db = await getDb();
+  const [{ org }, tokens] = await Promise.all([
+    getOrgOverview(db, actor),
+    listGatewayTokens(db, actor),
+  ]);
   return (
     <>
       <PageHeader
@@ -48,10 +55,17 @@ export default async function SettingsPage() {
           <CardHeader>
             <CardTitle>Gateway tokens</CardTitle>
             <CardDescription>
-              The gateway authenticates to Gatehouse&apos;s HTTP API with a token of this
-              organisation. Creating and revoking tokens arrives with the authorize API.
+              The gateway authenticates to Gatehouse&apos;s HTTP API (POST /api/v1/authorize) with a
+              token of this organisation.
             </CardDescription>
           </CardHeader>
+          <CardContent>
+            <GatewayTokens
+              tokens={tokens}
+              create={createGatewayTokenAction}
+              revoke={revokeGatewayTokenAction}
+            />
+          </CardContent>
         </Card>
       </div>
     </>

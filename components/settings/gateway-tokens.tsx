@@ -1,0 +1,187 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import type { ActionResult } from "@/lib/action-result";
+
+interface TokenRow {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+interface GatewayTokensProps {
+  tokens: TokenRow[];
+  create: (input: {
+    name: string;
+  }) => Promise<ActionResult<{ id: string; name: string; secret: string }>>;
+  revoke: (input: { tokenId: string }) => Promise<ActionResult<null>>;
+}
+
+const date = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+
+/** The gateway's credentials for the HTTP API: create (the secret is shown once) and revoke. */
+export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const submit = () =>
+    startTransition(async () => {
+      const result = await create({ name });
+      if (!result.ok) return setError(result.error);
+      setSecret(result.data.secret);
+      router.refresh();
+    });
+
+  return (
+    <div className="flex flex-col gap-3">
+      <table className="w-full text-sm">
+        <thead className="text-left text-muted-foreground">
+          <tr>
+            <th scope="col" className="py-1.5 font-medium">
+              Name
+            </th>
+            <th scope="col" className="py-1.5 font-medium">
+              Token
+            </th>
+            <th scope="col" className="py-1.5 font-medium">
+              Created
+            </th>
+            <th scope="col" className="py-1.5">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.map((t) => (
+            <tr key={t.id} className="border-t">
+              <td className="py-2 font-medium">{t.name}</td>
+              <td className="py-2 font-mono text-xs text-muted-foreground">{t.prefix}…</td>
+              <td className="py-2 text-muted-foreground">{date.format(new Date(t.createdAt))}</td>
+              <td className="py-2 text-right">
+                {t.revokedAt ? (
+                  <span className="text-xs text-muted-foreground">
+                    Revoked {date.format(new Date(t.revokedAt))}
+                  </span>
+                ) : (
+                  <Button
+                    variant="outline"
+                    size="sm"
+                    disabled={pending}
+                    onClick={() =>
+                      startTransition(async () => {
+                        const result = await revoke({ tokenId: t.id });
+                        if (result.ok)
+                          toast.success(`${t.name} is revoked: the gateway can no longer use it.`);
+                        else toast.error(result.error);
+                        router.refresh();
+                      })
+                    }
+                  >
+                    Revoke {t.name}
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+          {!tokens.length && (
+            <tr>
+              <td colSpan={4} className="py-4 text-muted-foreground">
+                No tokens yet. Create one for each gateway deployment.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <div>
+        <Button onClick={() => setOpen(true)}>New gateway token</Button>
+      </div>
+      <Dialog
+        open={open}
+        onOpenChange={(next) => {
+          setOpen(next);
+          if (!next) {
+            setSecret(null);
+            setName("");
+            setError(null);
+          }
+        }}
+      >
+        <DialogContent>
+          <DialogTitle>{secret ? "Copy the token now" : "New gateway token"}</DialogTitle>
+          {secret ? (
+            <>
+              <DialogDescription>
+                It is shown only once. The gateway sends it as Authorization: Bearer …
+              </DialogDescription>
+              <Input
+                readOnly
+                value={secret}
+                aria-label="Gateway token"
+                className="font-mono text-xs"
+                onFocus={(e) => e.target.select()}
+              />
+              <DialogFooter>
+                <Button
+                  variant="outline"
+                  onClick={() =>
+                    void navigator.clipboard
+                      .writeText(secret)
+                      .then(() => toast.success("Token copied."))
+                  }
+                >
+                  Copy
+                </Button>
+                <Button onClick={() => setOpen(false)}>Done</Button>
+              </DialogFooter>
+            </>
+          ) : (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                submit();
+              }}
+              className="flex flex-col gap-3"
+            >
+              <DialogDescription>
+                Name it after the gateway deployment that will use it.
+              </DialogDescription>
+              <Label htmlFor="token-name">Name</Label>
+              <Input
+                id="token-name"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="edge-eu-west"
+                aria-invalid={Boolean(error)}
+              />
+              {error && <p className="text-sm text-destructive">{error}</p>}
+              <DialogFooter>
+                <Button type="submit" disabled={pending}>
+                  Create token
+                </Button>
+              </DialogFooter>
+            </form>
+          )}
+        </DialogContent>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/connect";
+import { Forbidden, NotFound } from "@/lib/errors";
+import { testDatabase } from "@/test/db";
+import { orgFixture } from "@/test/fixtures";
+import {
+  createGatewayToken,
+  gatewayActorForToken,
+  listGatewayTokens,
+  revokeGatewayToken,
+} from "./tokens";
+
+let db: Db;
+beforeAll(async () => {
+  ({ db } = await testDatabase());
+});
+
+describe("gateway tokens", () => {
+  it("authenticate the gateway as its organisation until revoked", async () => {
+    const f = await orgFixture(db);
+    const token = await createGatewayToken(db, f.actor, { name: "edge-eu" });
+    expect(token.secret).toMatch(/^ghg_/);
+    expect(await gatewayActorForToken(db, token.secret)).toMatchObject({
+      kind: "gateway",
+      orgId: f.org.id,
+      tokenId: token.id,
+    });
+    expect((await listGatewayTokens(db, f.actor)).map((t) => t.name)).toEqual(["edge-eu"]);
+    await revokeGatewayToken(db, f.actor, { tokenId: token.id });
+    expect(await gatewayActorForToken(db, token.secret)).toBeNull();
+    expect(await gatewayActorForToken(db, "ghg_garbage")).toBeNull();
+  });
+
+  it("are managed by admins of their own organisation only", async () => {
+    const f = await orgFixture(db);
+    const other = await orgFixture(db);
+    const member = await orgFixture(db, "member");
+    const token = await createGatewayToken(db, f.actor, { name: "edge" });
+    await expect(revokeGatewayToken(db, other.actor, { tokenId: token.id })).rejects.toBeInstanceOf(
+      NotFound,
+    );
+    await expect(createGatewayToken(db, member.actor, { name: "x" })).rejects.toBeInstanceOf(
+      Forbidden,
+    );
+    expect(await gatewayActorForToken(db, token.secret)).not.toBeNull();
+  });
+});
