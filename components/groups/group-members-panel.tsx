@@ -16,6 +16,7 @@ import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/action-result";
 import type { ChangeResult } from "@/lib/memberships/commands";
 import type { MembershipChange } from "@/lib/memberships/schemas";
+import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
 interface PanelMember {
   memberId: string;
@@ -150,11 +151,11 @@ export function GroupMembersPanel({
         )}
       </div>
       <div className="overflow-x-auto rounded-lg border bg-card">
-        <table className="w-full text-sm">
-          <thead className="bg-muted/50 text-left text-muted-foreground">
+        <Table>
+          <THead>
             <tr>
               {canEdit && (
-                <th scope="col" className="w-10 px-3 py-2">
+                <Th className="w-10">
                   <input
                     type="checkbox"
                     aria-label="Select all shown"
@@ -168,27 +169,19 @@ export function GroupMembersPanel({
                       setSelected(next);
                     }}
                   />
-                </th>
+                </Th>
               )}
-              <th scope="col" className="px-3 py-2 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Email
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Role
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Member since
-              </th>
+              <Th>Name</Th>
+              <Th>Email</Th>
+              <Th>Role</Th>
+              <Th>Member since</Th>
             </tr>
-          </thead>
+          </THead>
           <tbody>
             {shown.map((m) => (
-              <tr key={m.memberId} className="border-t">
+              <Tr key={m.memberId}>
                 {canEdit && (
-                  <td className="px-3 py-2">
+                  <Td>
                     <input
                       type="checkbox"
                       aria-label={`Select ${m.name}`}
@@ -200,25 +193,23 @@ export function GroupMembersPanel({
                         setSelected(next);
                       }}
                     />
-                  </td>
+                  </Td>
                 )}
-                <td className="px-3 py-2 font-medium">{m.name}</td>
-                <td className="px-3 py-2 text-muted-foreground">{m.email}</td>
-                <td className="px-3 py-2 capitalize">{m.role}</td>
-                <td className="px-3 py-2 text-muted-foreground">
-                  {dateFormat.format(new Date(m.since))}
-                </td>
-              </tr>
+                <Td className="font-medium">{m.name}</Td>
+                <Td className="text-muted-foreground">{m.email}</Td>
+                <Td className="capitalize">{m.role}</Td>
+                <Td className="text-muted-foreground">{dateFormat.format(new Date(m.since))}</Td>
+              </Tr>
             ))}
             {!shown.length && (
               <tr>
-                <td colSpan={5} className="px-3 py-8 text-center text-muted-foreground">
+                <Td colSpan={5} className="py-8 text-center text-muted-foreground">
                   {members.length ? "Nobody matches that search." : "No direct members yet."}
-                </td>
+                </Td>
               </tr>
             )}
           </tbody>
-        </table>
+        </Table>
       </div>
       <div className="flex items-center justify-between text-sm text-muted-foreground">
         <span>

@@ -30,6 +30,7 @@ import type { ActionResult } from "@/lib/action-result";
 import type { MemberRow } from "@/lib/members/queries";
 import { formatMicros } from "@/lib/money";
 import { BulkGroupsDialog, type BulkMembershipActions } from "./bulk-groups-dialog";
+import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
 export interface MemberActions {
   changeRole: (input: { memberId: string; role: string }) => Promise<ActionResult<unknown>>;
@@ -144,14 +145,14 @@ export function MembersTable(props: MembersTableProps) {
         </div>
       )}
       <div className="overflow-x-auto rounded-lg border bg-card shadow-sm">
-        <table className="w-full text-sm">
+        <Table>
           <caption className="sr-only">
             Members, sorted by {sort} {dir === "asc" ? "ascending" : "descending"}
           </caption>
-          <thead className="bg-muted/50 text-left text-muted-foreground">
+          <THead>
             <tr>
               {canEdit && (
-                <th scope="col" className="w-10 px-3 py-2">
+                <Th className="w-10">
                   <input
                     type="checkbox"
                     aria-label="Select all members on this page"
@@ -165,13 +166,11 @@ export function MembersTable(props: MembersTableProps) {
                       setSelected(next);
                     }}
                   />
-                </th>
+                </Th>
               )}
               {columns.map((c) => (
-                <th
+                <Th
                   key={c.key}
-                  scope="col"
-                  className="px-3 py-2 font-medium"
                   aria-sort={
                     sort === c.key ? (dir === "asc" ? "ascending" : "descending") : undefined
                   }
@@ -192,29 +191,25 @@ export function MembersTable(props: MembersTableProps) {
                         <ArrowDown className="size-3" aria-hidden />
                       ))}
                   </Link>
-                </th>
+                </Th>
               ))}
-              <th scope="col" className="px-3 py-2 font-medium">
-                Groups
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Monthly limit
-              </th>
+              <Th>Groups</Th>
+              <Th className="text-right">Monthly limit</Th>
               {canEdit && (
-                <th scope="col" className="w-12 px-3 py-2">
+                <Th className="w-12">
                   <span className="sr-only">Actions</span>
-                </th>
+                </Th>
               )}
             </tr>
-          </thead>
+          </THead>
           <tbody>
             {rows.map((row, index) => (
-              <tr
+              <Tr
                 key={row.memberId}
-                className={`border-t ${selected.has(row.memberId) ? "bg-primary/5" : ""}`}
+                className={selected.has(row.memberId) ? "bg-primary/5" : undefined}
               >
                 {canEdit && (
-                  <td className="px-3 py-2">
+                  <Td>
                     <input
                       type="checkbox"
                       aria-label={`Select ${row.name}`}
@@ -222,20 +217,20 @@ export function MembersTable(props: MembersTableProps) {
                       onChange={() => {}}
                       onClick={(e) => toggle(index, e.shiftKey)}
                     />
-                  </td>
+                  </Td>
                 )}
-                <td className="px-3 py-2 font-medium">{row.name}</td>
-                <td className="px-3 py-2 text-muted-foreground">{row.email}</td>
-                <td className="px-3 py-2 capitalize">{row.role}</td>
-                <td className="px-3 py-2">
+                <Td className="font-medium">{row.name}</Td>
+                <Td className="text-muted-foreground">{row.email}</Td>
+                <Td className="capitalize">{row.role}</Td>
+                <Td>
                   <Badge
                     variant={row.status === "active" ? "secondary" : "warning"}
                     className="capitalize"
                   >
                     {row.status}
                   </Badge>
-                </td>
-                <td className="max-w-80 px-3 py-2">
+                </Td>
+                <Td className="max-w-80">
                   <div className="flex flex-wrap gap-1">
                     {row.groups.map((g) => (
                       <Link
@@ -250,14 +245,14 @@ export function MembersTable(props: MembersTableProps) {
                       <span className="text-xs text-muted-foreground">No group</span>
                     )}
                   </div>
-                </td>
-                <td className="px-3 py-2 text-right tabular-nums text-muted-foreground">
+                </Td>
+                <Td className="text-right tabular-nums text-muted-foreground">
                   {row.monthlyLimitMicros === null
                     ? "—"
                     : formatMicros(row.monthlyLimitMicros, { precise: true })}
-                </td>
+                </Td>
                 {canEdit && (
-                  <td className="px-3 py-2">
+                  <Td>
                     <DropdownMenu>
                       <DropdownMenuTrigger asChild>
                         <Button
@@ -318,19 +313,19 @@ export function MembersTable(props: MembersTableProps) {
                         </DropdownMenuItem>
                       </DropdownMenuContent>
                     </DropdownMenu>
-                  </td>
+                  </Td>
                 )}
-              </tr>
+              </Tr>
             ))}
             {!rows.length && (
               <tr>
-                <td colSpan={8} className="px-3 py-10 text-center text-muted-foreground">
+                <Td colSpan={8} className="py-10 text-center text-muted-foreground">
                   No members match these filters.
-                </td>
+                </Td>
               </tr>
             )}
           </tbody>
-        </table>
+        </Table>
       </div>
       <nav
         aria-label="Pages"

@@ -14,6 +14,7 @@ import {
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { ActionResult } from "@/lib/action-result";
+import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
 interface TokenRow {
   id: string;
@@ -53,30 +54,24 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
 
   return (
     <div className="flex flex-col gap-3">
-      <table className="w-full text-sm">
-        <thead className="text-left text-muted-foreground">
+      <Table>
+        <THead className="bg-transparent">
           <tr>
-            <th scope="col" className="py-1.5 font-medium">
-              Name
-            </th>
-            <th scope="col" className="py-1.5 font-medium">
-              Token
-            </th>
-            <th scope="col" className="py-1.5 font-medium">
-              Created
-            </th>
-            <th scope="col" className="py-1.5">
+            <Th>Name</Th>
+            <Th>Token</Th>
+            <Th>Created</Th>
+            <Th>
               <span className="sr-only">Actions</span>
-            </th>
+            </Th>
           </tr>
-        </thead>
+        </THead>
         <tbody>
           {tokens.map((t) => (
-            <tr key={t.id} className="border-t">
-              <td className="py-2 font-medium">{t.name}</td>
-              <td className="py-2 font-mono text-xs text-muted-foreground">{t.prefix}…</td>
-              <td className="py-2 text-muted-foreground">{date.format(new Date(t.createdAt))}</td>
-              <td className="py-2 text-right">
+            <Tr key={t.id}>
+              <Td className="font-medium">{t.name}</Td>
+              <Td className="font-mono text-xs text-muted-foreground">{t.prefix}…</Td>
+              <Td className="text-muted-foreground">{date.format(new Date(t.createdAt))}</Td>
+              <Td className="text-right">
                 {t.revokedAt ? (
                   <span className="text-xs text-muted-foreground">
                     Revoked {date.format(new Date(t.revokedAt))}
@@ -99,18 +94,18 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
                     Revoke {t.name}
                   </Button>
                 )}
-              </td>
-            </tr>
+              </Td>
+            </Tr>
           ))}
           {!tokens.length && (
             <tr>
-              <td colSpan={4} className="py-4 text-muted-foreground">
+              <Td colSpan={4} className="py-4 text-muted-foreground">
                 No tokens yet. Create one for each gateway deployment.
-              </td>
+              </Td>
             </tr>
           )}
         </tbody>
-      </table>
+      </Table>
       <div>
         <Button onClick={() => setOpen(true)}>New gateway token</Button>
       </div>

@@ -14,7 +14,7 @@ import {
 } from "@/db/schema";
 import type { KeyPolicy } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
-import { newApiKeySecret } from "@/lib/keys/secret";
+import { newSecret } from "@/lib/keys/secret";
 
 // Row builders for demo data and test fixtures. They write rows as they are, without the
 // authorisation and audit of the domain functions: use them to set the scene, not to act in it.
@@ -112,7 +112,7 @@ export async function insertApiKey(
     createdAt?: Date;
   },
 ) {
-  const secret = newApiKeySecret();
+  const secret = newSecret();
   const [key] = await db
     .insert(apiKeys)
     .values({

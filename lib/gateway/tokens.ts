@@ -5,7 +5,7 @@ import { gatewayTokens } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { NotFound } from "@/lib/errors";
-import { hashSecret, isWellFormedSecret, newApiKeySecret } from "@/lib/keys/secret";
+import { hashSecret, isWellFormedSecret, newSecret } from "@/lib/keys/secret";
 
 // Tokens the gateway presents to the HTTP API (Authorization: Bearer ghg_…). Stored as a hash;
 // the secret is returned once, at creation.
@@ -22,7 +22,7 @@ const createInput = z.object({
 export async function createGatewayToken(db: Db, actor: Actor, raw: { name: string }) {
   assertCan(actor, "org:manage");
   const { name } = createInput.parse(raw);
-  const secret = newApiKeySecret(GATEWAY_TOKEN_PREFIX);
+  const secret = newSecret(GATEWAY_TOKEN_PREFIX);
   return db.transaction(async (tx) => {
     const [token] = await tx
       .insert(gatewayTokens)

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { hashSecret, isWellFormedSecret, newApiKeySecret } from "./secret";
+import { hashSecret, isWellFormedSecret, newSecret } from "./secret";
 
 describe("API key secrets", () => {
   it("carry a prefix and a checksum that catches a mistyped character", () => {
-    const { secret, hash, prefix, lastFour } = newApiKeySecret();
+    const { secret, hash, prefix, lastFour } = newSecret();
     expect(secret).toMatch(/^ghk_[0-9A-Za-z]{49}$/);
     expect(isWellFormedSecret(secret)).toBe(true);
     const typo = secret.slice(0, 10) + (secret[10] === "a" ? "b" : "a") + secret.slice(11);
@@ -14,7 +14,7 @@ describe("API key secrets", () => {
   });
 
   it("are never the same twice", () => {
-    const secrets = new Set(Array.from({ length: 200 }, () => newApiKeySecret().secret));
+    const secrets = new Set(Array.from({ length: 200 }, () => newSecret().secret));
     expect(secrets.size).toBe(200);
   });
 });

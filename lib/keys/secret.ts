@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 
-// API key secrets look like GitHub's tokens: a recognisable prefix, 256 random bits, and a
+// Secrets (API keys ghk_, gateway tokens ghg_) look like GitHub's tokens: a recognisable prefix, 256 random bits, and a
 // CRC32 checksum, so that a secret pasted in the wrong place is recognised (by secret scanners
 // too) and a mistyped one is refused without a database lookup.
 export const API_KEY_PREFIX = "ghk_";
@@ -35,7 +35,7 @@ export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
-export function newApiKeySecret(prefix = API_KEY_PREFIX) {
+export function newSecret(prefix = API_KEY_PREFIX) {
   const body = base62(randomBytes(32)).padStart(BODY_LENGTH, "0");
   const secret = `${prefix}${body}${checksum(body)}`;
   return {

@@ -7,6 +7,7 @@ import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { listKeys } from "@/lib/keys/queries";
 import { formatMicros } from "@/lib/money";
+import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
 export const metadata: Metadata = { title: "API keys · Gatehouse" };
 
@@ -20,48 +21,38 @@ export default async function KeysPage() {
         description="Keys reach people through the groups they are assigned to."
       />
       <Card className="overflow-x-auto">
-        <table className="w-full text-sm">
-          <thead className="bg-muted/50 text-left text-muted-foreground">
+        <Table>
+          <THead>
             <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Key
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Groups
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Features
-              </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
-                Spend this month
-              </th>
+              <Th>Name</Th>
+              <Th>Key</Th>
+              <Th>Groups</Th>
+              <Th>Features</Th>
+              <Th className="text-right">Spend this month</Th>
             </tr>
-          </thead>
+          </THead>
           <tbody>
             {keys.map((key) => (
-              <tr key={key.id} className="border-t align-top">
-                <td className="px-4 py-3 font-medium">
+              <Tr key={key.id} className="align-top">
+                <Td className="py-3 font-medium">
                   {key.name}
                   {key.revokedAt && (
                     <Badge variant="destructive" className="ml-2">
                       Revoked
                     </Badge>
                   )}
-                </td>
-                <td className="px-4 py-3 font-mono text-xs text-muted-foreground">
+                </Td>
+                <Td className="py-3 font-mono text-xs text-muted-foreground">
                   {key.prefix}…{key.lastFour}
-                </td>
-                <td className="px-4 py-3">
+                </Td>
+                <Td className="py-3">
                   {key.groups.map((g) => (
                     <Link key={g.id} href={`/groups/${g.id}`} className="mr-2 hover:underline">
                       {g.name}
                     </Link>
                   ))}
-                </td>
-                <td className="px-4 py-3">
+                </Td>
+                <Td className="py-3">
                   <div className="flex flex-wrap gap-1">
                     {key.features.map((f) => (
                       <Badge key={f} variant="secondary">
@@ -69,21 +60,21 @@ export default async function KeysPage() {
                       </Badge>
                     ))}
                   </div>
-                </td>
-                <td className="px-4 py-3 text-right tabular-nums">
+                </Td>
+                <Td className="py-3 text-right tabular-nums">
                   {formatMicros(key.spendThisMonthMicros, { precise: true })}
-                </td>
-              </tr>
+                </Td>
+              </Tr>
             ))}
             {!keys.length && (
               <tr>
-                <td colSpan={5} className="px-4 py-8 text-center text-muted-foreground">
+                <Td colSpan={5} className="py-8 text-center text-muted-foreground">
                   No API keys yet.
-                </td>
+                </Td>
               </tr>
             )}
           </tbody>
-        </table>
+        </Table>
       </Card>
     </>
   );

@@ -6,6 +6,7 @@ import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/ca
 import { getDb } from "@/db/client";
 import { formatMicros } from "@/lib/money";
 import { spendOverview } from "@/lib/spend/queries";
+import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
 export const metadata: Metadata = { title: "Spend · Gatehouse" };
 
@@ -52,43 +53,37 @@ export default async function SpendPage() {
         </Card>
       </div>
       <Card className="overflow-x-auto">
-        <table className="w-full text-sm">
+        <Table>
           <caption className="border-b px-4 py-3 text-left font-medium">
             Spend by group this month
           </caption>
-          <thead className="bg-muted/50 text-left text-muted-foreground">
+          <THead>
             <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Group
-              </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
-                Spend
-              </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
-                Budget
-              </th>
+              <Th>Group</Th>
+              <Th className="text-right">Spend</Th>
+              <Th className="text-right">Budget</Th>
             </tr>
-          </thead>
+          </THead>
           <tbody>
             {overview.groups.map((g) => (
-              <tr key={g.groupId} className="border-t">
-                <td className="px-4 py-2">
+              <Tr key={g.groupId}>
+                <Td>
                   <Link href={`/groups/${g.groupId}`} className="font-medium hover:underline">
                     {g.name}
                   </Link>
-                </td>
-                <td className="px-4 py-2 text-right tabular-nums">
+                </Td>
+                <Td className="text-right tabular-nums">
                   {formatMicros(g.spendMicros, { precise: true })}
-                </td>
-                <td className="px-4 py-2 text-right tabular-nums text-muted-foreground">
+                </Td>
+                <Td className="text-right tabular-nums text-muted-foreground">
                   {g.budgetMicros === null
                     ? "—"
                     : `${formatMicros(g.budgetMicros)} (${Math.round((g.spendMicros / Math.max(1, g.budgetMicros)) * 100)}%)`}
-                </td>
-              </tr>
+                </Td>
+              </Tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </Card>
     </>
   );

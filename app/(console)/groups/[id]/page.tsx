@@ -24,6 +24,7 @@ import {
   removeMembersAction,
   revertMembershipChangeAction,
 } from "../membership-actions";
+import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
 export const metadata: Metadata = { title: "Group · Gatehouse" };
 
@@ -113,40 +114,34 @@ export default async function GroupPage({ params }: GroupPageProps) {
         </TabsContent>
         <TabsContent value="effective">
           <Card className="overflow-x-auto">
-            <table className="w-full text-sm">
+            <Table>
               <caption className="border-b px-4 py-3 text-left text-muted-foreground">
                 Everyone who counts as a member of {group.name}, directly or through a subgroup,
                 once each.
               </caption>
-              <thead className="bg-muted/50 text-left text-muted-foreground">
+              <THead>
                 <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Name
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Email
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Through
-                  </th>
+                  <Th>Name</Th>
+                  <Th>Email</Th>
+                  <Th>Through</Th>
                 </tr>
-              </thead>
+              </THead>
               <tbody>
                 {effective.map((m) => (
-                  <tr key={m.memberId} className="border-t align-top">
-                    <td className="px-4 py-2 font-medium">{m.name}</td>
-                    <td className="px-4 py-2 text-muted-foreground">{m.email}</td>
-                    <td className="px-4 py-2">
+                  <Tr key={m.memberId} className="align-top">
+                    <Td className="font-medium">{m.name}</Td>
+                    <Td className="text-muted-foreground">{m.email}</Td>
+                    <Td>
                       {m.paths.map((p) => (
                         <div key={p.join(">")}>
                           {p.length === 1 ? "Direct member" : p.join(" › ")}
                         </div>
                       ))}
-                    </td>
-                  </tr>
+                    </Td>
+                  </Tr>
                 ))}
               </tbody>
-            </table>
+            </Table>
           </Card>
         </TabsContent>
         <TabsContent value="subgroups">
@@ -171,49 +166,39 @@ export default async function GroupPage({ params }: GroupPageProps) {
         </TabsContent>
         <TabsContent value="history">
           <Card className="overflow-x-auto">
-            <table className="w-full text-sm">
+            <Table>
               <caption className="border-b px-4 py-3 text-left text-muted-foreground">
                 Memberships of {group.name}, newest change first (times in UTC).
               </caption>
-              <thead className="bg-muted/50 text-left text-muted-foreground">
+              <THead>
                 <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Member
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    From
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Until
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Added by
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Removed by
-                  </th>
+                  <Th>Member</Th>
+                  <Th>From</Th>
+                  <Th>Until</Th>
+                  <Th>Added by</Th>
+                  <Th>Removed by</Th>
                 </tr>
-              </thead>
+              </THead>
               <tbody>
                 {history.map((h) => (
-                  <tr key={h.id} className="border-t">
-                    <td className="px-4 py-2 font-medium">{h.memberName}</td>
-                    <td className="px-4 py-2 tabular-nums">{dateTime.format(h.validFrom)}</td>
-                    <td className="px-4 py-2 tabular-nums">
+                  <Tr key={h.id}>
+                    <Td className="font-medium">{h.memberName}</Td>
+                    <Td className="tabular-nums">{dateTime.format(h.validFrom)}</Td>
+                    <Td className="tabular-nums">
                       {h.validTo ? (
                         dateTime.format(h.validTo)
                       ) : (
                         <span className="text-success">current</span>
                       )}
-                    </td>
-                    <td className="px-4 py-2 text-muted-foreground">
+                    </Td>
+                    <Td className="text-muted-foreground">
                       {h.addedBy ?? (h.source === "rule" ? "Default group rule" : "—")}
-                    </td>
-                    <td className="px-4 py-2 text-muted-foreground">{h.removedBy ?? "—"}</td>
-                  </tr>
+                    </Td>
+                    <Td className="text-muted-foreground">{h.removedBy ?? "—"}</Td>
+                  </Tr>
                 ))}
               </tbody>
-            </table>
+            </Table>
           </Card>
         </TabsContent>
         <TabsContent value="settings">
