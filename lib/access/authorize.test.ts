@@ -208,7 +208,7 @@ describe("authorize: reservations against hard budgets", () => {
       .update(groups)
       .set({ monthlyBudgetMicros: budget, budgetMode: "hard" })
       .where(eq(groups.id, s.eng));
-    const concurrent = usingPostgres ? 400 : 60;
+    const concurrent = usingPostgres ? 1_000 : 60;
     const decisions = await Promise.all(
       Array.from({ length: concurrent }, () => s.ask({ estimatedCostMicros: estimate })),
     );

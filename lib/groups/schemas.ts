@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { groupKind } from "@/db/schema";
+import { optionalEndOfDay } from "@/lib/form-input";
 
 const name = z
   .string({ error: "Enter a name." })
@@ -14,16 +15,6 @@ const description = z
   .max(2000, "Keep the description to 2,000 characters or fewer.")
   .default("");
 
-// A date from a form (yyyy-mm-dd, meaning the end of that day in UTC), or nothing.
-const endDate = z
-  .union([
-    z.literal("").transform(() => null),
-    z.null(),
-    z.iso.date("Enter a date like 2026-12-31."),
-  ])
-  .optional()
-  .transform((v) => (v ? new Date(`${v}T23:59:59.999Z`) : null));
-
 const optionalGroupId = z
   .union([z.literal("").transform(() => null), z.null(), z.uuid("Unknown group.")])
   .optional()
@@ -34,7 +25,7 @@ export const createGroupInput = z.object({
   kind: z.enum(groupKind.enumValues, { error: "Choose a kind." }),
   description,
   parentId: optionalGroupId,
-  endsOn: endDate,
+  endsOn: optionalEndOfDay,
   isDefault: z.coerce.boolean().default(false),
 });
 

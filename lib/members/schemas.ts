@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { memberRole, memberStatus } from "@/db/schema";
+import { optionalDollars } from "@/lib/form-input";
 
 const memberId = z.uuid("Unknown member.");
 
@@ -35,21 +36,7 @@ export const changeRoleInput = z.object({
   role: z.enum(memberRole.enumValues, { error: "Choose a role." }),
 });
 
-// Dollars as typed in a form (up to cents), or empty for "no limit"; stored as micro-dollars.
-export const setSpendingLimitInput = z.object({
-  memberId,
-  limitDollars: z
-    .union([
-      z.literal("").transform(() => null),
-      z.null(),
-      z.coerce.number({ error: "Enter an amount in dollars." }),
-    ])
-    .refine(
-      (v) => v === null || (Number.isFinite(v) && v >= 0 && v <= 10_000_000),
-      "Enter an amount between $0 and $10,000,000.",
-    )
-    .transform((v) => (v === null ? null : Math.round(v * 100) * 10_000)),
-});
+export const setSpendingLimitInput = z.object({ memberId, limitDollars: optionalDollars });
 
 export const memberIdInput = z.object({ memberId });
 
