@@ -1,5 +1,6 @@
 import { connectPglite, connectPostgres } from "@/db/connect";
 import { syncModelCatalogue } from "@/lib/models/sync";
+import { benchAuthorize } from "./authorize";
 import { benchIngest } from "./ingest";
 import { benchMemberships } from "./memberships";
 
@@ -29,5 +30,9 @@ console.log(`\nusage ingestion (${connection.driver}), 10 batches of 1,000 event
 console.table(await benchIngest(connection));
 console.log(`\ngroups and memberships (${connection.driver}), 2,000 members and 40 groups`);
 console.table(await benchMemberships(connection));
+console.log(
+  `\nauthorize (${connection.driver}), 2,000 members in 40 groups, 2,000 calls per case (ratio: time / baseline time)`,
+);
+console.table(await benchAuthorize(connection));
 await connection.close();
 await cleanup();

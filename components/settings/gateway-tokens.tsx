@@ -14,6 +14,7 @@ import {
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { ActionResult } from "@/lib/action-result";
+import { SecretReveal } from "@/components/keys/secret-reveal";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
 interface TokenRow {
@@ -127,24 +128,8 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
               <DialogDescription>
                 It is shown only once. The gateway sends it as Authorization: Bearer …
               </DialogDescription>
-              <Input
-                readOnly
-                value={secret}
-                aria-label="Gateway token"
-                className="font-mono text-xs"
-                onFocus={(e) => e.target.select()}
-              />
+              <SecretReveal secret={secret} label="Gateway token" />
               <DialogFooter>
-                <Button
-                  variant="outline"
-                  onClick={() =>
-                    void navigator.clipboard
-                      .writeText(secret)
-                      .then(() => toast.success("Token copied."))
-                  }
-                >
-                  Copy
-                </Button>
                 <Button onClick={() => setOpen(false)}>Done</Button>
               </DialogFooter>
             </>

@@ -5,6 +5,7 @@ import {
   PieChart,
   ScrollText,
   Settings,
+  ShieldCheck,
   Users,
 } from "lucide-react";
 
@@ -19,6 +20,7 @@ export const navItems: NavItem[] = [
   { href: "/groups", label: "Groups", icon: FolderTree },
   { href: "/members", label: "Members", icon: Users },
   { href: "/keys", label: "API keys", icon: KeyRound },
+  { href: "/access", label: "Access", icon: ShieldCheck },
   { href: "/spend", label: "Spend", icon: PieChart },
   { href: "/audit", label: "Audit log", icon: ScrollText, adminOnly: true },
   { href: "/settings", label: "Settings", icon: Settings, adminOnly: true },

@@ -12,6 +12,7 @@ const badgeVariants = cva(
         outline: "border text-muted-foreground",
         warning: "bg-warning/15 text-warning-foreground",
         destructive: "bg-destructive/10 text-destructive",
+        success: "bg-success/15 text-success",
       },
     },
     defaultVariants: { variant: "default" },

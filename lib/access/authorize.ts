@@ -1,7 +1,7 @@
-import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { apiKeys } from "@/db/schema";
 import { type Actor, assertCan } from "@/lib/auth/actor";
+import { touchLastUsed } from "@/lib/keys/last-used";
 import { hashSecret, isWellFormedSecret } from "@/lib/keys/secret";
 import { type Decision, decide } from "./decide";
 import { type AuthorizeInput, authorizeInput } from "./schemas";
@@ -13,9 +13,6 @@ export interface AuthorizeOptions {
   now?: Date;
   reservationTtlSeconds?: number;
 }
-
-// A key's "last used" is kept to the minute: the hot path writes it at most once a minute per key.
-const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * The gateway's question: may this member use this key for this model and these features,
@@ -56,26 +53,7 @@ export async function authorize(
     },
     { now, reserve: true, reservationTtlSeconds: options.reservationTtlSeconds },
   );
-  const lastUsed = subject.key?.lastUsedAt;
-  if (
-    decision.allow &&
-    (!lastUsed || now.getTime() - lastUsed.getTime() >= LAST_USED_RESOLUTION_MS)
-  )
-    await touchKey(db, decision.keyId, now);
+  if (decision.allow)
+    await touchLastUsed(db, apiKeys, decision.keyId, subject.key?.lastUsedAt ?? null, now);
   return decision;
-}
-
-async function touchKey(db: Db, keyId: string, now: Date) {
-  await db
-    .update(apiKeys)
-    .set({ lastUsedAt: now })
-    .where(
-      and(
-        eq(apiKeys.id, keyId),
-        or(
-          isNull(apiKeys.lastUsedAt),
-          lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)),
-        ),
-      ),
-    );
 }

@@ -1,5 +1,7 @@
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
+import { gatewayTokens } from "@/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
@@ -43,5 +45,31 @@ describe("gateway tokens", () => {
       Forbidden,
     );
     expect(await gatewayActorForToken(db, token.secret)).not.toBeNull();
+  });
+
+  it("record their last use, rewriting it at most once a minute", async () => {
+    const f = await orgFixture(db);
+    const token = await createGatewayToken(db, f.actor, { name: "edge" });
+    const lastUsed = async () =>
+      (
+        await db
+          .select({ at: gatewayTokens.lastUsedAt })
+          .from(gatewayTokens)
+          .where(eq(gatewayTokens.id, token.id))
+      )[0]!.at;
+    expect(await lastUsed()).toBeNull();
+    await gatewayActorForToken(db, token.secret);
+    const first = await lastUsed();
+    expect(first).toBeInstanceOf(Date);
+    await gatewayActorForToken(db, token.secret);
+    expect(await lastUsed()).toEqual(first);
+
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    await db
+      .update(gatewayTokens)
+      .set({ lastUsedAt: twoMinutesAgo })
+      .where(eq(gatewayTokens.id, token.id));
+    await gatewayActorForToken(db, token.secret);
+    expect((await lastUsed())!.getTime()).toBeGreaterThan(twoMinutesAgo.getTime() + 60_000);
   });
 });

@@ -5,6 +5,7 @@ import { gatewayTokens } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { NotFound } from "@/lib/errors";
+import { touchLastUsed } from "@/lib/keys/last-used";
 import { hashSecret, isWellFormedSecret, newSecret } from "@/lib/keys/secret";
 
 // Tokens the gateway presents to the HTTP API (Authorization: Bearer ghg_…). Stored as a hash;
@@ -52,12 +53,17 @@ export async function gatewayActorForToken(
 ): Promise<Extract<Actor, { kind: "gateway" }> | null> {
   if (!isWellFormedSecret(bearer, GATEWAY_TOKEN_PREFIX)) return null;
   const [token] = await db
-    .select({ id: gatewayTokens.id, orgId: gatewayTokens.orgId, name: gatewayTokens.name })
+    .select({
+      id: gatewayTokens.id,
+      orgId: gatewayTokens.orgId,
+      name: gatewayTokens.name,
+      lastUsedAt: gatewayTokens.lastUsedAt,
+    })
     .from(gatewayTokens)
     .where(and(eq(gatewayTokens.tokenHash, hashSecret(bearer)), isNull(gatewayTokens.revokedAt)));
-  return token
-    ? { kind: "gateway", tokenId: token.id, orgId: token.orgId, label: `gateway:${token.name}` }
-    : null;
+  if (!token) return null;
+  await touchLastUsed(db, gatewayTokens, token.id, token.lastUsedAt, new Date());
+  return { kind: "gateway", tokenId: token.id, orgId: token.orgId, label: `gateway:${token.name}` };
 }
 
 export async function listGatewayTokens(db: Db, actor: Actor) {

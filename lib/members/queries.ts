@@ -115,3 +115,14 @@ export async function matchingMemberIds(
     .limit(10_000);
   return rows.map((r) => r.id);
 }
+
+/** Everyone in the organisation (not removed), by name: for pickers. */
+export async function memberDirectory(db: Db, actor: Actor) {
+  assertCan(actor, "org:read");
+  return db
+    .select({ id: orgMembers.id, name: users.name, email: users.email, status: orgMembers.status })
+    .from(orgMembers)
+    .innerJoin(users, eq(users.id, orgMembers.userId))
+    .where(and(eq(orgMembers.orgId, actor.orgId), ne(orgMembers.status, "removed")))
+    .orderBy(asc(sql`lower(${users.name})`), asc(users.email));
+}

@@ -1,24 +1,34 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireConsole } from "@/app/_server/session";
+import { KeyStatus } from "@/components/keys/key-status";
 import { PageHeader } from "@/components/layout/page-header";
-import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { listKeys } from "@/lib/keys/queries";
 import { formatMicros } from "@/lib/money";
-import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
+import { timeFromNow } from "@/lib/time";
 
 export const metadata: Metadata = { title: "API keys · Gatehouse" };
 
 export default async function KeysPage() {
   const { actor } = await requireConsole();
   const keys = await listKeys(await getDb(), actor);
+  const now = new Date();
   return (
     <>
       <PageHeader
         title="API keys"
         description="Keys reach people through the groups they are assigned to."
+        actions={
+          actor.role !== "member" && (
+            <Button asChild>
+              <Link href="/keys/new">New key</Link>
+            </Button>
+          )
+        }
       />
       <Card className="overflow-x-auto">
         <Table>
@@ -27,49 +37,67 @@ export default async function KeysPage() {
               <Th>Name</Th>
               <Th>Key</Th>
               <Th>Groups</Th>
-              <Th>Features</Th>
+              <Th>Last used</Th>
               <Th className="text-right">Spend this month</Th>
             </tr>
           </THead>
           <tbody>
             {keys.map((key) => (
-              <Tr key={key.id} className="align-top">
-                <Td className="py-3 font-medium">
-                  {key.name}
-                  {key.revokedAt && (
-                    <Badge variant="destructive" className="ml-2">
-                      Revoked
-                    </Badge>
-                  )}
+              <Tr key={key.id} className={key.revokedAt ? "align-top opacity-60" : "align-top"}>
+                <Td className="py-3">
+                  <div className="flex items-center gap-2">
+                    <Link href={`/keys/${key.id}`} className="font-medium hover:underline">
+                      {key.name}
+                    </Link>
+                    <KeyStatus revokedAt={key.revokedAt} expiresAt={key.expiresAt} now={now} />
+                  </div>
+                  <div className="mt-0.5 text-xs text-muted-foreground">
+                    {key.allowedModels.length
+                      ? `${key.allowedModels.length} models`
+                      : "Every model"}
+                    {key.features.length > 0 && ` · ${key.features.join(", ")}`}
+                  </div>
                 </Td>
                 <Td className="py-3 font-mono text-xs text-muted-foreground">
                   {key.prefix}…{key.lastFour}
                 </Td>
                 <Td className="py-3">
-                  {key.groups.map((g) => (
-                    <Link key={g.id} href={`/groups/${g.id}`} className="mr-2 hover:underline">
-                      {g.name}
-                    </Link>
-                  ))}
+                  {key.groups.length ? (
+                    key.groups.map((g) => (
+                      <Link key={g.id} href={`/groups/${g.id}`} className="mr-2 hover:underline">
+                        {g.name}
+                      </Link>
+                    ))
+                  ) : (
+                    <span className="text-muted-foreground">None: nobody can use it</span>
+                  )}
                 </Td>
-                <Td className="py-3">
-                  <div className="flex flex-wrap gap-1">
-                    {key.features.map((f) => (
-                      <Badge key={f} variant="secondary">
-                        {f}
-                      </Badge>
-                    ))}
-                  </div>
+                <Td className="py-3 text-muted-foreground">
+                  {key.lastUsedAt ? (
+                    <time
+                      dateTime={key.lastUsedAt.toISOString()}
+                      title={key.lastUsedAt.toISOString()}
+                    >
+                      {timeFromNow(key.lastUsedAt, now)}
+                    </time>
+                  ) : (
+                    "Never"
+                  )}
                 </Td>
                 <Td className="py-3 text-right tabular-nums">
                   {formatMicros(key.spendThisMonthMicros, { precise: true })}
+                  {key.monthlyLimitMicros !== null && (
+                    <span className="block text-xs text-muted-foreground">
+                      of {formatMicros(key.monthlyLimitMicros)} limit
+                    </span>
+                  )}
                 </Td>
               </Tr>
             ))}
             {!keys.length && (
               <tr>
                 <Td colSpan={5} className="py-8 text-center text-muted-foreground">
-                  No API keys yet.
+                  No API keys yet. Create one, then assign it to the groups that should use it.
                 </Td>
               </tr>
             )}

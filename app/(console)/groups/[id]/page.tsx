@@ -18,6 +18,9 @@ import {
   listGroupsWithCounts,
 } from "@/lib/groups/queries";
 import { formatMicros } from "@/lib/money";
+import { GroupKeysPanel } from "@/components/keys/group-keys-panel";
+import { groupKeys, listKeys } from "@/lib/keys/queries";
+import { assignKeyAction, unassignKeyAction } from "../../keys/actions";
 import { archiveGroupAction, restoreGroupAction, updateGroupAction } from "../actions";
 import {
   addMembersAction,
@@ -49,11 +52,13 @@ export default async function GroupPage({ params }: GroupPageProps) {
   });
   const { group, path, members } = detail;
   const canEdit = actor.role !== "member";
-  const [effective, history, all, board] = await Promise.all([
+  const [effective, history, all, board, keys, allKeys] = await Promise.all([
     effectiveMembers(db, actor, id),
     groupMembershipHistory(db, actor, id),
     listGroupsWithCounts(db, actor),
     canEdit ? boardData(db, actor) : null,
+    groupKeys(db, actor, id),
+    listKeys(db, actor),
   ]);
   const subgroups = all.filter((g) => g.parentId === group.id);
   return (
@@ -88,6 +93,7 @@ export default async function GroupPage({ params }: GroupPageProps) {
         <TabsList>
           <TabsTrigger value="members">Members ({members.length})</TabsTrigger>
           <TabsTrigger value="effective">Effective members ({effective.length})</TabsTrigger>
+          <TabsTrigger value="keys">API keys ({keys.length})</TabsTrigger>
           <TabsTrigger value="subgroups">Subgroups ({subgroups.length})</TabsTrigger>
           <TabsTrigger value="history">History</TabsTrigger>
           <TabsTrigger value="settings">Settings</TabsTrigger>
@@ -143,6 +149,19 @@ export default async function GroupPage({ params }: GroupPageProps) {
               </tbody>
             </Table>
           </Card>
+        </TabsContent>
+        <TabsContent value="keys">
+          <GroupKeysPanel
+            groupId={group.id}
+            groupName={group.name}
+            keys={keys}
+            assignable={allKeys
+              .filter((k) => !k.revokedAt)
+              .map((k) => ({ id: k.id, name: k.name }))}
+            canEdit={canEdit && !group.archivedAt}
+            assign={assignKeyAction}
+            unassign={unassignKeyAction}
+          />
         </TabsContent>
         <TabsContent value="subgroups">
           <Card>

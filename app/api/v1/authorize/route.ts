@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { readBody } from "@/app/_server/read-body";
 import { getDb } from "@/db/client";
 import { authorize } from "@/lib/access/authorize";
 import { gatewayActorForToken } from "@/lib/gateway/tokens";
@@ -11,9 +12,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 // gateway token; fails closed: when the database cannot answer, the answer is 503, never allow.
 export async function POST(request: Request) {
   const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  const body = await request.text();
-  if (body.length > MAX_BODY_BYTES)
-    return problem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const body = await readBody(request, MAX_BODY_BYTES);
+  if (body === null) return problem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
   try {
     const db = await getDb();
     const actor = bearer ? await gatewayActorForToken(db, bearer) : null;
@@ -23,7 +23,8 @@ export async function POST(request: Request) {
     try {
       json = JSON.parse(body);
     } catch {
-      return problem(400, "The body is not valid JSON.");
+      // Not the parser's message: it quotes the body, API key included.
+      return problem(400, "The body is not valid JSON.", ["body: not valid JSON"]);
     }
     const decision = await authorize(db, actor, json as never);
     return Response.json(decision, { headers: { "cache-control": "no-store" } });

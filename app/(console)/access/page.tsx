@@ -1,0 +1,150 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireConsole } from "@/app/_server/session";
+import { answerWhy, whyQueryOf } from "@/app/_server/why";
+import { AccessPaths } from "@/components/access/access-paths";
+import { WhyExplainer } from "@/components/access/why-explainer";
+import { PageHeader } from "@/components/layout/page-header";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Label } from "@/components/ui/label";
+import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
+import { getDb } from "@/db/client";
+import { memberAccess } from "@/lib/access/queries";
+import { listKeys } from "@/lib/keys/queries";
+import { knownFeatures } from "@/lib/keys/schemas";
+import { memberDirectory } from "@/lib/members/queries";
+import { modelCatalogue } from "@/lib/models/catalogue";
+import { timeFromNow } from "@/lib/time";
+
+export const metadata: Metadata = { title: "Access · Gatehouse" };
+
+interface AccessPageProps {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export default async function AccessPage({ searchParams }: AccessPageProps) {
+  const { actor } = await requireConsole();
+  const search = await searchParams;
+  const why = whyQueryOf(search);
+  const db = await getDb();
+  const [members, keys, access, answer] = await Promise.all([
+    memberDirectory(db, actor),
+    listKeys(db, actor),
+    why.member ? memberAccess(db, actor, why.member) : null,
+    answerWhy(db, actor, why),
+  ]);
+  const member = members.find((m) => m.id === why.member);
+  const liveKeys = keys.filter((k) => !k.revokedAt);
+  const now = new Date();
+
+  return (
+    <>
+      <PageHeader
+        title="Access"
+        description="Which keys each person may use, through which group, and why a request would pass or not."
+      />
+      <section aria-labelledby="member-access" className="mb-10">
+        <h2 id="member-access" className="mb-3 text-lg font-semibold">
+          A member&apos;s keys
+        </h2>
+        <form method="get" action="/access" className="mb-4 flex max-w-xl items-end gap-2">
+          <div className="flex flex-1 flex-col gap-1.5">
+            <Label htmlFor="access-member">Member</Label>
+            <select
+              id="access-member"
+              name="member"
+              defaultValue={why.member}
+              className="h-9 rounded-md border border-input bg-card px-2 text-sm"
+            >
+              <option value="">Choose a member…</option>
+              {members.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name} ({m.email})
+                </option>
+              ))}
+            </select>
+          </div>
+          <Button type="submit" variant="outline">
+            Show access
+          </Button>
+        </form>
+        {access && (
+          <Card className="overflow-x-auto">
+            <Table>
+              <caption className="border-b px-4 py-3 text-left text-muted-foreground">
+                {member
+                  ? `${member.name} may use ${access.length === 0 ? "no key" : access.length === 1 ? "1 key" : `${access.length} keys`}.`
+                  : "No member of this organisation has that id."}
+                {member?.status === "suspended" &&
+                  " They are suspended: the gateway refuses them until reactivated."}
+              </caption>
+              <THead>
+                <tr>
+                  <Th>Key</Th>
+                  <Th>Through</Th>
+                  <Th>
+                    <span className="sr-only">Explain</span>
+                  </Th>
+                </tr>
+              </THead>
+              <tbody>
+                {access.map((k) => (
+                  <Tr key={k.keyId} className="align-top">
+                    <Td>
+                      <Link href={`/keys/${k.keyId}`} className="font-medium hover:underline">
+                        {k.keyName}
+                      </Link>
+                      <span className="ml-2 font-mono text-xs text-muted-foreground">
+                        {k.prefix}…{k.lastFour}
+                      </span>
+                      {k.expiresAt && (
+                        <span className="block text-xs text-muted-foreground">
+                          {k.expiresAt <= now ? "Expired" : "Expires"}{" "}
+                          {timeFromNow(k.expiresAt, now)}
+                        </span>
+                      )}
+                    </Td>
+                    <Td>
+                      <AccessPaths grants={k.grants} />
+                    </Td>
+                    <Td className="text-right">
+                      <Link
+                        href={`/access?member=${why.member}&key=${k.keyId}#why`}
+                        className="text-sm text-primary hover:underline"
+                      >
+                        Why?
+                      </Link>
+                    </Td>
+                  </Tr>
+                ))}
+                {!access.length && member && (
+                  <tr>
+                    <Td colSpan={3} className="py-6 text-center text-muted-foreground">
+                      No key reaches {member.name}: none is assigned to their groups or the groups
+                      above them.
+                    </Td>
+                  </tr>
+                )}
+              </tbody>
+            </Table>
+          </Card>
+        )}
+      </section>
+      <section aria-labelledby="why-heading" id="why">
+        <h2 id="why-heading" className="mb-3 text-lg font-semibold">
+          Why? What the gateway would answer
+        </h2>
+        <WhyExplainer
+          action="/access#why"
+          query={why}
+          members={members}
+          keys={liveKeys.map((k) => ({ id: k.id, name: k.name }))}
+          models={[...modelCatalogue]}
+          features={[...new Set([...knownFeatures, ...liveKeys.flatMap((k) => k.features)])]}
+          result={answer}
+        />
+      </section>
+    </>
+  );
+}
