@@ -219,7 +219,15 @@ export function MembersTable(props: MembersTableProps) {
                     />
                   </Td>
                 )}
-                <Td className="font-medium">{row.name}</Td>
+                <Td className="font-medium">
+                  <Link
+                    href={`/access?member=${row.memberId}`}
+                    className="hover:underline"
+                    title={`The keys ${row.name} may use`}
+                  >
+                    {row.name}
+                  </Link>
+                </Td>
                 <Td className="text-muted-foreground">{row.email}</Td>
                 <Td className="capitalize">{row.role}</Td>
                 <Td>

@@ -155,9 +155,18 @@ export const budgetReservations = pgTable(
     settledAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    index("budget_reservations_open_idx")
-      .on(t.orgId, t.expiresAt)
+    // authorize sums the open reservations of one member, one key and a few groups on every
+    // reserving call, under the budget's lock: each sum is an index range, never an org scan.
+    index("budget_reservations_open_member_idx")
+      .on(t.memberId, t.expiresAt)
       .where(sql`${t.settledAt} is null`),
+    index("budget_reservations_open_key_idx")
+      .on(t.keyId, t.expiresAt)
+      .where(sql`${t.settledAt} is null`),
+    index("budget_reservations_open_groups_idx")
+      .using("gin", t.groupIds)
+      .where(sql`${t.settledAt} is null`),
+    index("budget_reservations_expires_idx").on(t.expiresAt),
     check("budget_reservations_amount_positive", sql`${t.amountMicros} > 0`),
   ],
 );

@@ -1,13 +1,14 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
-import { apiKeys, groups, orgMembers } from "@/db/schema";
+import { apiKeys, budgetReservations, groups, orgMembers } from "@/db/schema";
 import { insertApiKey } from "@/db/seed/builders";
 import type { Actor } from "@/lib/auth/actor";
 import { ingestUsage } from "@/lib/spend/ingest";
 import { testDatabase, usingPostgres } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
 import { authorize } from "./authorize";
+import { pruneReservations } from "./reservations";
 
 let db: Db;
 beforeAll(async () => {
@@ -198,6 +199,38 @@ describe("authorize: reservations against hard budgets", () => {
     }
     // The settled request cost 1,000, not the 6,000 reserved: 9,000 is left.
     expect(await s.ask({ estimatedCostMicros: 8_000 })).toMatchObject({ allow: true });
+  });
+
+  it("releases a reservation whose usage never arrives when it expires, and prunes it later", async () => {
+    const s = await scene();
+    await db
+      .update(groups)
+      .set({ monthlyBudgetMicros: 10_000, budgetMode: "hard" })
+      .where(eq(groups.id, s.eng));
+    const now = new Date();
+    const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+    const ask = (seconds: number) =>
+      authorize(
+        db,
+        s.gateway,
+        {
+          apiKey: s.secret,
+          user: { email: emailOf("Ann", s.org.slug) },
+          model: "gpt-4o",
+          features: ["streaming"],
+          estimatedCostMicros: 6_000,
+        },
+        { now: at(seconds), reservationTtlSeconds: 30 },
+      );
+    expect(await ask(0)).toMatchObject({ allow: true });
+    expect(await ask(29)).toMatchObject({ allow: false, reason: "group_budget_exceeded" });
+    expect(await ask(31)).toMatchObject({ allow: true });
+
+    const open = () =>
+      db.select().from(budgetReservations).where(eq(budgetReservations.orgId, s.org.id));
+    expect(await open()).toHaveLength(2);
+    await pruneReservations(db, at(31 + 3_600));
+    expect(await open()).toHaveLength(1);
   });
 
   it("keeps concurrent requests at the edge of a hard budget within one estimate of it", async () => {

@@ -319,7 +319,7 @@ async function usedThisMonth(
       (select coalesce(json_object_agg(g.id,
           (select coalesce(sum(cost_micros), 0) from usage_daily_group u where u.group_id = g.id and u.day >= ${month}::date)
           + (select coalesce(sum(amount_micros), 0) from budget_reservations r
-             where r.org_id = ${orgId}::uuid and g.id = any(r.group_ids) and r.settled_at is null and r.expires_at > ${at}::timestamptz)
+             where r.group_ids @> array[g.id] and r.org_id = ${orgId}::uuid and r.settled_at is null and r.expires_at > ${at}::timestamptz)
         ), '{}'::json) from unnest(${groupIds}) as g(id)) as groups`,
   );
   return {

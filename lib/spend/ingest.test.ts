@@ -10,7 +10,7 @@ import {
   insertOrg,
   insertUser,
 } from "@/db/seed/builders";
-import { usageDailyGroup } from "@/db/schema";
+import { apiKeys, usageDailyGroup } from "@/db/schema";
 import { systemActor } from "@/lib/auth/actor";
 import { Forbidden } from "@/lib/errors";
 import { testDatabase } from "@/test/db";
@@ -115,6 +115,18 @@ describe("ingestUsage", () => {
       sql`select count(*) as n from usage_events where event_id in ('r1','r2')`,
     )) as [{ n: string }];
     expect(Number(n)).toBe(2);
+  });
+
+  it("moves the key's last use forward to its latest reported request, never back", async () => {
+    const lastUsed = async () =>
+      (await db.select().from(apiKeys).where(eq(apiKeys.id, keyId)))[0]!.lastUsedAt;
+    await ingestUsage(db, systemActor(orgId), [
+      event("lu1", "2026-07-02"),
+      event("lu2", "2026-07-03"),
+    ]);
+    expect(await lastUsed()).toEqual(day("2026-07-03"));
+    await ingestUsage(db, systemActor(orgId), [event("lu3", "2026-07-01")]);
+    expect(await lastUsed()).toEqual(day("2026-07-03"));
   });
 
   it("rejects invalid events one by one and keeps the valid ones", async () => {

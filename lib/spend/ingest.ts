@@ -160,6 +160,14 @@ async function insertWithRollups(tx: Db, orgId: string, rows: object[]): Promise
       from ev where r.id = ev.reservation_id and r.org_id = ${orgId}::uuid and r.settled_at is null
       returning 1
     ),
+    -- A key's "last used" moves with the usage it reports, to the minute (as authorize keeps it).
+    key_used as (
+      update api_keys k set last_used_at = u.at
+      from (select key_id, max(occurred_at) as at from ev group by key_id order by key_id) u
+      where k.id = u.key_id and k.org_id = ${orgId}::uuid
+        and (k.last_used_at is null or k.last_used_at < u.at - interval '1 minute')
+      returning 1
+    ),
     member_rollup as (
       insert into usage_daily_member as r (org_id, day, member_id, key_id, model,
         requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
