@@ -92,16 +92,21 @@ export function KeyForm(props: KeyFormProps) {
     }));
   };
 
-  const splitEvenly = () => {
-    const n = values.allowedModels.length;
-    const base = Math.floor(100 / n);
-    set(
-      "weights",
-      Object.fromEntries(
-        values.allowedModels.map((m, i) => [m, base + (i < 100 - base * n ? 1 : 0)]),
-      ),
-    );
+  const evenWeights = (ids: string[]) => {
+    const base = Math.floor(100 / ids.length);
+    return Object.fromEntries(ids.map((m, i) => [m, base + (i < 100 - base * ids.length ? 1 : 0)]));
   };
+  const splitEvenly = () => set("weights", evenWeights(values.allowedModels));
+  const chooseStrategy = (loadBalancing: KeyFormValues["loadBalancing"]) =>
+    setValues((v) => ({
+      ...v,
+      loadBalancing,
+      // Start a new weighting from an even split rather than from zeros.
+      weights:
+        loadBalancing === "weighted" && v.allowedModels.length > 1 && !weightTotal
+          ? evenWeights(v.allowedModels)
+          : v.weights,
+    }));
 
   const addCustomFeature = () => {
     const feature = customFeature.trim().toLowerCase();
@@ -305,7 +310,7 @@ export function KeyForm(props: KeyFormProps) {
                       name="loadBalancing"
                       className="mt-0.5"
                       checked={values.loadBalancing === s.value}
-                      onChange={() => set("loadBalancing", s.value)}
+                      onChange={() => chooseStrategy(s.value)}
                     />
                     <span>
                       {s.label}
