@@ -1,6 +1,7 @@
 // Background duties of every server instance, at start-up and every minute: archive temporary
 // groups whose end date has passed, and prune budget reservations long expired. Both sweeps are
-// idempotent, so instances may overlap.
+// idempotent, so instances may overlap. Separately, every 10 seconds, send due webhook
+// deliveries (instances share them through the database: each delivery is claimed by one).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build")
     return;
@@ -22,4 +23,31 @@ export async function register() {
   };
   setTimeout(sweep, 2_000).unref();
   setInterval(sweep, 60_000).unref();
+
+  const { deliverDueWebhooks, pruneWebhookDeliveries } = await import("@/lib/webhooks/deliver");
+  let delivering = false;
+  let prunedAt = 0;
+  const deliverWebhooks = async () => {
+    // A slow receiver can hold a round for up to its timeout: never run two rounds at once.
+    if (delivering) return;
+    delivering = true;
+    try {
+      const db = await getDb();
+      // Keep sending while full batches come back, so a backlog drains within the round.
+      for (let round = 0; round < 10; round++) {
+        const sent = await deliverDueWebhooks(db, { limit: 20 });
+        if (sent.length < 20) break;
+      }
+      if (Date.now() - prunedAt > 3_600_000) {
+        prunedAt = Date.now();
+        await pruneWebhookDeliveries(db);
+      }
+    } catch (error) {
+      console.error("[gatehouse] webhook delivery round failed; will retry", error);
+    } finally {
+      delivering = false;
+    }
+  };
+  setTimeout(deliverWebhooks, 3_000).unref();
+  setInterval(deliverWebhooks, 10_000).unref();
 }

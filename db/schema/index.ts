@@ -3,3 +3,4 @@ export * from "./groups";
 export * from "./keys";
 export * from "./spend";
 export * from "./audit";
+export * from "./webhooks";

@@ -2,6 +2,15 @@
 
 import { action } from "@/app/_server/action";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  disableWebhookEndpoint,
+  enableWebhookEndpoint,
+  retryDelivery,
+  sendTestEvent,
+} from "@/lib/webhooks/commands";
+import type { CreateWebhookEndpointInput } from "@/lib/webhooks/schemas";
 
 export const createGatewayTokenAction = action(
   (input: { name: string }, actor, db) => createGatewayToken(db, actor, input),
@@ -12,5 +21,32 @@ export const revokeGatewayTokenAction = action(
     await revokeGatewayToken(db, actor, input);
     return null;
   },
+  { revalidate: ["/settings"] },
+);
+
+export const createWebhookEndpointAction = action(
+  (input: CreateWebhookEndpointInput, actor, db) => createWebhookEndpoint(db, actor, input),
+  { revalidate: ["/settings"] },
+);
+// Sending a test event (and retrying a delivery) attempts it at once, so the admin sees the
+// answer of their endpoint in the toast; a failure is retried by the delivery loop as usual.
+export const sendTestEventAction = action(
+  (input: { endpointId: string }, actor, db) => sendTestEvent(db, actor, input),
+  { revalidate: ["/settings"] },
+);
+export const retryDeliveryAction = action(
+  (input: { deliveryId: string }, actor, db) => retryDelivery(db, actor, input),
+  { revalidate: ["/settings"] },
+);
+export const disableWebhookEndpointAction = action(
+  (input: { endpointId: string }, actor, db) => disableWebhookEndpoint(db, actor, input),
+  { revalidate: ["/settings"] },
+);
+export const enableWebhookEndpointAction = action(
+  (input: { endpointId: string }, actor, db) => enableWebhookEndpoint(db, actor, input),
+  { revalidate: ["/settings"] },
+);
+export const deleteWebhookEndpointAction = action(
+  (input: { endpointId: string }, actor, db) => deleteWebhookEndpoint(db, actor, input),
   { revalidate: ["/settings"] },
 );

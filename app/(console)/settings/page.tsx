@@ -5,9 +5,21 @@ import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { GatewayTokens } from "@/components/settings/gateway-tokens";
+import { WebhookEndpoints } from "@/components/settings/webhooks";
+import { WebhookDeliveries } from "@/components/settings/webhooks-deliveries";
 import { listGatewayTokens } from "@/lib/gateway/tokens";
 import { getOrgOverview } from "@/lib/orgs/queries";
-import { createGatewayTokenAction, revokeGatewayTokenAction } from "./actions";
+import { listDeliveries, listWebhookEndpoints } from "@/lib/webhooks/queries";
+import {
+  createGatewayTokenAction,
+  createWebhookEndpointAction,
+  deleteWebhookEndpointAction,
+  disableWebhookEndpointAction,
+  enableWebhookEndpointAction,
+  retryDeliveryAction,
+  revokeGatewayTokenAction,
+  sendTestEventAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Settings · Gatehouse" };
 
@@ -22,9 +34,11 @@ export default async function SettingsPage() {
     );
   }
   const db = await getDb();
-  const [{ org }, tokens] = await Promise.all([
+  const [{ org }, tokens, endpoints, deliveries] = await Promise.all([
     getOrgOverview(db, actor),
     listGatewayTokens(db, actor),
+    listWebhookEndpoints(db, actor),
+    listDeliveries(db, actor),
   ]);
   return (
     <>
@@ -65,6 +79,37 @@ export default async function SettingsPage() {
               create={createGatewayTokenAction}
               revoke={revokeGatewayTokenAction}
             />
+          </CardContent>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader>
+            <CardTitle>Webhooks</CardTitle>
+            <CardDescription>
+              Budget alerts (a threshold crossed, a month forecast over budget) are POSTed to these
+              URLs as JSON, signed with HMAC-SHA256, and retried with backoff for about an hour
+              until the endpoint answers 2xx.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <WebhookEndpoints
+              endpoints={endpoints}
+              create={createWebhookEndpointAction}
+              sendTest={sendTestEventAction}
+              disable={disableWebhookEndpointAction}
+              enable={enableWebhookEndpointAction}
+              remove={deleteWebhookEndpointAction}
+            />
+          </CardContent>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader>
+            <CardTitle>Webhook deliveries</CardTitle>
+            <CardDescription>
+              The last 100 deliveries, newest first. Finished ones are kept for 30 days.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <WebhookDeliveries deliveries={deliveries} retry={retryDeliveryAction} />
           </CardContent>
         </Card>
       </div>
