@@ -27,7 +27,7 @@ try {
   const connection = await openDatabase();
   say("migrations applied");
   if (command === "seed" || command === "reset") {
-    if (await isEmpty(connection)) await seed(connection);
+    if (await isEmpty(connection)) await seed(connection, { keepSecrets: true });
     else
       say(
         "not seeding: the database already holds organisations (npm run db:reset empties it first)",

@@ -16,6 +16,7 @@ import { type Connection, connectPglite, connectPostgres, embeddedDatabaseDir } 
 import { orgs, users } from "@/db/schema";
 import { DEMO_ADMIN } from "@/db/seed/demo-credentials";
 import { seedDemo } from "@/db/seed/demo";
+import { keepDemoSecrets } from "@/db/seed/demo-secrets";
 import { syncModelCatalogue } from "@/lib/models/sync";
 
 // Shared by `npm start`, the db:* scripts and the e2e runner: the same environment files as
@@ -90,12 +91,26 @@ export async function isEmpty(connection: Connection): Promise<boolean> {
   return (row?.n ?? 0) === 0;
 }
 
-export async function seed(connection: Connection): Promise<void> {
+/**
+ * Seeds the demo. With `keepSecrets` (npm start, db:seed, db:reset; not e2e, whose database is
+ * not the one the console serves), also creates Acme's gateway token for `npm run simulate` and
+ * keeps it, with the demo keys' secrets, in the data folder, readable by its owner only.
+ */
+export async function seed(
+  connection: Connection,
+  options: { keepSecrets?: boolean } = {},
+): Promise<void> {
   const started = Date.now();
   const result = await seedDemo(connection.db, { log: (message) => say(`seeding: ${message}`) });
   say(
     `seeded Acme and Globex: ${result.members} people, ${result.events.toLocaleString("en-US")} usage events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+  if (options.keepSecrets) {
+    await keepDemoSecrets(connection.db, dataDir(), result);
+    say(
+      `kept a gateway token and the demo keys for npm run simulate in ${path.relative(process.cwd(), dataDir()) || "."} (owner-only)`,
+    );
+  }
 }
 
 export async function hasDemoAdmin(connection: Connection): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { DEMO_ADMIN, DEMO_MEMBER, DEMO_OTHER_ORG_ADMIN } from "@/db/seed/demo-credentials";
+import { readDemoGatewayToken } from "@/db/seed/demo-secrets";
 import {
   buildIfStale,
   dataDir,
@@ -41,7 +42,8 @@ const connection = await openDatabase().catch((error: unknown) => {
   say(`cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
-if (embedded && (await isEmpty(connection))) await seed(connection);
+// The first seed also keeps a gateway token and the demo keys for `npm run simulate`.
+if (embedded && (await isEmpty(connection))) await seed(connection, { keepSecrets: true });
 const demo = await hasDemoAdmin(connection);
 await connection.close();
 
@@ -73,6 +75,7 @@ for (let attempt = 0; attempt < 120; attempt++) {
       say(
         `other org:   ${DEMO_OTHER_ORG_ADMIN.email} / ${DEMO_OTHER_ORG_ADMIN.password}  (owner of Globex)`,
       );
+      if (readDemoGatewayToken(dataDir())) say("simulate traffic: npm run simulate");
     }
     break;
   }

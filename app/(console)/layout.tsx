@@ -1,10 +1,13 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { requireConsole } from "@/app/_server/session";
+import { AlertBell } from "@/components/alerts/alert-bell";
 import { Logo } from "@/components/brand/logo";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { UserMenu } from "@/components/shell/user-menu";
+import { getDb } from "@/db/client";
+import { unreadAlertCount } from "@/lib/spend/alert-queries";
 import { signOutAction, switchOrganisation } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -12,6 +15,7 @@ export const dynamic = "force-dynamic";
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const { user, orgs, actor } = await requireConsole();
   const isAdmin = actor.role !== "member";
+  const unread = isAdmin ? await unreadAlertCount(await getDb(), actor) : 0;
   return (
     <div className="flex min-h-dvh">
       <aside className="sticky top-0 hidden h-dvh w-56 shrink-0 flex-col gap-6 border-r bg-sidebar px-3 py-4 md:flex">
@@ -31,7 +35,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <Logo className="[&>svg~*]:hidden" />
           </Link>
           <OrgSwitcher orgs={orgs} activeOrgId={actor.orgId} switchOrg={switchOrganisation} />
-          <div className="ml-auto">
+          <div className="ml-auto flex items-center gap-2">
+            {isAdmin && <AlertBell unread={unread} />}
             <UserMenu
               name={user.name}
               email={user.email}

@@ -1,8 +1,10 @@
+import { lt } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import type { GroupKind } from "@/db/schema";
+import { type GroupKind, budgetAlerts } from "@/db/schema";
 import { systemActor } from "@/lib/auth/actor";
 import { ingestUsage } from "@/lib/spend/ingest";
 import type { UsageEventInput } from "@/lib/spend/usage-event";
+import { startOfMonthUtc, toIsoDay } from "@/lib/time";
 import {
   endMembership,
   insertApiKey,
@@ -134,11 +136,85 @@ const teams: TeamSpec[] = [
   },
 ];
 
+// The seed's random sequence: the same people, memberships and history on every machine.
+const DEMO_RANDOM_SEED = 20261128;
+const acmeKeys = {
+  eng: { name: "eng-prod-key", features: ["streaming", "structured-outputs", "reasoning"] },
+  marketing: { name: "marketing-key", features: ["prompt-library", "auto-caching"] },
+};
+
 export interface DemoSeedResult {
   acmeOrgId: string;
   globexOrgId: string;
   members: number;
   events: number;
+  /** The demo keys' secrets, which only their hashes are stored for: never print them. */
+  apiKeys: { org: "acme" | "globex"; name: string; secret: string }[];
+}
+
+export interface DemoPerson {
+  email: string;
+  name: string;
+  /** The team they were seeded into; null for Acme's people in no group. */
+  team: string | null;
+  /** The Acme key their team is granted, and its features; null where no key is granted. */
+  keyName: string | null;
+  features: readonly string[];
+  models: ModelMix;
+  /** Typical input tokens per request. */
+  contextTokens: number;
+}
+
+/**
+ * Acme's people as the seed creates them (the same names from the same random sequence, in the
+ * same teams), with the key each can use: for the traffic simulator, which reads no database.
+ */
+export function demoPeople(): DemoPerson[] {
+  const people = makePeople(seededRandom(DEMO_RANDOM_SEED), 160);
+  const staffed: DemoPerson[] = [];
+  let next = 0;
+  for (const team of teams) {
+    for (let i = 0; i < team.size; i++) {
+      staffed.push({
+        ...people[next++]!,
+        team: team.name,
+        keyName: team.key ? acmeKeys[team.key].name : null,
+        features: team.key ? acmeKeys[team.key].features : [],
+        models: team.models ?? [],
+        contextTokens: team.key === "eng" ? 12_000 : 2_500,
+      });
+    }
+  }
+  const frontend = teams.find((t) => t.name === "Frontend Engineers")!;
+  return [
+    ...staffed,
+    ...people.slice(next, next + 8).map((p) => ({
+      ...p,
+      team: null,
+      keyName: null,
+      features: [],
+      models: [],
+      contextTokens: 2_500,
+    })),
+    {
+      email: DEMO_ADMIN.email,
+      name: "Dana Whitfield",
+      team: "Admins",
+      keyName: null,
+      features: [],
+      models: [],
+      contextTokens: 2_500,
+    },
+    {
+      email: DEMO_MEMBER.email,
+      name: "Sam Rivera",
+      team: frontend.name,
+      keyName: acmeKeys.eng.name,
+      features: acmeKeys.eng.features,
+      models: frontend.models!,
+      contextTokens: 12_000,
+    },
+  ];
 }
 
 export async function seedDemo(
@@ -148,7 +224,7 @@ export async function seedDemo(
   const now = options.now ?? new Date();
   const log = options.log ?? (() => {});
   return db.transaction(async (tx) => {
-    const random = seededRandom(20261128);
+    const random = seededRandom(DEMO_RANDOM_SEED);
     const acme = await insertOrg(tx, { name: "Acme", slug: "acme" });
     const globex = await insertOrg(tx, { name: "Globex", slug: "globex" });
     const longAgo = new Date(now.getTime() - 400 * DAY);
@@ -356,8 +432,8 @@ export async function seedDemo(
     log("Acme: API keys");
     const engKey = await insertApiKey(tx, {
       orgId: acme.id,
-      name: "eng-prod-key",
-      features: ["streaming", "structured-outputs", "reasoning"],
+      name: acmeKeys.eng.name,
+      features: acmeKeys.eng.features,
       policy: {
         allowedModels: ["gpt-4.1", "gpt-4o", "claude-sonnet-4-5", "claude-opus-4-1"],
         fallbackModels: ["claude-sonnet-4-5", "gpt-4.1"],
@@ -369,8 +445,8 @@ export async function seedDemo(
     });
     const marketingKey = await insertApiKey(tx, {
       orgId: acme.id,
-      name: "marketing-key",
-      features: ["prompt-library", "auto-caching"],
+      name: acmeKeys.marketing.name,
+      features: acmeKeys.marketing.features,
       policy: {
         allowedModels: ["gpt-4o-mini"],
         fallbackModels: [],
@@ -478,12 +554,22 @@ export async function seedDemo(
       45,
     );
     await ingestUsage(tx, systemActor(globex.id, "Demo data"), globexEvents);
+    // The history's alerts of past months were seen long ago; this month's are news.
+    await tx
+      .update(budgetAlerts)
+      .set({ readAt: now })
+      .where(lt(budgetAlerts.month, toIsoDay(startOfMonthUtc(now))));
 
     return {
       acmeOrgId: acme.id,
       globexOrgId: globex.id,
       members: staff.length + 9,
       events: events.length + globexEvents.length,
+      apiKeys: [
+        { org: "acme", name: engKey.key.name, secret: engKey.secret },
+        { org: "acme", name: marketingKey.key.name, secret: marketingKey.secret },
+        { org: "globex", name: globexKey.key.name, secret: globexKey.secret },
+      ],
     };
   });
 }

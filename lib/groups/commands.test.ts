@@ -12,6 +12,7 @@ import {
   createGroup,
   moveGroup,
   restoreGroup,
+  setGroupBudget,
   updateGroup,
 } from "./commands";
 
@@ -160,5 +161,54 @@ describe("archiving", () => {
     expect(
       await db.select().from(groupMembers).where(eq(groupMembers.groupId, ended.id)),
     ).toHaveLength(1);
+  });
+});
+
+describe("setGroupBudget", () => {
+  it("stores dollars as micro-dollars and thresholds sorted, and clears a budget", async () => {
+    const { actor, group } = await orgFixture(db, "admin");
+    const id = await group("Research");
+    const set = await setGroupBudget(db, actor, {
+      groupId: id,
+      budgetDollars: "1250.50",
+      mode: "hard",
+      thresholds: "100, 50 80%",
+    });
+    expect(set).toMatchObject({
+      monthlyBudgetMicros: 1_250_500_000,
+      budgetMode: "hard",
+      alertThresholds: [50, 80, 100],
+    });
+    const cleared = await setGroupBudget(db, actor, {
+      groupId: id,
+      budgetDollars: "",
+      mode: "soft",
+      thresholds: "100",
+    });
+    expect(cleared.monthlyBudgetMicros).toBeNull();
+  });
+
+  it("refuses bad amounts and thresholds with field messages, and read-only members", async () => {
+    const { actor, group } = await orgFixture(db, "admin");
+    const id = await group("Research");
+    const attempt = (budgetDollars: string, thresholds: string) =>
+      setGroupBudget(db, actor, { groupId: id, budgetDollars, mode: "soft", thresholds });
+    await expect(attempt("-5", "50")).rejects.toThrow(/between \$0 and \$10,000,000/);
+    await expect(attempt("ten", "50")).rejects.toThrow(/amount in dollars/);
+    await expect(attempt("10", "fifty")).rejects.toThrow(/whole percentages/);
+    await expect(attempt("10", "")).rejects.toThrow(/at least one threshold/);
+    await expect(attempt("10", "0")).rejects.toThrow(/between 1 and 1000/);
+    const [row] = await db.select().from(groups).where(eq(groups.id, id));
+    expect(row!.monthlyBudgetMicros).toBeNull();
+
+    const reader = await orgFixture(db, "member");
+    await expect(
+      setGroupBudget(db, reader.actor, {
+        groupId: id,
+        budgetDollars: "1",
+        mode: "soft",
+        thresholds: "50",
+      }),
+    ).rejects.toThrow(/permission/);
   });
 });

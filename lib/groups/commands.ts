@@ -8,10 +8,12 @@ import { requireGroup } from "./lookup";
 import {
   type CreateGroupInput,
   type MoveGroupInput,
+  type SetGroupBudgetInput,
   type UpdateGroupInput,
   createGroupInput,
   groupIdInput,
   moveGroupInput,
+  setGroupBudgetInput,
   updateGroupInput,
 } from "./schemas";
 
@@ -254,5 +256,41 @@ export async function archiveExpiredGroups(db: Db, now = new Date()): Promise<Gr
       );
     }
     return expired;
+  });
+}
+
+/** The group's monthly budget (none, soft: alerts only, hard: the gateway denies once reached). */
+export async function setGroupBudget(
+  db: Db,
+  actor: Actor,
+  raw: SetGroupBudgetInput,
+): Promise<Group> {
+  assertCan(actor, "org:manage");
+  const input = setGroupBudgetInput.parse(raw);
+  return db.transaction(async (tx) => {
+    const before = await requireGroup(tx, actor.orgId, input.groupId, { forUpdate: true });
+    const [after] = await tx
+      .update(groups)
+      .set({
+        monthlyBudgetMicros: input.budgetDollars,
+        budgetMode: input.mode,
+        alertThresholds: input.thresholds,
+        updatedAt: new Date(),
+      })
+      .where(eq(groups.id, before.id))
+      .returning();
+    const budget = (g: Group) => ({
+      monthlyBudgetMicros: g.monthlyBudgetMicros,
+      budgetMode: g.budgetMode,
+      alertThresholds: g.alertThresholds,
+    });
+    await audit(
+      tx,
+      actor,
+      "group.budget_set",
+      { type: "group", id: before.id },
+      { before: budget(before), after: budget(after!) },
+    );
+    return after!;
   });
 }

@@ -22,6 +22,7 @@ export interface GroupSummary {
   archivedAt: Date | null;
   monthlyBudgetMicros: number | null;
   budgetMode: "soft" | "hard";
+  alertThresholds: number[];
   isDefault: boolean;
   directMembers: number;
   /** Distinct people in the group or any of its subgroups. */
@@ -43,6 +44,7 @@ export async function listGroupsWithCounts(db: Db, actor: Actor): Promise<GroupS
         archivedAt: groups.archivedAt,
         monthlyBudgetMicros: groups.monthlyBudgetMicros,
         budgetMode: groups.budgetMode,
+        alertThresholds: groups.alertThresholds,
         isDefault: groups.isDefault,
       })
       .from(groups)

@@ -1,9 +1,10 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { queryRows } from "@/db/rows";
-import { apiKeys, models, orgMembers } from "@/db/schema";
+import { apiKeys, models, orgMembers, users } from "@/db/schema";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { costMicros } from "@/lib/models/catalogue";
+import { type TouchedGroupMonth, raiseBudgetAlerts } from "./alerts";
 import { type UsageEvent, type UsageEventInput, usageEventInput } from "./usage-event";
 
 export interface RejectedEvent {
@@ -34,6 +35,8 @@ export async function ingestUsage(
   const duplicates: string[] = [];
   const seen = new Set<string>();
   const valid: UsageEvent[] = [];
+  // Where each valid event sits in the batch, for its rejection (ids are trimmed when parsed).
+  const indexOf = new Map<string, number>();
   batch.forEach((raw, index) => {
     const parsed = usageEventInput.safeParse(raw);
     if (!parsed.success) {
@@ -48,6 +51,7 @@ export async function ingestUsage(
       duplicates.push(parsed.data.eventId);
     } else {
       seen.add(parsed.data.eventId);
+      indexOf.set(parsed.data.eventId, index);
       valid.push(parsed.data);
     }
   });
@@ -57,8 +61,11 @@ export async function ingestUsage(
     const known = await knownReferences(tx, actor.orgId, valid);
     const rows = [];
     for (const event of valid) {
-      const reason = !known.members.has(event.memberId)
-        ? "memberId: no such member in this organisation"
+      const memberId = known.memberOf(event);
+      const reason = !memberId
+        ? event.user
+          ? "user: no member of this organisation matches the user"
+          : "memberId: no such member in this organisation"
         : !known.keys.has(event.keyId)
           ? "keyId: no such API key in this organisation"
           : event.costMicros === undefined && !known.models.has(event.model)
@@ -66,7 +73,7 @@ export async function ingestUsage(
             : null;
       if (reason) {
         rejected.push({
-          index: batch.findIndex((e) => e?.eventId === event.eventId),
+          index: indexOf.get(event.eventId)!,
           eventId: event.eventId,
           reason,
         });
@@ -76,7 +83,7 @@ export async function ingestUsage(
       rows.push({
         event_id: event.eventId,
         occurred_at: event.occurredAt.toISOString(),
-        member_id: event.memberId,
+        member_id: memberId,
         key_id: event.keyId,
         model: event.model,
         provider: event.provider ?? model?.provider ?? "unknown",
@@ -96,30 +103,59 @@ export async function ingestUsage(
         reservation_id: event.reservationId ?? null,
       });
     }
-    const fresh = rows.length ? await insertWithRollups(tx, actor.orgId, rows) : [];
+    const { fresh, touched } = rows.length
+      ? await insertWithRollups(tx, actor.orgId, rows)
+      : { fresh: [], touched: [] };
+    if (touched.length) await raiseBudgetAlerts(tx, actor.orgId, touched);
     const accepted = new Set(fresh);
     for (const row of rows) if (!accepted.has(row.event_id)) duplicates.push(row.event_id);
     return { accepted: fresh, duplicates, rejected: rejected.sort((a, b) => a.index - b.index) };
   });
 }
 
+// What the batch refers to, read once per batch: its members (by id, or by email or external id
+// as authorize matches them; removed members too, as their earlier requests still count), its
+// keys (both within the organisation, so another organisation's ids are simply unknown) and the
+// catalogue prices of its models.
 async function knownReferences(tx: Db, orgId: string, events: UsageEvent[]) {
-  const memberIds = [...new Set(events.map((e) => e.memberId))];
+  const memberIds = new Set<string>();
+  const emails = new Set<string>();
+  const externalIds = new Set<string>();
+  for (const { memberId, user } of events) {
+    if (memberId) memberIds.add(memberId);
+    else if (user?.externalId) externalIds.add(user.externalId);
+    else if (user?.email) emails.add(user.email);
+  }
   const keyIds = [...new Set(events.map((e) => e.keyId))];
   const modelIds = [...new Set(events.map((e) => e.model))];
+  const matches = [
+    memberIds.size ? inArray(orgMembers.id, [...memberIds]) : undefined,
+    emails.size ? inArray(users.email, [...emails]) : undefined,
+    externalIds.size ? inArray(orgMembers.externalId, [...externalIds]) : undefined,
+  ].filter((m) => m !== undefined);
   const [memberRows, keyRows, modelRows] = await Promise.all([
     tx
-      .select({ id: orgMembers.id })
+      .select({ id: orgMembers.id, email: users.email, externalId: orgMembers.externalId })
       .from(orgMembers)
-      .where(and(eq(orgMembers.orgId, orgId), inArray(orgMembers.id, memberIds))),
+      .innerJoin(users, eq(users.id, orgMembers.userId))
+      .where(and(eq(orgMembers.orgId, orgId), or(...matches))),
     tx
       .select({ id: apiKeys.id })
       .from(apiKeys)
       .where(and(eq(apiKeys.orgId, orgId), inArray(apiKeys.id, keyIds))),
     tx.select().from(models).where(inArray(models.id, modelIds)),
   ]);
+  const byId = new Set(memberRows.map((r) => r.id));
+  const byEmail = new Map(memberRows.map((r) => [r.email, r.id]));
+  const byExternalId = new Map(
+    memberRows.filter((r) => r.externalId !== null).map((r) => [r.externalId!, r.id]),
+  );
   return {
-    members: new Set(memberRows.map((r) => r.id)),
+    /** The member an event names, or undefined when it names none of this organisation. */
+    memberOf({ memberId, user }: UsageEvent): string | undefined {
+      if (memberId) return byId.has(memberId) ? memberId : undefined;
+      return user?.externalId ? byExternalId.get(user.externalId) : byEmail.get(user?.email ?? "");
+    },
     keys: new Set(keyRows.map((r) => r.id)),
     models: new Map(modelRows.map((m) => [m.id, m])),
   };
@@ -128,8 +164,12 @@ async function knownReferences(tx: Db, orgId: string, events: UsageEvent[]) {
 // One statement: claim the event ids, insert the events that were new, and add them to the
 // member, group and feature rollups. Rollup rows are written in key order so that concurrent
 // batches lock them in the same order.
-async function insertWithRollups(tx: Db, orgId: string, rows: object[]): Promise<string[]> {
-  const result = await queryRows<{ event_id: string }>(
+async function insertWithRollups(
+  tx: Db,
+  orgId: string,
+  rows: object[],
+): Promise<{ fresh: string[]; touched: TouchedGroupMonth[] }> {
+  const [result] = await queryRows<{ fresh: string[]; touched: TouchedGroupMonth[] }>(
     tx,
     sql`
     with recursive
@@ -219,7 +259,13 @@ async function insertWithRollups(tx: Db, orgId: string, rows: object[]): Promise
         requests = r.requests + excluded.requests, cost_micros = r.cost_micros + excluded.cost_micros
       returning 1
     )
-    select event_id from fresh`,
+    select
+      coalesce((select array_agg(event_id) from fresh), '{}') as fresh,
+      -- The groups and months the new events added spend to: where budget alerts may be due.
+      coalesce((select json_agg(t) from (
+          select a.group_id as "groupId", to_char(ev.day, 'YYYY-MM-01') as month,
+            max(ev.occurred_at) as "lastAt"
+          from attributed a join ev on ev.event_id = a.event_id group by 1, 2) t), '[]') as touched`,
   );
-  return result.map((r) => r.event_id);
+  return { fresh: result?.fresh ?? [], touched: result?.touched ?? [] };
 }

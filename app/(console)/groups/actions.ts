@@ -6,9 +6,15 @@ import {
   createGroup,
   moveGroup,
   restoreGroup,
+  setGroupBudget,
   updateGroup,
 } from "@/lib/groups/commands";
-import type { CreateGroupInput, MoveGroupInput, UpdateGroupInput } from "@/lib/groups/schemas";
+import type {
+  CreateGroupInput,
+  MoveGroupInput,
+  SetGroupBudgetInput,
+  UpdateGroupInput,
+} from "@/lib/groups/schemas";
 
 const revalidate = ["/groups", "/members"];
 const summary = (g: { id: string; name: string }) => ({ id: g.id, name: g.name });
@@ -35,4 +41,8 @@ export const archiveGroupAction = action(
 export const restoreGroupAction = action(
   async (input: { groupId: string }, actor, db) => summary(await restoreGroup(db, actor, input)),
   { revalidate },
+);
+export const setGroupBudgetAction = action(
+  async (input: SetGroupBudgetInput, actor, db) => summary(await setGroupBudget(db, actor, input)),
+  { revalidate: [...revalidate, "/spend"] },
 );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireConsole } from "@/app/_server/session";
+import { GroupBudgetForm } from "@/components/groups/group-budget-form";
 import { GroupMembersPanel } from "@/components/groups/group-members-panel";
 import { GroupSettingsActions } from "@/components/groups/group-settings";
 import { PageHeader } from "@/components/layout/page-header";
@@ -17,11 +18,18 @@ import {
   groupMembershipHistory,
   listGroupsWithCounts,
 } from "@/lib/groups/queries";
-import { formatMicros } from "@/lib/money";
 import { GroupKeysPanel } from "@/components/keys/group-keys-panel";
+import { GroupSpendPanel } from "@/components/spend/group-spend-panel";
+import { spendFiltersOf } from "@/lib/spend/filters";
+import { groupSpend } from "@/lib/spend/group-analytics";
 import { groupKeys, listKeys } from "@/lib/keys/queries";
 import { assignKeyAction, unassignKeyAction } from "../../keys/actions";
-import { archiveGroupAction, restoreGroupAction, updateGroupAction } from "../actions";
+import {
+  archiveGroupAction,
+  restoreGroupAction,
+  setGroupBudgetAction,
+  updateGroupAction,
+} from "../actions";
 import {
   addMembersAction,
   removeMembersAction,
@@ -40,11 +48,15 @@ const date = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "
 
 interface GroupPageProps {
   params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-export default async function GroupPage({ params }: GroupPageProps) {
+const tabs = ["members", "effective", "keys", "spend", "subgroups", "history", "settings"];
+
+export default async function GroupPage({ params, searchParams }: GroupPageProps) {
   const { actor } = await requireConsole();
-  const { id } = await params;
+  const [{ id }, search] = await Promise.all([params, searchParams]);
+  const filters = spendFiltersOf(search);
   const db = await getDb();
   const detail = await getGroupDetail(db, actor, id).catch((error: unknown) => {
     if (error instanceof NotFound) notFound();
@@ -60,6 +72,8 @@ export default async function GroupPage({ params }: GroupPageProps) {
     groupKeys(db, actor, id),
     listKeys(db, actor),
   ]);
+  const spend = canEdit ? await groupSpend(db, actor, id, filters) : null;
+  const tab = tabs.find((t) => t === search.tab && (t !== "spend" || spend)) ?? "members";
   const subgroups = all.filter((g) => g.parentId === group.id);
   return (
     <>
@@ -89,11 +103,12 @@ export default async function GroupPage({ params }: GroupPageProps) {
           </div>
         }
       />
-      <Tabs defaultValue="members">
+      <Tabs defaultValue={tab}>
         <TabsList>
           <TabsTrigger value="members">Members ({members.length})</TabsTrigger>
           <TabsTrigger value="effective">Effective members ({effective.length})</TabsTrigger>
           <TabsTrigger value="keys">API keys ({keys.length})</TabsTrigger>
+          {spend && <TabsTrigger value="spend">Spend</TabsTrigger>}
           <TabsTrigger value="subgroups">Subgroups ({subgroups.length})</TabsTrigger>
           <TabsTrigger value="history">History</TabsTrigger>
           <TabsTrigger value="settings">Settings</TabsTrigger>
@@ -163,6 +178,17 @@ export default async function GroupPage({ params }: GroupPageProps) {
             unassign={unassignKeyAction}
           />
         </TabsContent>
+        {spend && (
+          <TabsContent value="spend">
+            <GroupSpendPanel
+              groupId={group.id}
+              groupName={group.name}
+              budgetMicros={group.monthlyBudgetMicros}
+              spend={spend}
+              filters={filters}
+            />
+          </TabsContent>
+        )}
         <TabsContent value="subgroups">
           <Card>
             <ul className="divide-y">
@@ -220,7 +246,19 @@ export default async function GroupPage({ params }: GroupPageProps) {
             </Table>
           </Card>
         </TabsContent>
-        <TabsContent value="settings">
+        <TabsContent value="settings" className="flex flex-col gap-4">
+          <Card className="p-5">
+            <h2 className="mb-4 text-base font-semibold">Budget</h2>
+            <GroupBudgetForm
+              groupId={group.id}
+              groupName={group.name}
+              budgetMicros={group.monthlyBudgetMicros}
+              mode={group.budgetMode}
+              thresholds={group.alertThresholds}
+              disabled={!canEdit || Boolean(group.archivedAt)}
+              save={setGroupBudgetAction}
+            />
+          </Card>
           <Card className="p-5">
             <dl className="grid grid-cols-[10rem_1fr] gap-y-2 text-sm">
               <dt className="text-muted-foreground">Kind</dt>
@@ -231,12 +269,6 @@ export default async function GroupPage({ params }: GroupPageProps) {
               <dd>{group.endsAt ? date.format(group.endsAt) : "None: permanent"}</dd>
               <dt className="text-muted-foreground">Default group</dt>
               <dd>{group.isDefault ? "Yes: new members join it" : "No"}</dd>
-              <dt className="text-muted-foreground">Monthly budget</dt>
-              <dd>
-                {group.monthlyBudgetMicros === null
-                  ? "None"
-                  : `${formatMicros(group.monthlyBudgetMicros)} (${group.budgetMode})`}
-              </dd>
             </dl>
             {canEdit && (
               <div className="mt-5">

@@ -1,0 +1,8 @@
+"use server";
+
+import { action } from "@/app/_server/action";
+import { markAlertsRead } from "@/lib/spend/alert-queries";
+
+export const markAlertsReadAction = action((_input: null, actor, db) => markAlertsRead(db, actor), {
+  revalidate: ["/alerts"],
+});

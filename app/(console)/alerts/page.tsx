@@ -1,0 +1,124 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireConsole } from "@/app/_server/session";
+import { MarkReadButton } from "@/components/alerts/mark-read-button";
+import { AdminOnly } from "@/components/layout/admin-only";
+import { PageHeader } from "@/components/layout/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
+import { getDb } from "@/db/client";
+import { formatMicros } from "@/lib/money";
+import { type AlertRow, listAlerts } from "@/lib/spend/alert-queries";
+import { markAlertsReadAction } from "./actions";
+
+export const metadata: Metadata = { title: "Alerts · Gatehouse" };
+
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+const monthName = new Intl.DateTimeFormat("en-GB", {
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+function describe(alert: AlertRow) {
+  const budget = formatMicros(alert.budgetMicros);
+  return alert.kind === "forecast"
+    ? `On pace to exceed its ${budget} budget this month`
+    : `Reached ${alert.thresholdPercent} % of its ${budget} budget`;
+}
+
+interface AlertsPageProps {
+  searchParams: Promise<{ page?: string }>;
+}
+
+export default async function AlertsPage({ searchParams }: AlertsPageProps) {
+  const { actor } = await requireConsole();
+  if (actor.role === "member") return <AdminOnly what="Budget alerts" />;
+  const { page: rawPage } = await searchParams;
+  const { rows, page, pageSize, total } = await listAlerts(await getDb(), actor, rawPage);
+  const unread = rows.some((a) => !a.readAt);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  return (
+    <>
+      <PageHeader
+        title="Budget alerts"
+        description="Each threshold of a group's monthly budget alerts once a month; so does a pace that heads past the budget. Webhooks receive the same alerts."
+        actions={unread && <MarkReadButton markRead={markAlertsReadAction} />}
+      />
+      <Card className="overflow-x-auto">
+        <Table>
+          <THead>
+            <tr>
+              <Th>When (UTC)</Th>
+              <Th>Group</Th>
+              <Th>Alert</Th>
+              <Th>Month</Th>
+              <Th className="text-right">Spend then</Th>
+            </tr>
+          </THead>
+          <tbody>
+            {rows.map((a) => (
+              <Tr key={a.id} className={a.readAt ? "text-muted-foreground" : undefined}>
+                <Td className="whitespace-nowrap tabular-nums">
+                  {!a.readAt && (
+                    <span
+                      className="mr-2 inline-block size-2 rounded-full bg-primary"
+                      aria-hidden
+                    />
+                  )}
+                  {dateTime.format(a.createdAt)}
+                  {!a.readAt && <span className="sr-only"> (unread)</span>}
+                </Td>
+                <Td>
+                  <Link href={`/groups/${a.groupId}`} className="font-medium hover:underline">
+                    {a.groupName}
+                  </Link>
+                </Td>
+                <Td>
+                  {a.kind === "forecast" ? (
+                    <Badge variant="warning" className="mr-2">
+                      Forecast
+                    </Badge>
+                  ) : (
+                    a.thresholdPercent >= 100 && (
+                      <Badge variant="destructive" className="mr-2">
+                        Over budget
+                      </Badge>
+                    )
+                  )}
+                  {describe(a)}
+                </Td>
+                <Td>{monthName.format(new Date(`${a.month}T00:00:00Z`))}</Td>
+                <Td className="text-right tabular-nums">
+                  {formatMicros(a.spendMicros, { precise: true })}
+                </Td>
+              </Tr>
+            ))}
+            {!rows.length && (
+              <tr>
+                <Td colSpan={5} className="py-10 text-center text-muted-foreground">
+                  No alerts yet. Give groups a monthly budget (a group&apos;s Settings tab) and they
+                  will alert here as spend crosses its thresholds.
+                </Td>
+              </tr>
+            )}
+          </tbody>
+        </Table>
+      </Card>
+      {pages > 1 && (
+        <nav aria-label="Pages" className="mt-4 flex items-center gap-3 text-sm">
+          {page > 1 && <Link href={`/alerts?page=${page - 1}`}>Newer</Link>}
+          <span className="text-muted-foreground">
+            Page {page} of {pages}
+          </span>
+          {page < pages && <Link href={`/alerts?page=${page + 1}`}>Older</Link>}
+        </nav>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+import { formatMicros } from "@/lib/money";
+
+export const seriesColor = (index: number) => `var(--chart-${(index % 8) + 1})`;
+
+const compact = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  notation: "compact",
+  maximumFractionDigits: 1,
+});
+
+/** Axis ticks: "$1.2K". */
+export const axisMoney = (micros: number) => compact.format(micros / 1_000_000);
+
+/** Tooltips: to the cent. */
+export const tooltipMoney = (micros: unknown) => formatMicros(Number(micros), { precise: true });
+
+const monthLabel = new Intl.DateTimeFormat("en-GB", {
+  month: "short",
+  year: "2-digit",
+  timeZone: "UTC",
+});
+const dayLabel = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  timeZone: "UTC",
+});
+
+/** "Nov 26" for yyyy-mm, "3 Nov" for yyyy-mm-dd. */
+export function periodLabel(period: string) {
+  return period.length === 7
+    ? monthLabel.format(new Date(`${period}-01T00:00:00Z`))
+    : dayLabel.format(new Date(`${period}T00:00:00Z`));
+}
+
+export const chartTooltipStyle = {
+  backgroundColor: "var(--popover)",
+  border: "1px solid var(--border)",
+  borderRadius: 6,
+  color: "var(--popover-foreground)",
+  fontSize: 12,
+};
