@@ -8,7 +8,7 @@ import type { GroupSpend } from "@/lib/spend/group-analytics";
 import { BreakdownTable } from "./breakdown-table";
 import { ChartFigure } from "./chart-figure";
 import { CsvButton } from "./csv-button";
-import { GroupMonthChart } from "./group-month-chart";
+import { SpendBarsChart } from "./spend-bars-chart";
 
 interface GroupSpendPanelProps {
   groupId: string;
@@ -87,7 +87,11 @@ export function GroupSpendPanel({
           </Table>
         }
       >
-        <GroupMonthChart groupName={groupName} months={spend.months} budgetMicros={budgetMicros} />
+        <SpendBarsChart
+          description={`${groupName}: spend per month for the last ${spend.months.length} months${budgetMicros === null ? "" : ", against its monthly budget"}.`}
+          data={spend.months.map((m) => ({ period: m.month, costMicros: m.costMicros }))}
+          line={budgetMicros === null ? null : { micros: budgetMicros, label: "Budget" }}
+        />
       </ChartFigure>
 
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-muted-foreground">

@@ -2,12 +2,47 @@ import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 import type { MySpend } from "@/lib/spend/analytics";
 import { formatMicros } from "@/lib/money";
+import { ChartFigure } from "./chart-figure";
+import { SpendBarsChart } from "./spend-bars-chart";
 
 /** What a member sees of spend: their own month, against their limit. */
 export function MySpendView({ spend }: { spend: MySpend }) {
   const share = spend.limitMicros ? spend.thisMonthMicros / spend.limitMicros : null;
   return (
     <div className="grid gap-6 lg:grid-cols-2">
+      <div className="lg:col-span-2">
+        <ChartFigure
+          title="Per day this month"
+          empty={spend.thisMonthMicros === 0}
+          emptyText="No requests this month."
+          table={
+            <Table aria-label="Your spend per day">
+              <THead>
+                <tr>
+                  <Th>Day</Th>
+                  <Th className="text-right">Cost</Th>
+                </tr>
+              </THead>
+              <tbody>
+                {spend.days.map((d) => (
+                  <Tr key={d.day}>
+                    <Td>{d.day}</Td>
+                    <Td className="text-right tabular-nums">
+                      {formatMicros(d.costMicros, { precise: true })}
+                    </Td>
+                  </Tr>
+                ))}
+              </tbody>
+            </Table>
+          }
+        >
+          <SpendBarsChart
+            description="Your spend per day this month."
+            data={spend.days.map((d) => ({ period: d.day, costMicros: d.costMicros }))}
+            line={null}
+          />
+        </ChartFigure>
+      </div>
       <Card className="p-5">
         <p className="text-sm text-muted-foreground">This month so far</p>
         <p className="mt-1 text-2xl font-semibold tabular-nums">

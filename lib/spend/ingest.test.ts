@@ -167,3 +167,60 @@ describe("ingestUsage", () => {
     );
   });
 });
+
+describe("attribution by membership at the time", () => {
+  it("leaves the first half of the month in Marketing for someone moved to Engineering on the 15th", async () => {
+    const org = await insertOrg(db, { name: "Movers", slug: `movers-${Date.now()}` });
+    const user = await insertUser(db, { email: `bo@movers-${Date.now()}.test`, name: "Bo" });
+    const bo = (await insertMember(db, { orgId: org.id, userId: user.id })).id;
+    const marketing = (
+      await insertGroup(db, { orgId: org.id, name: "Marketing", kind: "department" })
+    ).id;
+    const eng = (await insertGroup(db, { orgId: org.id, name: "Engineering", kind: "department" }))
+      .id;
+    const backendEngineers = (
+      await insertGroup(db, {
+        orgId: org.id,
+        name: "Backend Engineers",
+        kind: "department",
+        parentId: eng,
+      })
+    ).id;
+    const moved = day("2026-09-15");
+    await insertMembership(db, {
+      orgId: org.id,
+      groupId: marketing,
+      memberId: bo,
+      since: day("2026-08-01"),
+      until: moved,
+    });
+    await insertMembership(db, { orgId: org.id, groupId: eng, memberId: bo, since: moved });
+    await insertMembership(db, {
+      orgId: org.id,
+      groupId: backendEngineers,
+      memberId: bo,
+      since: moved,
+    });
+    const key = (
+      await insertApiKey(db, { orgId: org.id, name: "k", features: [], policy, groupIds: [] })
+    ).key.id;
+    await ingestUsage(
+      db,
+      systemActor(org.id),
+      ["2026-09-03", "2026-09-10", "2026-09-16", "2026-09-28"].map((when, i) => ({
+        eventId: `move-${i}`,
+        occurredAt: day(when),
+        memberId: bo,
+        keyId: key,
+        model: "gpt-4o",
+        inputTokens: 1,
+        outputTokens: 1,
+        costMicros: 1_000 * 10 ** i,
+      })),
+    );
+    expect(await groupSpend(marketing)).toBe(1_000 + 10_000);
+    // In Engineering directly and through Backend Engineers: each request counts once.
+    expect(await groupSpend(eng)).toBe(100_000 + 1_000_000);
+    expect(await groupSpend(backendEngineers)).toBe(100_000 + 1_000_000);
+  });
+});

@@ -18,24 +18,24 @@ import {
   tooltipMoney,
 } from "./chart-format";
 
-interface GroupMonthChartProps {
-  groupName: string;
-  months: { month: string; costMicros: number }[];
-  budgetMicros: number | null;
+interface SpendBarsChartProps {
+  // What the chart shows, for screen readers.
+  description: string;
+  // Periods are months (yyyy-mm) or days (yyyy-mm-dd).
+  data: { period: string; costMicros: number }[];
+  // A budget or limit to draw across the bars.
+  line: { micros: number; label: string } | null;
 }
 
-/** A group's spend per month for a year, against its monthly budget. */
-export function GroupMonthChart({ groupName, months, budgetMicros }: GroupMonthChartProps) {
+/** Spend per period as bars, against a budget or limit. */
+export function SpendBarsChart({ description, data, line }: SpendBarsChartProps) {
   return (
-    <div
-      role="img"
-      aria-label={`${groupName}: spend per month for the last ${months.length} months${budgetMicros !== null ? ", against its monthly budget" : ""}.`}
-    >
+    <div role="img" aria-label={description}>
       <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 800, height: 260 }}>
-        <BarChart data={months} margin={{ top: 16, right: 8, bottom: 0, left: 8 }}>
+        <BarChart data={data} margin={{ top: 16, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid vertical={false} stroke="var(--border)" />
           <XAxis
-            dataKey="month"
+            dataKey="period"
             tickFormatter={periodLabel}
             tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
             axisLine={false}
@@ -55,14 +55,14 @@ export function GroupMonthChart({ groupName, months, budgetMicros }: GroupMonthC
             cursor={{ fill: "var(--accent)", opacity: 0.5 }}
           />
           <Bar dataKey="costMicros" name="Spend" fill={seriesColor(0)} radius={[3, 3, 0, 0]} />
-          {budgetMicros !== null && (
+          {line && (
             <ReferenceLine
-              y={budgetMicros}
+              y={line.micros}
               stroke="var(--destructive)"
               strokeDasharray="5 4"
               ifOverflow="extendDomain"
               label={{
-                value: `Budget ${axisMoney(budgetMicros)}`,
+                value: `${line.label} ${axisMoney(line.micros)}`,
                 position: "insideTopRight",
                 fill: "var(--destructive)",
                 fontSize: 12,
