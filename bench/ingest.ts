@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { groups } from "@/db/schema";
 import type { Connection } from "@/db/connect";
 import {
   insertApiKey,
@@ -41,6 +42,11 @@ export async function benchIngest(connection: Connection) {
       }),
     );
   }
+  // Every group has a budget (never reached), so each batch also runs the budget-alert check.
+  await db
+    .update(groups)
+    .set({ monthlyBudgetMicros: 1_000_000_000_000 })
+    .where(eq(groups.orgId, org.id));
   const members: string[] = [];
   for (let m = 0; m < MEMBERS; m++) {
     const user = await insertUser(db, {

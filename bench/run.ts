@@ -1,5 +1,6 @@
 import { connectPglite, connectPostgres } from "@/db/connect";
 import { syncModelCatalogue } from "@/lib/models/sync";
+import { benchAnalytics } from "./analytics";
 import { benchAuthorize } from "./authorize";
 import { benchIngest } from "./ingest";
 import { benchMemberships } from "./memberships";
@@ -34,5 +35,7 @@ console.log(
   `\nauthorize (${connection.driver}), 2,000 members in 40 groups, 2,000 calls per case (ratio: time / baseline time)`,
 );
 console.table(await benchAuthorize(connection));
+console.log(`\nspend analytics (${connection.driver}), the demo organisation, median of 20 runs`);
+console.table(await benchAnalytics(connection));
 await connection.close();
 await cleanup();
