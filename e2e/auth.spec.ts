@@ -163,12 +163,33 @@ test.describe("the shell", () => {
     await expect(page.locator("html")).toHaveClass(/dark/);
   });
 
-  test("the groups page has no serious accessibility violations", async ({ page }) => {
+  test("the console's pages have no serious accessibility violations, light and dark", async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
     await new LoginPage(page).signIn(DEMO_ADMIN);
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(
-      results.violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
-    ).toEqual([]);
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const path of [
+        "/groups",
+        "/keys",
+        "/keys/new",
+        "/access",
+        "/spend",
+        "/alerts",
+        "/settings",
+      ]) {
+        await page.goto(path);
+        await page.waitForLoadState("networkidle");
+        const results = await new AxeBuilder({ page }).analyze();
+        expect(
+          results.violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+          `${path} (${scheme})`,
+        ).toEqual([]);
+      }
+    }
   });
 
   test("the health check reports the database", async ({ request }) => {

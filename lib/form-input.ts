@@ -1,15 +1,23 @@
 import { z } from "zod";
 
-// Dollars as typed in a form (up to cents), or empty for "none"; stored as micro-dollars.
+// Dollars as typed in a form ("1250.5", "$1,250.50"), or empty for "none"; stored as
+// micro-dollars, rounded to the cent. One schema, not a union, so that a bad amount gets this
+// message rather than a union's "Invalid input".
 export const optionalDollars = z
-  .union([
-    z.literal("").transform(() => null),
-    z.null(),
-    z.coerce.number({ error: "Enter an amount in dollars." }),
-  ])
-  .refine(
-    (v) => v === null || (Number.isFinite(v) && v >= 0 && v <= 10_000_000),
-    "Enter an amount between $0 and $10,000,000.",
+  .preprocess(
+    (v) =>
+      v === "" || v === null || v === undefined
+        ? null
+        : typeof v === "string"
+          ? v.trim() === ""
+            ? null
+            : Number(v.trim().replace(/^\$/, "").replaceAll(",", ""))
+          : v,
+    z
+      .number({ error: "Enter an amount in dollars." })
+      .min(0, "Enter an amount between $0 and $10,000,000.")
+      .max(10_000_000, "Enter an amount between $0 and $10,000,000.")
+      .nullable(),
   )
   .transform((v) => (v === null ? null : Math.round(v * 100) * 10_000));
 

@@ -63,7 +63,7 @@ export function GroupHeatmap({ title, description, matrix, filename }: GroupHeat
                       key={c}
                       className="px-2 py-1.5 text-right tabular-nums"
                       style={{
-                        backgroundColor: `color-mix(in oklch, var(--chart-1) ${Math.round(s * 70)}%, transparent)`,
+                        backgroundColor: `color-mix(in oklch, var(--chart-1) ${Math.round(s * 45)}%, transparent)`,
                       }}
                     >
                       {s ? `${Math.round(s * 100)} %` : "—"}

@@ -193,11 +193,39 @@ describe("setGroupBudget", () => {
     const id = await group("Research");
     const attempt = (budgetDollars: string, thresholds: string) =>
       setGroupBudget(db, actor, { groupId: id, budgetDollars, mode: "soft", thresholds });
-    await expect(attempt("-5", "50")).rejects.toThrow(/between \$0 and \$10,000,000/);
-    await expect(attempt("ten", "50")).rejects.toThrow(/amount in dollars/);
-    await expect(attempt("10", "fifty")).rejects.toThrow(/whole percentages/);
-    await expect(attempt("10", "")).rejects.toThrow(/at least one threshold/);
-    await expect(attempt("10", "0")).rejects.toThrow(/between 1 and 1000/);
+    // Each refusal carries the one message shown next to the field.
+    const refusal = (field: string, message: string) => ({
+      issues: [expect.objectContaining({ path: [field], message })],
+    });
+    await expect(attempt("-5", "50")).rejects.toMatchObject(
+      refusal("budgetDollars", "Enter an amount between $0 and $10,000,000."),
+    );
+    await expect(attempt("ten", "50")).rejects.toMatchObject(
+      refusal("budgetDollars", "Enter an amount in dollars."),
+    );
+    await expect(attempt("10", "fifty")).rejects.toMatchObject(
+      refusal("thresholds", "Thresholds are whole percentages, like 50, 80, 100."),
+    );
+    await expect(attempt("10", "")).rejects.toMatchObject(
+      refusal("thresholds", "Give at least one threshold, like 100."),
+    );
+    await expect(attempt("10", "0")).rejects.toMatchObject(
+      refusal("thresholds", "Thresholds lie between 1 and 1000 %."),
+    );
+    expect(
+      await setGroupBudget(db, actor, {
+        groupId: id,
+        budgetDollars: "$1,250.50",
+        mode: "soft",
+        thresholds: "100",
+      }),
+    ).toMatchObject({ monthlyBudgetMicros: 1_250_500_000 });
+    await setGroupBudget(db, actor, {
+      groupId: id,
+      budgetDollars: "",
+      mode: "soft",
+      thresholds: "100",
+    });
     const [row] = await db.select().from(groups).where(eq(groups.id, id));
     expect(row!.monthlyBudgetMicros).toBeNull();
 

@@ -44,30 +44,32 @@ export type CreateGroupInput = z.input<typeof createGroupInput>;
 export type UpdateGroupInput = z.input<typeof updateGroupInput>;
 export type MoveGroupInput = z.input<typeof moveGroupInput>;
 
-// Alert thresholds as typed ("50, 80, 100"): whole percentages, ascending, at most ten.
+// Alert thresholds as typed ("50, 80, 100"): whole percentages, at most ten; stored ascending.
+// Every problem is reported on the field itself, not on one element of it.
 const thresholds = z
-  .union([z.string(), z.array(z.number())])
-  .transform((v) =>
-    typeof v === "string"
-      ? v
-          .split(/[\s,;%]+/)
-          .filter(Boolean)
-          .map(Number)
-      : v,
+  .preprocess(
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(/[\s,;%]+/)
+            .filter(Boolean)
+            .map(Number)
+        : v,
+    z.array(z.unknown(), { error: "Thresholds are whole percentages, like 50, 80, 100." }),
   )
-  .pipe(
-    z
-      .array(
-        z
-          .number({ error: "Thresholds are whole percentages, like 50, 80, 100." })
-          .int("Thresholds are whole percentages, like 50, 80, 100.")
-          .min(1, "Thresholds lie between 1 and 1000 %.")
-          .max(1000, "Thresholds lie between 1 and 1000 %."),
-      )
-      .min(1, "Give at least one threshold, like 100.")
-      .max(10, "Give at most ten thresholds."),
-  )
-  .transform((ts) => [...new Set(ts)].sort((a, b) => a - b));
+  .superRefine((ts, ctx) => {
+    const problem = !ts.length
+      ? "Give at least one threshold, like 100."
+      : ts.length > 10
+        ? "Give at most ten thresholds."
+        : !ts.every(Number.isInteger)
+          ? "Thresholds are whole percentages, like 50, 80, 100."
+          : !ts.every((t) => (t as number) >= 1 && (t as number) <= 1000)
+            ? "Thresholds lie between 1 and 1000 %."
+            : null;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform((ts) => [...new Set(ts as number[])].sort((a, b) => a - b));
 
 export const setGroupBudgetInput = z.object({
   groupId: z.uuid("Unknown group."),
