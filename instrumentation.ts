@@ -1,6 +1,6 @@
 // Background duties of every server instance, at start-up and every minute: archive temporary
-// groups whose end date has passed, and prune budget reservations long expired. Both sweeps are
-// idempotent, so instances may overlap. Separately, every 10 seconds, send due webhook
+// groups whose end date has passed, prune budget reservations long expired, and keep the monthly
+// partitions of usage events ready around now. The sweeps are idempotent, so instances may overlap. Separately, every 10 seconds, send due webhook
 // deliveries (instances share them through the database: each delivery is claimed by one).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build")
@@ -8,6 +8,7 @@ export async function register() {
   const { getDb } = await import("@/db/client");
   const { archiveExpiredGroups } = await import("@/lib/groups/commands");
   const { pruneReservations } = await import("@/lib/access/reservations");
+  const { ensureCurrentUsagePartitions } = await import("@/lib/spend/partitions");
   const sweep = async () => {
     try {
       const db = await getDb();
@@ -17,6 +18,8 @@ export async function register() {
           `[gatehouse] archived ${archived.length} temporary group(s) past their end date`,
         );
       await pruneReservations(db);
+      const partitions = await ensureCurrentUsagePartitions(db);
+      if (partitions.length) console.log(`[gatehouse] created ${partitions.join(", ")}`);
     } catch (error) {
       console.error("[gatehouse] background sweep failed; will retry", error);
     }

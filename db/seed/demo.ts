@@ -4,7 +4,8 @@ import { type GroupKind, budgetAlerts } from "@/db/schema";
 import { systemActor } from "@/lib/auth/actor";
 import { ingestUsage } from "@/lib/spend/ingest";
 import type { UsageEventInput } from "@/lib/spend/usage-event";
-import { startOfMonthUtc, toIsoDay } from "@/lib/time";
+import { ensureUsagePartitions } from "@/lib/spend/partitions";
+import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 import {
   endMembership,
   insertApiKey,
@@ -469,6 +470,8 @@ export async function seedDemo(
         contextTokens: s.team.key === "eng" ? 12_000 : 2_500,
       }));
     const events = usageHistory(random, users, now, 183);
+    // Each month of the history in its own partition, as a server keeps the current ones.
+    await ensureUsagePartitions(tx, new Date(now.getTime() - 183 * DAY), addMonthsUtc(now, 2));
     log(`Acme: ${events.length.toLocaleString("en-US")} usage events over six months`);
     const acmeActor = systemActor(acme.id, "Demo data");
     for (let i = 0; i < events.length; i += 2_000) {
