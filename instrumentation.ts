@@ -1,5 +1,5 @@
 // Background duties of every server instance, at start-up and every minute: archive temporary
-// groups whose end date has passed, prune budget reservations long expired, and keep the monthly
+// groups whose end date has passed, prune budget reservations long expired and sessions long ended, and keep the monthly
 // partitions of usage events ready around now. The sweeps are idempotent, so instances may overlap. Separately, every 10 seconds, send due webhook
 // deliveries (instances share them through the database: each delivery is claimed by one).
 export async function register() {
@@ -9,6 +9,8 @@ export async function register() {
   const { archiveExpiredGroups } = await import("@/lib/groups/commands");
   const { pruneReservations } = await import("@/lib/access/reservations");
   const { ensureCurrentUsagePartitions } = await import("@/lib/spend/partitions");
+  const { pruneSessions } = await import("@/lib/auth/sessions");
+  const { sessionPolicy } = await import("@/lib/env");
   const sweep = async () => {
     try {
       const db = await getDb();
@@ -18,6 +20,7 @@ export async function register() {
           `[gatehouse] archived ${archived.length} temporary group(s) past their end date`,
         );
       await pruneReservations(db);
+      await pruneSessions(db, sessionPolicy());
       const partitions = await ensureCurrentUsagePartitions(db);
       if (partitions.length) console.log(`[gatehouse] created ${partitions.join(", ")}`);
     } catch (error) {

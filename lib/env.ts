@@ -12,6 +12,8 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
   LOGIN_THROTTLE_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().max(1440).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().int().positive().max(720).default(12),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -35,4 +37,9 @@ export function env(): Env {
 export function oidcEnabled(): boolean {
   const e = env();
   return Boolean(e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_CLIENT_ID && e.AUTH_OIDC_CLIENT_SECRET);
+}
+
+export function sessionPolicy() {
+  const e = env();
+  return { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS };
 }

@@ -129,6 +129,8 @@ const buildInputs = [
   "lib",
   "db",
   "instrumentation.ts",
+  "proxy.ts",
+  "types",
   "next.config.ts",
   "package-lock.json",
   "postcss.config.mjs",

@@ -3,9 +3,10 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { signOut } from "@/app/_server/auth";
+import { auth, signOut } from "@/app/_server/auth";
 import { ORG_COOKIE, getConsoleContext } from "@/app/_server/session";
 import { getDb } from "@/db/client";
+import { endSession } from "@/lib/auth/sessions";
 import { resolveConsoleContext } from "@/lib/orgs/context";
 
 const orgId = z.uuid();
@@ -35,5 +36,7 @@ export async function switchOrganisation(
 }
 
 export async function signOutAction(): Promise<void> {
+  const sessionId = (await auth())?.sessionId;
+  if (sessionId) await endSession(await getDb(), sessionId, "signed_out");
   await signOut({ redirectTo: "/login" });
 }

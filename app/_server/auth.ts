@@ -2,6 +2,7 @@ import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
 import { getDb } from "@/db/client";
+import { startSession } from "@/lib/auth/sessions";
 import { passwordSignInInput, signInWithPassword } from "@/lib/auth/sign-in";
 import { findUserIdByEmail } from "@/lib/auth/users";
 import { env, oidcEnabled } from "@/lib/env";
@@ -67,7 +68,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if ((error as { type?: string }).type !== "CredentialsSignin") console.error(error);
     },
   },
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // The cookie lives as long as a session may; the session row decides whether it still does.
+  session: { strategy: "jwt", maxAge: env().SESSION_MAX_HOURS * 60 * 60 },
   pages: { signIn: "/login", error: "/login" },
   providers: providers(),
   callbacks: {
@@ -79,16 +81,21 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (!email || profile?.email_verified === false) return "/login?error=sso_no_email";
       return (await findUserIdByEmail(await getDb(), email)) ? true : "/login?error=sso_unknown";
     },
+    // At sign-in (and only then: `account` is set), a new session row and so a new token.
     async jwt({ token, user, account, profile }) {
-      if (account?.provider === "oidc" && typeof profile?.email === "string") {
-        token.sub = (await findUserIdByEmail(await getDb(), profile.email)) ?? undefined;
+      if (!account) return token;
+      const db = await getDb();
+      if (account.provider === "oidc" && typeof profile?.email === "string") {
+        token.sub = (await findUserIdByEmail(db, profile.email)) ?? undefined;
       } else if (user?.id) {
         token.sub = user.id;
       }
+      token.sid = token.sub ? await startSession(db, token.sub) : undefined;
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      session.sessionId = token.sid;
       return session;
     },
   },

@@ -2,6 +2,8 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
+import { checkSession } from "@/lib/auth/sessions";
+import { sessionPolicy } from "@/lib/env";
 import { type ConsoleContext, resolveConsoleContext } from "@/lib/orgs/context";
 import { auth } from "./auth";
 
@@ -10,10 +12,13 @@ export const ORG_COOKIE = "gatehouse-org";
 /** The signed-in user and the organisation they act in, once per request; null when signed out. */
 export const getConsoleContext = cache(async (): Promise<ConsoleContext | null> => {
   const session = await auth();
-  const userId = session?.user?.id;
-  if (!userId) return null;
+  const db = await getDb();
+  // The cookie alone is not enough: its session must still be live (not idle, expired, signed
+  // out, or ended by a suspension or "sign out everywhere").
+  const userId = await checkSession(db, session?.sessionId, sessionPolicy());
+  if (!userId || userId !== session?.user?.id) return null;
   const preferredOrgId = (await cookies()).get(ORG_COOKIE)?.value;
-  return resolveConsoleContext(await getDb(), userId, preferredOrgId);
+  return resolveConsoleContext(db, userId, preferredOrgId);
 });
 
 export type ActiveContext = ConsoleContext & { actor: NonNullable<ConsoleContext["actor"]> };

@@ -38,6 +38,8 @@ export interface MemberActions {
   suspend: (input: { memberId: string }) => Promise<ActionResult<unknown>>;
   reactivate: (input: { memberId: string }) => Promise<ActionResult<unknown>>;
   remove: (input: { memberId: string }) => Promise<ActionResult<unknown>>;
+  // Owners only; absent for everyone else.
+  signOutEverywhere?: (input: { memberId: string }) => Promise<ActionResult<unknown>>;
   matchingIds: (filters: Record<string, string>) => Promise<ActionResult<string[]>>;
 }
 
@@ -311,6 +313,17 @@ export function MembersTable(props: MembersTableProps) {
                             }
                           >
                             Reactivate
+                          </DropdownMenuItem>
+                        )}
+                        {props.memberActions.signOutEverywhere && (
+                          <DropdownMenuItem
+                            onSelect={() =>
+                              run(`${row.name} is signed out everywhere.`, () =>
+                                props.memberActions.signOutEverywhere!({ memberId: row.memberId }),
+                              )
+                            }
+                          >
+                            Sign out everywhere
                           </DropdownMenuItem>
                         )}
                         <DropdownMenuItem

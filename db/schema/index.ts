@@ -4,3 +4,4 @@ export * from "./keys";
 export * from "./spend";
 export * from "./audit";
 export * from "./webhooks";
+export * from "./sessions";

@@ -3,6 +3,7 @@ import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { groupMembers, groups, memberInvitations, orgMembers, orgs, users } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
+import { endUserSessions } from "@/lib/auth/sessions";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { Conflict, Forbidden, Invalid } from "@/lib/errors";
@@ -217,6 +218,8 @@ async function setStatus(
       .update(orgMembers)
       .set({ status, updatedAt: new Date() })
       .where(and(eq(orgMembers.orgId, actor.orgId), eq(orgMembers.id, member.id)));
+    // Signed in elsewhere, they would keep a console open: every session of theirs ends.
+    if (status === "suspended") await endUserSessions(tx, member.userId, "suspended");
     await audit(
       tx,
       actor,
@@ -252,6 +255,7 @@ export async function removeMember(db: Db, actor: Actor, raw: { memberId: string
       .update(orgMembers)
       .set({ status: "removed", updatedAt: new Date() })
       .where(and(eq(orgMembers.orgId, actor.orgId), eq(orgMembers.id, member.id)));
+    await endUserSessions(tx, member.userId, "removed");
     await audit(
       tx,
       actor,

@@ -9,6 +9,7 @@ import {
   setSpendingLimit,
   suspendMember,
 } from "@/lib/members/commands";
+import { signOutEverywhere } from "@/lib/auth/sessions";
 import { matchingMemberIds } from "@/lib/members/queries";
 import type { AddMemberInput, ListMembersInput } from "@/lib/members/schemas";
 
@@ -46,4 +47,7 @@ export const removeMemberAction = action(
 );
 export const matchingMemberIdsAction = action((input: ListMembersInput, actor, db) =>
   matchingMemberIds(db, actor, input),
+);
+export const signOutEverywhereAction = action((input: { memberId: string }, actor, db) =>
+  signOutEverywhere(db, actor, input),
 );

@@ -21,6 +21,7 @@ import {
   reactivateMemberAction,
   removeMemberAction,
   setSpendingLimitAction,
+  signOutEverywhereAction,
   suspendMemberAction,
 } from "./actions";
 
@@ -77,6 +78,7 @@ export default async function MembersPage({ searchParams }: MembersPageProps) {
             suspend: suspendMemberAction,
             reactivate: reactivateMemberAction,
             remove: removeMemberAction,
+            signOutEverywhere: actor.role === "owner" ? signOutEverywhereAction : undefined,
             matchingIds: matchingMemberIdsAction,
           }}
         />
