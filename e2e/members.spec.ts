@@ -89,3 +89,38 @@ test("suspend and reactivate a member from the table, and set a spending limit",
   await page.getByRole("button", { name: "Save limit" }).click();
   await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("$42.50");
 });
+
+test("an owner signs a member out everywhere: their open console goes back to sign-in", async ({
+  page,
+  browser,
+}) => {
+  // A fresh member with a password, signed in in their own browser.
+  await new LoginPage(page).signIn();
+  await page.goto("/members");
+  await page.getByRole("button", { name: "Add member" }).click();
+  const dialog = page.getByRole("dialog");
+  const email = `signed.in.${Date.now()}@acme.test`;
+  await dialog.getByLabel("Name").fill("Sid Signedin");
+  await dialog.getByLabel("Email").fill(email);
+  await dialog.getByRole("button", { name: "Add member" }).click();
+  const link = await dialog.getByLabel("Invitation link", { exact: true }).inputValue();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  const member = await (await browser.newContext()).newPage();
+  await member.goto(link);
+  await member.getByLabel("New password (12 characters or more)").fill("a sturdy passphrase");
+  await member.getByLabel("The same password again").fill("a sturdy passphrase");
+  await member.getByRole("button", { name: "Set password" }).click();
+  await new LoginPage(member).signIn({ email, password: "a sturdy passphrase" });
+
+  await page.goto(`/members?q=${encodeURIComponent(email)}`);
+  await page.getByRole("button", { name: "Actions for Sid Signedin" }).click();
+  await page.getByRole("menuitem", { name: "Sign out everywhere" }).click();
+  await expect(
+    page
+      .locator("[data-sonner-toast]")
+      .filter({ hasText: "Sid Signedin is signed out everywhere." }),
+  ).toBeVisible();
+
+  await member.goto("/groups");
+  await expect(member).toHaveURL(/\/login$/);
+});
