@@ -177,6 +177,7 @@ test.describe("the shell", () => {
         "/access",
         "/spend",
         "/alerts",
+        "/audit",
         "/settings",
       ]) {
         await page.goto(path);

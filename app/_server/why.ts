@@ -23,6 +23,7 @@ export function whyQueryOf(params: SearchParams): WhyQuery {
 
 /** The answer for a complete question, a message for a malformed one, nothing for none. */
 export async function answerWhy(db: Db, actor: Actor, query: WhyQuery) {
+  if (actor.kind !== "user" || actor.role === "member") return null;
   if (!query.member || !query.key || !query.model) return null;
   try {
     return await explainAccess(db, actor, {

@@ -7,7 +7,15 @@ import { SpendBarsChart } from "./spend-bars-chart";
 
 /** What a member sees of spend: their own month, against their limit. */
 export function MySpendView({ spend }: { spend: MySpend }) {
-  const share = spend.limitMicros ? spend.thisMonthMicros / spend.limitMicros : null;
+  // A $0 limit is reached by any spend at all.
+  const share =
+    spend.limitMicros === null
+      ? null
+      : spend.limitMicros
+        ? spend.thisMonthMicros / spend.limitMicros
+        : spend.thisMonthMicros
+          ? 1
+          : 0;
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <div className="lg:col-span-2">

@@ -1,19 +1,18 @@
 import { Card } from "@/components/ui/card";
 import type { SpendSummary } from "@/lib/spend/analytics";
+import { MIN_FORECAST_DAYS } from "@/lib/spend/forecast";
 import { formatMicros } from "@/lib/money";
 import { cn } from "@/lib/utils";
 
 const count = new Intl.NumberFormat("en-US");
 
-/** This month so far, against last month at the same point, and where the month is heading. */
+/** This month so far, its complete days against last month's first days, and where it heads. */
 export function SpendSummaryCards({ summary }: { summary: SpendSummary }) {
-  const change = summary.lastMonthToDateMicros
-    ? Math.round(
-        ((summary.thisMonthMicros - summary.lastMonthToDateMicros) /
-          summary.lastMonthToDateMicros) *
-          100,
-      )
-    : null;
+  const c = summary.comparison;
+  const change =
+    c && c.lastMonthMicros
+      ? Math.round(((c.thisMonthMicros - c.lastMonthMicros) / c.lastMonthMicros) * 100)
+      : null;
   return (
     <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
       <Card className="p-5">
@@ -28,7 +27,8 @@ export function SpendSummaryCards({ summary }: { summary: SpendSummary }) {
               change > 0 ? "text-destructive" : "text-success",
             )}
           >
-            {change > 0 ? "▲" : change < 0 ? "▼" : "="} {Math.abs(change)} % vs last month to date
+            {change > 0 ? "▲" : change < 0 ? "▼" : "="} {Math.abs(change)} % vs last month&apos;s
+            first {c!.days} {c!.days === 1 ? "day" : "days"}
           </p>
         )}
       </Card>
@@ -37,9 +37,12 @@ export function SpendSummaryCards({ summary }: { summary: SpendSummary }) {
         <p className="mt-1 text-2xl font-semibold tabular-nums">
           {formatMicros(summary.lastMonthMicros, { precise: true })}
         </p>
-        <p className="mt-1 text-sm text-muted-foreground tabular-nums">
-          {formatMicros(summary.lastMonthToDateMicros, { precise: true })} by this day
-        </p>
+        {c && (
+          <p className="mt-1 text-sm text-muted-foreground tabular-nums">
+            {formatMicros(c.lastMonthMicros, { precise: true })} in its first {c.days}{" "}
+            {c.days === 1 ? "day" : "days"}
+          </p>
+        )}
       </Card>
       <Card className="p-5">
         <p className="text-sm text-muted-foreground">Month-end forecast</p>
@@ -48,7 +51,7 @@ export function SpendSummaryCards({ summary }: { summary: SpendSummary }) {
         </p>
         <p className="mt-1 text-sm text-muted-foreground">
           {summary.projectedMicros === null
-            ? "After the first three days."
+            ? `After the first ${MIN_FORECAST_DAYS} days.`
             : "At this month's pace."}
         </p>
       </Card>

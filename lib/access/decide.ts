@@ -4,7 +4,7 @@ import { queryRows } from "@/db/rows";
 import { apiKeys, budgetReservations, groups, orgMembers } from "@/db/schema";
 import type { KeyPolicy } from "@/db/schema";
 import { formatMicros } from "@/lib/money";
-import { startOfMonthUtc, toIsoDay } from "@/lib/time";
+import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 import type { DenyReason } from "./schemas";
 import type { Subject, SubjectGroup } from "./subject";
 
@@ -244,7 +244,9 @@ export async function decide(
 }
 
 // Lock what a reservation counts against, in a fixed order, so that concurrent requests against
-// the same budgets run one after another.
+// the same budgets run one after another. "No key update": usage inserts and alert inserts hold
+// key-share locks on these rows through their foreign keys, and a plain FOR UPDATE would wait for
+// (and could deadlock with) an ingest in flight.
 async function lockLimits(
   tx: Db,
   hardGroups: SubjectGroup[],
@@ -262,15 +264,19 @@ async function lockLimits(
         ),
       )
       .orderBy(groups.id)
-      .for("update");
+      .for("no key update");
   if (member.limitMicros !== null)
     await tx
       .select({ id: orgMembers.id })
       .from(orgMembers)
       .where(eq(orgMembers.id, member.id))
-      .for("update");
+      .for("no key update");
   if (key.monthlyLimitMicros !== null)
-    await tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, key.id)).for("update");
+    await tx
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(eq(apiKeys.id, key.id))
+      .for("no key update");
 }
 
 async function reserve(
@@ -302,6 +308,7 @@ async function usedThisMonth(
   now: Date,
 ) {
   const month = toIsoDay(startOfMonthUtc(now));
+  const nextMonth = toIsoDay(addMonthsUtc(now, 1));
   const at = now.toISOString();
   const groupIds = scope.groups.length
     ? sql`array[${sql.join(
@@ -312,12 +319,12 @@ async function usedThisMonth(
   const [row] = await queryRows<{ member: string; key: string; groups: Record<string, number> }>(
     db,
     sql`select
-      (select coalesce(sum(cost_micros), 0) from usage_daily_member where org_id = ${orgId}::uuid and member_id = ${scope.memberId}::uuid and day >= ${month}::date)
+      (select coalesce(sum(cost_micros), 0) from usage_daily_member where org_id = ${orgId}::uuid and member_id = ${scope.memberId}::uuid and day >= ${month}::date and day < ${nextMonth}::date)
       + (select coalesce(sum(amount_micros), 0) from budget_reservations where org_id = ${orgId}::uuid and member_id = ${scope.memberId}::uuid and settled_at is null and expires_at > ${at}::timestamptz) as member,
-      (select coalesce(sum(cost_micros), 0) from usage_daily_member where org_id = ${orgId}::uuid and key_id = ${scope.keyId}::uuid and day >= ${month}::date)
+      (select coalesce(sum(cost_micros), 0) from usage_daily_member where org_id = ${orgId}::uuid and key_id = ${scope.keyId}::uuid and day >= ${month}::date and day < ${nextMonth}::date)
       + (select coalesce(sum(amount_micros), 0) from budget_reservations where org_id = ${orgId}::uuid and key_id = ${scope.keyId}::uuid and settled_at is null and expires_at > ${at}::timestamptz) as key,
       (select coalesce(json_object_agg(g.id,
-          (select coalesce(sum(cost_micros), 0) from usage_daily_group u where u.group_id = g.id and u.day >= ${month}::date)
+          (select coalesce(sum(cost_micros), 0) from usage_daily_group u where u.group_id = g.id and u.day >= ${month}::date and u.day < ${nextMonth}::date)
           + (select coalesce(sum(amount_micros), 0) from budget_reservations r
              where r.group_ids @> array[g.id] and r.org_id = ${orgId}::uuid and r.settled_at is null and r.expires_at > ${at}::timestamptz)
         ), '{}'::json) from unnest(${groupIds}) as g(id)) as groups`,

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 async function scene() {
-  const f = await orgFixture(db, "member");
+  const f = await orgFixture(db, "admin");
   const eng = await f.group("Engineering");
   const ann = await f.person("Ann");
   await f.join(eng, ann.id);
@@ -28,6 +28,14 @@ async function scene() {
 }
 
 describe("Why? explainer", () => {
+  it("is for admins: its rules name other people's spend", async () => {
+    const s = await scene();
+    const reader = await orgFixture(db, "member");
+    await expect(
+      explainAccess(db, reader.actor, { memberId: s.ann.id, keyId: s.key.id, model: "gpt-4o" }),
+    ).rejects.toThrow(/permission/);
+  });
+
   it("shows every rule passed for an allowed request", async () => {
     const s = await scene();
     const { decision, checks } = await explainAccess(db, s.actor, {

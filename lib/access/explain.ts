@@ -20,7 +20,8 @@ export type ExplainInput = z.input<typeof explainInput>;
  * every rule checked on the way. It runs the gateway's own decision without reserving anything.
  */
 export async function explainAccess(db: Db, actor: Actor, raw: ExplainInput, now = new Date()) {
-  assertCan(actor, "org:read");
+  // Admins only: the rules name people's and groups' spend against their limits.
+  assertCan(actor, "org:manage");
   const input = explainInput.parse(raw);
   const subject = await loadSubject(db, actor.orgId, { id: input.keyId }, { id: input.memberId });
   return decide(

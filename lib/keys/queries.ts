@@ -1,12 +1,12 @@
-import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { queryRows } from "@/db/rows";
 import type { KeyPolicy } from "@/db/schema";
 import { NotFound } from "@/lib/errors";
 import { apiKeyGroups, apiKeys, groups, usageDailyMember } from "@/db/schema";
-import { type Actor, assertCan } from "@/lib/auth/actor";
-import { startOfMonthUtc, toIsoDay } from "@/lib/time";
+import { type Actor, assertCan, can } from "@/lib/auth/actor";
+import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 
 export interface KeySummary {
   id: string;
@@ -24,7 +24,8 @@ export interface KeySummary {
   lastUsedAt: Date | null;
   createdAt: Date;
   groups: { id: string; name: string }[];
-  spendThisMonthMicros: number;
+  // Null for readers without org:manage: members (the role) do not see spend.
+  spendThisMonthMicros: number | null;
 }
 
 export async function listKeys(db: Db, actor: Actor, now = new Date()): Promise<KeySummary[]> {
@@ -102,6 +103,7 @@ async function keySummaries(
         and(
           eq(usageDailyMember.orgId, actor.orgId),
           gte(usageDailyMember.day, toIsoDay(startOfMonthUtc(now))),
+          lt(usageDailyMember.day, toIsoDay(addMonthsUtc(now, 1))),
         ),
       )
       .groupBy(usageDailyMember.keyId),
@@ -122,6 +124,8 @@ async function keySummaries(
     lastUsedAt: k.lastUsedAt,
     createdAt: k.createdAt,
     groups: assignments.filter((a) => a.keyId === k.id).map(({ id, name }) => ({ id, name })),
-    spendThisMonthMicros: Number(spend.find((s) => s.keyId === k.id)?.cost ?? 0),
+    spendThisMonthMicros: can(actor, "org:manage")
+      ? Number(spend.find((s) => s.keyId === k.id)?.cost ?? 0)
+      : null,
   }));
 }

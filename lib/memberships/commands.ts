@@ -139,7 +139,8 @@ export async function moveMembers(
       );
     }
     const added = await insertMemberships(tx, actor, crossPairs(moving, [target.id]));
-    if (added.length) {
+    // Someone may have added them to the target meanwhile: leaving the source is a change too.
+    if (added.length || removed.length) {
       await audit(
         tx,
         actor,

@@ -23,8 +23,9 @@ const uuids = (ids: string[]) =>
 export interface SpendSummary {
   thisMonthMicros: number;
   lastMonthMicros: number;
-  // Last month up to the same day and hour, for a fair comparison mid-month.
-  lastMonthToDateMicros: number;
+  // The comparison runs over whole days: this month's complete days (today excluded) against
+  // the same number of days at the start of last month. Null on the 1st, when there are none.
+  comparison: { days: number; thisMonthMicros: number; lastMonthMicros: number } | null;
   projectedMicros: number | null;
   requestsThisMonth: number;
 }
@@ -32,35 +33,39 @@ export interface SpendSummary {
 export async function spendSummary(db: Db, actor: Actor, now = new Date()): Promise<SpendSummary> {
   assertCan(actor, "org:manage");
   const thisMonth = toIsoDay(startOfMonthUtc(now));
+  const nextMonth = toIsoDay(addMonthsUtc(now, 1));
   const lastMonth = toIsoDay(addMonthsUtc(now, -1));
-  const sameDayLastMonth = toIsoDay(
-    new Date(
-      Math.min(
-        Date.parse(lastMonth) + (now.getTime() - Date.parse(thisMonth)),
-        Date.parse(thisMonth),
-      ),
-    ),
+  const today = toIsoDay(now);
+  const days = Math.round((Date.parse(today) - Date.parse(thisMonth)) / 86_400_000);
+  // Last month's first `days` days (never past its end: 30 complete days of a 31-day month
+  // compare with all of a 30-day one).
+  const lastMonthCut = toIsoDay(
+    new Date(Math.min(Date.parse(lastMonth) + days * 86_400_000, Date.parse(thisMonth))),
   );
   const [row] = await queryRows<{
     this_month: string;
+    this_complete: string;
     last_month: string;
-    last_to_date: string;
+    last_cut: string;
     requests: string;
   }>(
     db,
     sql`select
       coalesce(sum(cost_micros) filter (where day >= ${thisMonth}::date), 0) as this_month,
+      coalesce(sum(cost_micros) filter (where day >= ${thisMonth}::date and day < ${today}::date), 0) as this_complete,
       coalesce(sum(cost_micros) filter (where day < ${thisMonth}::date), 0) as last_month,
-      coalesce(sum(cost_micros) filter (where day < ${thisMonth}::date and day <= ${sameDayLastMonth}::date), 0) as last_to_date,
+      coalesce(sum(cost_micros) filter (where day < ${lastMonthCut}::date), 0) as last_cut,
       coalesce(sum(requests) filter (where day >= ${thisMonth}::date), 0) as requests
     from usage_daily_member
-    where org_id = ${actor.orgId}::uuid and day >= ${lastMonth}::date`,
+    where org_id = ${actor.orgId}::uuid and day >= ${lastMonth}::date and day < ${nextMonth}::date`,
   );
   const thisMonthMicros = n(row?.this_month);
   return {
     thisMonthMicros,
     lastMonthMicros: n(row?.last_month),
-    lastMonthToDateMicros: n(row?.last_to_date),
+    comparison: days
+      ? { days, thisMonthMicros: n(row?.this_complete), lastMonthMicros: n(row?.last_cut) }
+      : null,
     projectedMicros: forecastMonth(thisMonthMicros, null, now).projectedMicros,
     requestsThisMonth: n(row?.requests),
   };
@@ -210,6 +215,7 @@ export async function budgetProgress(
 ): Promise<BudgetProgress[]> {
   assertCan(actor, "org:manage");
   const month = toIsoDay(startOfMonthUtc(now));
+  const nextMonth = toIsoDay(addMonthsUtc(now, 1));
   const rows = await queryRows<{
     id: string;
     name: string;
@@ -220,7 +226,8 @@ export async function budgetProgress(
     db,
     sql`select g.id, g.name, g.budget_mode, g.monthly_budget_micros,
           (select coalesce(sum(cost_micros), 0) from usage_daily_group u
-           where u.group_id = g.id and u.day >= ${month}::date) as spent
+           where u.group_id = g.id and u.day >= ${month}::date
+             and u.day < ${nextMonth}::date) as spent
         from groups g
         where g.org_id = ${actor.orgId}::uuid and g.archived_at is null and g.monthly_budget_micros is not null
         order by lower(g.name)`,

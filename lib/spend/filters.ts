@@ -18,7 +18,8 @@ export interface SpendFilters {
   groupIds: string[];
 }
 
-const isoDay = z.iso.date();
+// A real date in a plausible range: the database refuses years like 0000, and a URL may say anything.
+const isoDay = z.iso.date().refine((d) => d >= "2000-01-01" && d <= "2099-12-31");
 
 export function spendFiltersOf(
   params: Record<string, string | string[] | undefined>,

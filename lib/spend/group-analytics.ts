@@ -129,21 +129,31 @@ export async function groupsSideBySide(
   assertCan(actor, "org:manage");
   const table = by === "feature" ? sql`usage_daily_feature` : sql`usage_daily_group`;
   const column = by === "feature" ? sql`r.feature` : sql`r.model`;
-  const rows = await queryRows<{ group_id: string; name: string; col: string; requests: string }>(
-    db,
-    sql`select g.id as group_id, g.name, ${column} as col, sum(r.requests) as requests
-        from ${table} r join groups g on g.id = r.group_id and g.archived_at is null
-        where r.org_id = ${actor.orgId}::uuid and r.day between ${range.from}::date and ${range.to}::date
-        group by g.id, g.name, ${column}`,
+  const inRange = sql`r.org_id = ${actor.orgId}::uuid
+    and r.day between ${range.from}::date and ${range.to}::date`;
+  const [rows, groupTotals] = await Promise.all([
+    queryRows<{ group_id: string; col: string; requests: string }>(
+      db,
+      sql`select r.group_id, ${column} as col, sum(r.requests) as requests
+          from ${table} r where ${inRange} group by r.group_id, ${column}`,
+    ),
+    // Each group's requests, the denominator: from the group rollup, since a request can use no
+    // feature or several.
+    queryRows<{ group_id: string; name: string; requests: string }>(
+      db,
+      sql`select g.id as group_id, g.name, sum(r.requests) as requests
+          from usage_daily_group r join groups g on g.id = r.group_id and g.archived_at is null
+          where ${inRange} group by g.id, g.name`,
+    ),
+  ]);
+  const totals = new Map(
+    groupTotals.map((g) => [g.group_id, { id: g.group_id, name: g.name, requests: n(g.requests) }]),
   );
   const cells: GroupMatrix["cells"] = {};
-  const totals = new Map<string, { id: string; name: string; requests: number }>();
   const columnTotals = new Map<string, number>();
   for (const r of rows) {
+    if (!totals.has(r.group_id)) continue;
     (cells[r.group_id] ??= {})[r.col] = n(r.requests);
-    const g = totals.get(r.group_id) ?? { id: r.group_id, name: r.name, requests: 0 };
-    g.requests += n(r.requests);
-    totals.set(r.group_id, g);
     columnTotals.set(r.col, (columnTotals.get(r.col) ?? 0) + n(r.requests));
   }
   return {

@@ -224,3 +224,28 @@ describe("attribution by membership at the time", () => {
     expect(await groupSpend(backendEngineers)).toBe(100_000 + 1_000_000);
   });
 });
+
+describe("event times", () => {
+  it("refuses impossible, future and non-ISO times one by one, and keeps the rest of the batch", async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const odd = [
+      "0000-01-01T00:00:00Z",
+      "+010000-01-01T00:00:00Z",
+      tomorrow,
+      null,
+      true,
+      "1",
+      "2026-11-28",
+    ];
+    const result = await ingestUsage(db, systemActor(orgId), [
+      ...odd.map((occurredAt, i) => ({
+        ...event(`odd-${i}`, "2026-08-01"),
+        occurredAt: occurredAt as never,
+      })),
+      event("fine", "2026-08-02"),
+    ]);
+    expect(result.accepted).toEqual(["fine"]);
+    expect(result.rejected.map((r) => r.eventId)).toEqual(odd.map((_, i) => `odd-${i}`));
+    expect(result.rejected.every((r) => r.reason.startsWith("occurredAt:"))).toBe(true);
+  });
+});

@@ -7,7 +7,8 @@ import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 // (and archived or dropped) in one statement: `alter table usage_events detach partition
 // usage_events_2026_01`. Each server makes sure the months around now exist (a minute's sweep);
 // events of a month without its partition land in usage_events_default, and creating that
-// month's partition later moves them out of it, in one transaction.
+// month's partition later moves them out of it, in one transaction (which gives up, to be retried
+// by the next sweep, if it cannot get its locks within a few seconds).
 
 const LOCK = "gatehouse:usage-partitions";
 
@@ -36,6 +37,11 @@ export async function ensureUsagePartitions(db: Db, from: Date, to: Date): Promi
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${LOCK}, 0))`);
       const [already] = await queryRows(tx, sql`select 1 from pg_class where relname = ${name}`);
       if (already) return false;
+      // Attaching locks the default partition and, through the foreign keys, the member and key
+      // tables: give up after a moment rather than queue every writer behind us (the next sweep
+      // retries), and take the default partition first so no insert into it can interleave.
+      await tx.execute(sql`set local lock_timeout = '3s'`);
+      await tx.execute(sql`lock table usage_events_default in access exclusive mode`);
       // Names and bounds come from dates formatted here, never from input.
       await tx.execute(
         sql.raw(

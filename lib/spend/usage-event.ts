@@ -9,10 +9,27 @@ import { authorizeInput } from "@/lib/access/schemas";
 // authorize takes it (`externalId` when given, else `email`, case-insensitive), so a gateway that
 // keeps no state between the two calls can still report. Unknown fields are refused, as in
 // authorize: a misspelt `costMicros` must not silently become the catalogue price.
+// When the request was made: an ISO 8601 time with its offset (or a Date, from code). Not before
+// 2000 and not ahead of now by more than a clock's skew: a far-off date is a gateway bug, and
+// must be refused on its own rather than fail the batch in the database.
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const EARLIEST = Date.UTC(2000, 0, 1);
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const occurredAt = z
+  .preprocess(
+    (v) => (typeof v === "string" && ISO_WITH_OFFSET.test(v) ? new Date(v) : v),
+    z.date({ error: "give an ISO 8601 time with its offset, like 2026-11-28T14:03:12Z" }),
+  )
+  .refine((d) => d.getTime() >= EARLIEST, "before the year 2000")
+  .refine(
+    (d) => d.getTime() <= Date.now() + MAX_CLOCK_SKEW_MS,
+    "in the future: check the gateway's clock",
+  );
+
 export const usageEventInput = z
   .object({
     eventId: z.string().trim().min(1).max(200),
-    occurredAt: z.coerce.date(),
+    occurredAt,
     memberId: z.uuid().optional(),
     user: authorizeInput.shape.user.optional(),
     keyId: z.uuid(),

@@ -37,12 +37,17 @@ export default async function AccessPage({ searchParams }: AccessPageProps) {
   const member = members.find((m) => m.id === why.member);
   const liveKeys = keys.filter((k) => !k.revokedAt);
   const now = new Date();
+  const isAdmin = actor.role !== "member";
 
   return (
     <>
       <PageHeader
         title="Access"
-        description="Which keys each person may use, through which group, and why a request would pass or not."
+        description={
+          isAdmin
+            ? "Which keys each person may use, through which group, and why a request would pass or not."
+            : "Which keys each person may use, and through which group."
+        }
       />
       <section aria-labelledby="member-access" className="mb-10">
         <h2 id="member-access" className="mb-3 text-lg font-semibold">
@@ -109,12 +114,14 @@ export default async function AccessPage({ searchParams }: AccessPageProps) {
                       <AccessPaths grants={k.grants} />
                     </Td>
                     <Td className="text-right">
-                      <Link
-                        href={`/access?member=${why.member}&key=${k.keyId}#why`}
-                        className="text-sm text-primary hover:underline"
-                      >
-                        Why?
-                      </Link>
+                      {isAdmin && (
+                        <Link
+                          href={`/access?member=${why.member}&key=${k.keyId}#why`}
+                          className="text-sm text-primary hover:underline"
+                        >
+                          Why?
+                        </Link>
+                      )}
                     </Td>
                   </Tr>
                 ))}
@@ -131,20 +138,22 @@ export default async function AccessPage({ searchParams }: AccessPageProps) {
           </Card>
         )}
       </section>
-      <section aria-labelledby="why-heading" id="why">
-        <h2 id="why-heading" className="mb-3 text-lg font-semibold">
-          Why? What the gateway would answer
-        </h2>
-        <WhyExplainer
-          action="/access#why"
-          query={why}
-          members={members}
-          keys={liveKeys.map((k) => ({ id: k.id, name: k.name }))}
-          models={[...modelCatalogue]}
-          features={[...new Set([...knownFeatures, ...liveKeys.flatMap((k) => k.features)])]}
-          result={answer}
-        />
-      </section>
+      {isAdmin && (
+        <section aria-labelledby="why-heading" id="why">
+          <h2 id="why-heading" className="mb-3 text-lg font-semibold">
+            Why? What the gateway would answer
+          </h2>
+          <WhyExplainer
+            action="/access#why"
+            query={why}
+            members={members}
+            keys={liveKeys.map((k) => ({ id: k.id, name: k.name }))}
+            models={[...modelCatalogue]}
+            features={[...new Set([...knownFeatures, ...liveKeys.flatMap((k) => k.features)])]}
+            result={answer}
+          />
+        </section>
+      )}
     </>
   );
 }

@@ -17,6 +17,7 @@ export default async function KeysPage() {
   const { actor } = await requireConsole();
   const keys = await listKeys(await getDb(), actor);
   const now = new Date();
+  const isAdmin = actor.role !== "member";
   return (
     <>
       <PageHeader
@@ -38,7 +39,7 @@ export default async function KeysPage() {
               <Th>Key</Th>
               <Th>Groups</Th>
               <Th>Last used</Th>
-              <Th className="text-right">Spend this month</Th>
+              {isAdmin && <Th className="text-right">Spend this month</Th>}
             </tr>
           </THead>
           <tbody>
@@ -84,19 +85,21 @@ export default async function KeysPage() {
                     "Never"
                   )}
                 </Td>
-                <Td className="py-3 text-right tabular-nums">
-                  {formatMicros(key.spendThisMonthMicros, { precise: true })}
-                  {key.monthlyLimitMicros !== null && (
-                    <span className="block text-xs text-muted-foreground">
-                      of {formatMicros(key.monthlyLimitMicros)} limit
-                    </span>
-                  )}
-                </Td>
+                {key.spendThisMonthMicros !== null && (
+                  <Td className="py-3 text-right tabular-nums">
+                    {formatMicros(key.spendThisMonthMicros, { precise: true })}
+                    {key.monthlyLimitMicros !== null && (
+                      <span className="block text-xs text-muted-foreground">
+                        of {formatMicros(key.monthlyLimitMicros)} limit
+                      </span>
+                    )}
+                  </Td>
+                )}
               </Tr>
             ))}
             {!keys.length && (
               <tr>
-                <Td colSpan={5} className="py-8 text-center text-muted-foreground">
+                <Td colSpan={isAdmin ? 5 : 4} className="py-8 text-center text-muted-foreground">
                   No API keys yet. Create one, then assign it to the groups that should use it.
                 </Td>
               </tr>

@@ -169,7 +169,13 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
           <GroupKeysPanel
             groupId={group.id}
             groupName={group.name}
-            keys={keys}
+            keys={keys.map(({ id, name, prefix, lastFour, inheritedFrom }) => ({
+              id,
+              name,
+              prefix,
+              lastFour,
+              inheritedFrom,
+            }))}
             assignable={allKeys
               .filter((k) => !k.revokedAt)
               .map((k) => ({ id: k.id, name: k.name }))}

@@ -50,7 +50,8 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
     if (error instanceof NotFound) notFound();
     throw error;
   });
-  const tab = tabs.find((t) => t === search.tab) ?? "groups";
+  const tab =
+    tabs.find((t) => t === search.tab && (t !== "why" || actor.role !== "member")) ?? "groups";
   const why = { ...whyQueryOf(search), key: key.id };
   const [members, groups, everyone, answer] = await Promise.all([
     keyAccess(db, actor, key.id),
@@ -59,7 +60,8 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
     answerWhy(db, actor, why),
   ]);
   const now = new Date();
-  const canEdit = actor.role !== "member" && !key.revokedAt;
+  const isAdmin = actor.role !== "member";
+  const canEdit = isAdmin && !key.revokedAt;
   const liveGroups = withParentPaths(groups).filter((g) => !g.archivedAt);
 
   return (
@@ -79,10 +81,12 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
             <KeyStatus revokedAt={key.revokedAt} expiresAt={key.expiresAt} now={now} />
             <span>Created {date.format(key.createdAt)}</span>
             <span>Last used {key.lastUsedAt ? timeFromNow(key.lastUsedAt, now) : "never"}</span>
-            <span>
-              {formatMicros(key.spendThisMonthMicros, { precise: true })} this month
-              {key.monthlyLimitMicros !== null && ` of ${formatMicros(key.monthlyLimitMicros)}`}
-            </span>
+            {isAdmin && (
+              <span>
+                {formatMicros(key.spendThisMonthMicros ?? 0, { precise: true })} this month
+                {key.monthlyLimitMicros !== null && ` of ${formatMicros(key.monthlyLimitMicros)}`}
+              </span>
+            )}
           </span>
         }
         actions={
@@ -101,7 +105,7 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
           <TabsTrigger value="groups">Groups ({key.groups.length})</TabsTrigger>
           <TabsTrigger value="members">Members with access ({members.length})</TabsTrigger>
           <TabsTrigger value="settings">Policy and settings</TabsTrigger>
-          <TabsTrigger value="why">Why?</TabsTrigger>
+          {isAdmin && <TabsTrigger value="why">Why?</TabsTrigger>}
         </TabsList>
         <TabsContent value="groups">
           <KeyGroupsPanel
@@ -175,18 +179,20 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
             update={updateKeyAction}
           />
         </TabsContent>
-        <TabsContent value="why">
-          <WhyExplainer
-            action={`/keys/${key.id}`}
-            hidden={{ tab: "why", key: key.id }}
-            query={why}
-            members={everyone}
-            keys={[{ id: key.id, name: key.name }]}
-            models={[...modelCatalogue]}
-            features={[...new Set([...knownFeatures, ...key.features])]}
-            result={answer}
-          />
-        </TabsContent>
+        {isAdmin && (
+          <TabsContent value="why">
+            <WhyExplainer
+              action={`/keys/${key.id}`}
+              hidden={{ tab: "why", key: key.id }}
+              query={why}
+              members={everyone}
+              keys={[{ id: key.id, name: key.name }]}
+              models={[...modelCatalogue]}
+              features={[...new Set([...knownFeatures, ...key.features])]}
+              result={answer}
+            />
+          </TabsContent>
+        )}
       </Tabs>
     </>
   );

@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { loggableError } from "@/app/_server/loggable-error";
 import { readBody } from "@/app/_server/read-body";
 import { getDb } from "@/db/client";
 import { authorize } from "@/lib/access/authorize";
@@ -36,7 +37,7 @@ export async function POST(request: Request) {
         error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`),
       );
     }
-    console.error("[authorize] failing closed", error);
+    console.error("[authorize] failing closed:", loggableError(error));
     return problem(503, "Gatehouse cannot decide right now; deny the request and retry.");
   }
 }

@@ -1,3 +1,4 @@
+import { loggableError } from "@/app/_server/loggable-error";
 import { readBody } from "@/app/_server/read-body";
 import { getDb } from "@/db/client";
 import { gatewayActorForToken } from "@/lib/gateway/tokens";
@@ -51,17 +52,9 @@ export async function POST(request: Request) {
       { headers: { "cache-control": "no-store" } },
     );
   } catch (error) {
-    console.error("[usage] nothing stored, the gateway will retry:", loggable(error));
+    console.error("[usage] nothing stored, the gateway will retry:", loggableError(error));
     return problem(503, "Gatehouse cannot store usage right now; nothing was stored. Retry.");
   }
-}
-
-// A failed query's error quotes the whole statement with its parameters (up to 1,000 events):
-// log the database's reason, not the batch. Other errors are logged whole, with their stack.
-function loggable(error: unknown): unknown {
-  return error instanceof Error && error.cause instanceof Error
-    ? `${error.cause.name}: ${error.cause.message}`
-    : error;
 }
 
 function problem(status: number, message: string, details?: string[]) {
