@@ -37,7 +37,7 @@ export async function insertMemberships(
     ),
     history as (
       insert into group_membership_history (org_id, group_id, member_id, valid_from, source, added_by)
-      select ${actor.orgId}::uuid, group_id, member_id, now(), ${source}::membership_source, ${actorUser(actor)}::uuid
+      select ${actor.orgId}::uuid, group_id, member_id, clock_timestamp(), ${source}::membership_source, ${actorUser(actor)}::uuid
       from added
     )
     select group_id, member_id from added`,
@@ -67,7 +67,7 @@ export async function deleteMemberships(
     ),
     history as (
       update group_membership_history h
-      set valid_to = now(), removed_by = ${actorUser(actor)}::uuid
+      set valid_to = clock_timestamp(), removed_by = ${actorUser(actor)}::uuid
       from removed r
       where h.org_id = ${actor.orgId}::uuid and h.group_id = r.group_id and h.member_id = r.member_id and h.valid_to is null
     )

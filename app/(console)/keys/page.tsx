@@ -44,7 +44,7 @@ export default async function KeysPage() {
           </THead>
           <tbody>
             {keys.map((key) => (
-              <Tr key={key.id} className={key.revokedAt ? "align-top opacity-60" : "align-top"}>
+              <Tr key={key.id} className="align-top">
                 <Td className="py-3">
                   <div className="flex items-center gap-2">
                     <Link href={`/keys/${key.id}`} className="font-medium hover:underline">
