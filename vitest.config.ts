@@ -4,8 +4,25 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "app/**/*.test.ts"],
+    include: [
+      "lib/**/*.test.ts",
+      "db/**/*.test.ts",
+      "app/**/*.test.ts",
+      "test/security/**/*.test.ts",
+    ],
     globalSetup: ["test/global-setup.ts"],
+    // postgres.js 3.4.9 throws from a timer (outside any promise) when a connection is killed
+    // while it still has bytes to send; the query has already failed with CONNECTION_ENDED or
+    // similar. The connection-loss tests provoke exactly that; Next's server logs such errors
+    // and goes on. Anything else unhandled still fails the run.
+    onUnhandledError(error) {
+      const stack = (error as { stack?: string }).stack ?? "";
+      if (
+        error.message === "Cannot read properties of null (reading 'write')" &&
+        stack.includes("postgres/src/connection.js")
+      )
+        return false;
+    },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: more workers only queue on the database.

@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import type { Db } from "@/db/connect";
 import type { Actor } from "@/lib/auth/actor";
 import { Invalid, PublicError } from "@/lib/errors";
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from "@/lib/text";
 import { fieldErrorsOf } from "./field-errors";
 import { getConsoleContext } from "./session";
 
@@ -26,6 +27,13 @@ export function action<I, T>(
     try {
       const context = await getConsoleContext();
       if (!context?.actor) return { ok: false, error: "Your session has ended: sign in again." };
+      const unstorable = unstorableTextPath(input);
+      if (unstorable)
+        return {
+          ok: false,
+          error: `The ${unstorable === "input" ? "input" : `field ${unstorable}`} ${UNSTORABLE_TEXT_MESSAGE}`,
+          fieldErrors: { [unstorable]: `This ${UNSTORABLE_TEXT_MESSAGE}` },
+        };
       const data = await run(input, context.actor, await getDb());
       for (const path of options.revalidate ?? []) revalidatePath(path, "layout");
       return { ok: true, data };

@@ -14,6 +14,7 @@ import {
   sql,
 } from "drizzle-orm";
 import { z } from "zod";
+import { isStorableText } from "@/lib/text";
 import type { Db } from "@/db/connect";
 import {
   type AuditEntry,
@@ -44,12 +45,16 @@ const token = z
   .max(100)
   .regex(/^[A-Za-z0-9_.:-]+$/);
 
-const day = z.iso.date().optional().catch(undefined);
+const day = z.iso
+  .date()
+  .refine((d) => d >= "2000-01-01" && d <= "2099-12-31")
+  .optional()
+  .catch(undefined);
 
 export const auditFiltersInput = z
   .object({
     /** Part of the actor's label (an email, "gateway:<token name>", "Gatehouse"), or a user id. */
-    actor: z.string().trim().max(200).default("").catch(""),
+    actor: z.string().trim().max(200).refine(isStorableText).default("").catch(""),
     action: token.optional().catch(undefined),
     targetType: token.optional().catch(undefined),
     targetId: z

@@ -20,9 +20,12 @@ export const loadBalancingStrategies = [
 ] as const;
 
 const modelIds = new Set(modelCatalogue.map((m) => m.id));
-const modelId = z.string().refine((id) => modelIds.has(id), {
-  error: (issue) => `${String(issue.input)} is not in the model catalogue.`,
-});
+const modelId = z
+  .string()
+  .max(100, "Model ids are at most 100 characters.")
+  .refine((id) => modelIds.has(id), {
+    error: (issue) => `${String(issue.input)} is not in the model catalogue.`,
+  });
 
 const name = z
   .string({ error: "Enter a name." })
@@ -53,7 +56,7 @@ const keySettings = {
     .transform((ms) => [...new Set(ms)]),
   fallbackModels: z.array(modelId).max(10, "Keep the fallback list to 10 models.").default([]),
   loadBalancing: z.enum(loadBalancingStrategies, { error: "Choose a load-balancing strategy." }),
-  weights: z.record(z.string(), z.number().int().min(0).max(100)).default({}),
+  weights: z.record(z.string().max(100), z.number().int().min(0).max(100)).default({}),
   expiresOn: optionalEndOfDay,
   monthlyLimitDollars: optionalDollars.optional().transform((v) => v ?? null),
 };

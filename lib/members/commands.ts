@@ -113,8 +113,16 @@ export async function addMember(db: Db, actor: Actor, raw: AddMemberInput): Prom
       ),
       "rule",
     );
+    // An invitation sets the account's password: only for an account no other organisation
+    // has (or had), or an admin here could take over a person's account elsewhere. Someone who
+    // already has an account signs in with it (or finishes their other invitation).
+    const [elsewhere] = await tx
+      .select({ id: orgMembers.id })
+      .from(orgMembers)
+      .where(and(eq(orgMembers.userId, user!.id), ne(orgMembers.orgId, actor.orgId)))
+      .limit(1);
     let invitationPath: string | null = null;
-    if (input.access === "invite" && !user!.passwordHash) {
+    if (input.access === "invite" && !user!.passwordHash && !elsewhere) {
       const token = randomBytes(32).toString("base64url");
       await tx.insert(memberInvitations).values({
         orgId: actor.orgId,
@@ -214,6 +222,9 @@ async function setStatus(
     const member = await requireMember(tx, actor.orgId, memberId);
     if (member.status === status) return;
     if (status === "suspended") await guardOwners(tx, actor, member, "suspend");
+    // Only owners decide about owners, in both directions.
+    else if (member.role === "owner" && actor.kind === "user" && actor.role !== "owner")
+      throw new Forbidden("Only an owner can change another owner.");
     await tx
       .update(orgMembers)
       .set({ status, updatedAt: new Date() })

@@ -57,13 +57,19 @@ describe("many admins at once", () => {
             memberIds: some(members, 5),
             groupIds: some(groups, 2),
           });
-          if (r.added.length) (committedMembershipChanges++, changes.push(r));
+          if (r.added.length) {
+            committedMembershipChanges++;
+            changes.push(r);
+          }
         } else if (kind < 0.4) {
           const r = await removeMembers(db, f.actor, {
             memberIds: some(members, 4),
             groupIds: [pick(groups)],
           });
-          if (r.removed.length) (committedMembershipChanges++, changes.push(r));
+          if (r.removed.length) {
+            committedMembershipChanges++;
+            changes.push(r);
+          }
         } else if (kind < 0.7) {
           const from = pick(groups);
           let to = pick(groups);
@@ -73,7 +79,10 @@ describe("many admins at once", () => {
             fromGroupId: from,
             toGroupId: to,
           });
-          if (r.added.length || r.removed.length) (committedMembershipChanges++, changes.push(r));
+          if (r.added.length || r.removed.length) {
+            committedMembershipChanges++;
+            changes.push(r);
+          }
         } else if (kind < 0.85) {
           if (!changes.length) return;
           const r = await revertMembershipChange(db, f.actor, pick(changes));

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { usageStatus } from "@/db/schema";
 import { authorizeInput } from "@/lib/access/schemas";
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from "@/lib/text";
 
 // One request's usage as the gateway reports it. Validated event by event: a bad event is
 // rejected with its reason while the rest of the batch goes in.
@@ -48,6 +49,11 @@ export const usageEventInput = z
   .refine((e) => (e.memberId === undefined) !== (e.user === undefined), {
     message: "give exactly one of memberId and user",
     path: ["memberId"],
+  })
+  .superRefine((e, ctx) => {
+    const path = unstorableTextPath(e);
+    if (path)
+      ctx.addIssue({ code: "custom", path: path.split("."), message: UNSTORABLE_TEXT_MESSAGE });
   });
 
 export type UsageEventInput = z.input<typeof usageEventInput>;

@@ -1,6 +1,7 @@
 import { ZodError } from "zod";
 import { loggableError } from "@/app/_server/loggable-error";
 import { readBody } from "@/app/_server/read-body";
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from "@/lib/text";
 import { getDb } from "@/db/client";
 import { authorize } from "@/lib/access/authorize";
 import { gatewayActorForToken } from "@/lib/gateway/tokens";
@@ -27,6 +28,11 @@ export async function POST(request: Request) {
       // Not the parser's message: it quotes the body, API key included.
       return problem(400, "The body is not valid JSON.", ["body: not valid JSON"]);
     }
+    const unstorable = unstorableTextPath(json);
+    if (unstorable)
+      return problem(400, "The body is not a valid authorize request.", [
+        `${unstorable}: ${UNSTORABLE_TEXT_MESSAGE}`,
+      ]);
     const decision = await authorize(db, actor, json as never);
     return Response.json(decision, { headers: { "cache-control": "no-store" } });
   } catch (error) {

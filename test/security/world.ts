@@ -1,0 +1,221 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { queryRows } from "@/db/rows";
+import { type MemberRole, budgetAlerts, webhookDeliveries } from "@/db/schema";
+import {
+  insertApiKey,
+  insertGroup,
+  insertMember,
+  insertMembership,
+  insertOrg,
+  insertUser,
+} from "@/db/seed/builders";
+import { systemActor } from "@/lib/auth/actor";
+import { startSession } from "@/lib/auth/sessions";
+import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
+import { archiveGroup } from "@/lib/groups/commands";
+import { addMember, suspendMember } from "@/lib/members/commands";
+import { createWebhookEndpoint, disableWebhookEndpoint } from "@/lib/webhooks/commands";
+import { state } from "./fakes";
+
+// Two organisations, A (the caller's) and B (another tenant), and helpers that make a fresh
+// resource of either for each call: refused calls must change nothing, allowed ones may use up
+// what they are given (revoke, delete, archive).
+
+export const PASSWORD = "correct horse battery staple";
+
+export interface Person {
+  memberId: string;
+  userId: string;
+  email: string;
+  name: string;
+  role: MemberRole;
+}
+
+let counter = 0;
+const unique = (label: string) => `${label}-${++counter}-${randomUUID().slice(0, 6)}`;
+
+export async function buildOrg(db: Db, label: string) {
+  const slug = `${label}-${randomUUID().slice(0, 8)}`;
+  const org = await insertOrg(db, { name: `Org ${label}`, slug });
+  const system = systemActor(org.id, "security-test");
+
+  const person = async (
+    role: MemberRole = "member",
+    options: { password?: boolean } = {},
+  ): Promise<Person> => {
+    const name = unique(`${label}-${role}`);
+    const email = `${name}@${slug}.test`;
+    const user = await insertUser(db, {
+      email,
+      name,
+      password: options.password ? PASSWORD : undefined,
+    });
+    const member = await insertMember(db, { orgId: org.id, userId: user.id, role });
+    return { memberId: member.id, userId: user.id, email, name, role };
+  };
+
+  const group = async (options: { archived?: boolean; parentId?: string } = {}) => {
+    const g = await insertGroup(db, {
+      orgId: org.id,
+      name: unique("group"),
+      kind: "custom",
+      parentId: options.parentId ?? null,
+    });
+    if (options.archived) await archiveGroup(db, system, { groupId: g.id });
+    return g.id;
+  };
+
+  const join = (groupId: string, memberId: string) =>
+    insertMembership(db, { orgId: org.id, groupId, memberId });
+
+  /** A live API key, assigned to the groups given; its secret is what the gateway presents. */
+  const key = async (groupIds: string[] = []) => {
+    const k = await insertApiKey(db, {
+      orgId: org.id,
+      name: unique("key"),
+      features: [],
+      policy: { allowedModels: [], fallbackModels: [], loadBalancing: "none", weights: {} },
+      groupIds,
+    });
+    return { id: k.key.id, secret: k.secret };
+  };
+
+  const token = async (options: { revoked?: boolean } = {}) => {
+    const t = await createGatewayToken(db, system, { name: unique("token") });
+    if (options.revoked) await revokeGatewayToken(db, system, { tokenId: t.id });
+    return { id: t.id, secret: t.secret };
+  };
+
+  const endpoint = async (options: { disabled?: boolean } = {}) => {
+    const e = await createWebhookEndpoint(db, system, {
+      url: "https://hooks.example.test/gatehouse",
+      description: unique("endpoint"),
+    });
+    if (options.disabled) await disableWebhookEndpoint(db, system, { endpointId: e.id });
+    return e.id;
+  };
+
+  const failedDelivery = async () => {
+    const endpointId = await endpoint();
+    const [d] = await db
+      .insert(webhookDeliveries)
+      .values({
+        orgId: org.id,
+        endpointId,
+        eventType: "webhook.test",
+        eventId: randomUUID(),
+        payload: { test: true },
+        status: "failed",
+        attempts: 8,
+        lastError: "connection refused",
+      })
+      .returning({ id: webhookDeliveries.id });
+    return d!.id;
+  };
+
+  const alert = async () => {
+    const groupId = await group();
+    await db.insert(budgetAlerts).values({
+      orgId: org.id,
+      groupId,
+      month: "2026-11-01",
+      thresholdPercent: 80,
+      spendMicros: 80_000_000,
+      budgetMicros: 100_000_000,
+    });
+    return groupId;
+  };
+
+  /** A member added by invitation: the token of their link, and who they are. */
+  const invitation = async () => {
+    const email = `${unique("invitee")}@${slug}.test`;
+    const added = await addMember(db, system, {
+      email,
+      name: "Invitee",
+      role: "member",
+      access: "invite",
+    });
+    return { token: added.invitationPath!.split("/").at(-1)!, email, memberId: added.memberId };
+  };
+
+  const suspended = async () => {
+    const p = await person();
+    await suspendMember(db, system, { memberId: p.memberId });
+    return p;
+  };
+
+  const owner = await person("owner", { password: true });
+  const admin = await person("admin", { password: true });
+  const member = await person("member", { password: true });
+  const liveToken = await token();
+
+  return {
+    org,
+    slug,
+    system,
+    owner,
+    admin,
+    member,
+    liveToken,
+    person,
+    group,
+    join,
+    key,
+    token,
+    endpoint,
+    failedDelivery,
+    alert,
+    invitation,
+    suspended,
+  };
+}
+
+export type OrgWorld = Awaited<ReturnType<typeof buildOrg>>;
+
+/** Signs `person` in for the next call: a fresh session row, as a sign-in makes. */
+export async function signIn(db: Db, person: Person | null) {
+  state.session = person
+    ? { userId: person.userId, sessionId: await startSession(db, person.userId) }
+    : null;
+}
+
+// The tables whose rows belong to an organisation (directly, or through its members), read in
+// one statement. Bookkeeping columns that reads and the session check touch are left out.
+const IGNORED_COLUMNS = ["last_used_at", "last_seen_at"];
+
+let tablesWithOrgId: Promise<string[]> | undefined;
+
+/**
+ * A digest of everything of the organisation: every row of every table with an org_id (parents
+ * of partitioned tables once), the organisation's row, and the accounts and sessions of its
+ * members. Equal before and after a call means the call changed nothing of it.
+ */
+export async function fingerprint(db: Db, orgId: string): Promise<Record<string, string>> {
+  tablesWithOrgId ??= queryRows<{ table_name: string }>(
+    db,
+    sql`select c.relname as table_name
+        from pg_class c
+        join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
+        join pg_attribute a on a.attrelid = c.oid and a.attname = 'org_id' and not a.attisdropped
+        where c.relkind in ('r', 'p') and not c.relispartition
+        order by 1`,
+  ).then((rows) => rows.map((r) => r.table_name));
+  const strip = IGNORED_COLUMNS.map((c) => ` - '${c}'`).join("");
+  const digest = (from: string, where: string) =>
+    `(select md5(coalesce(string_agg((to_jsonb(x)${strip})::text, '|' order by (to_jsonb(x)${strip})::text), '')) from ${from} x where ${where})`;
+  const org = `'${orgId.replace(/[^0-9a-f-]/g, "")}'::uuid`;
+  const members = `(select user_id from org_members where org_id = ${org})`;
+  const parts = [
+    ...(await tablesWithOrgId).map((t) => `'${t}', ${digest(t, `x.org_id = ${org}`)}`),
+    `'orgs', ${digest("orgs", `x.id = ${org}`)}`,
+    `'users', ${digest("users", `x.id in ${members}`)}`,
+    `'user_sessions', ${digest("user_sessions", `x.user_id in ${members}`)}`,
+  ];
+  const [row] = await queryRows<{ digest: Record<string, string> }>(
+    db,
+    sql.raw(`select jsonb_build_object(${parts.join(", ")}) as digest`),
+  );
+  return row!.digest;
+}
