@@ -1,7 +1,6 @@
 import { ZodError } from "zod";
-import type { WhyQuery } from "@/components/access/why-explainer";
 import type { Db } from "@/db/connect";
-import { explainAccess } from "@/lib/access/explain";
+import { type WhyQuery, explainAccess } from "@/lib/access/explain";
 import type { Actor } from "@/lib/auth/actor";
 import { PublicError } from "@/lib/errors";
 

@@ -5,16 +5,9 @@ import { Card } from "@/components/ui/card";
 import { Label } from "@/components/ui/label";
 import type { Check as RuleCheck, Decision, Rule } from "@/lib/access/decide";
 import { rules } from "@/lib/access/decide";
+import type { WhyQuery } from "@/lib/access/explain";
 import type { CatalogueModel } from "@/lib/models/catalogue";
 import { formatMicros } from "@/lib/money";
-
-export interface WhyQuery {
-  member?: string;
-  key?: string;
-  model?: string;
-  features?: string[];
-  estimate?: string;
-}
 
 interface WhyExplainerProps {
   // Where the form submits (GET), and fields to carry along, such as the page's tab.

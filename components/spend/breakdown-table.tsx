@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
+import { formatMicros } from "@/lib/money";
 import { cn } from "@/lib/utils";
 import { CsvButton } from "./csv-button";
 
@@ -13,6 +14,24 @@ export interface Column<R> {
   // In the export only (say, an email shown under the name on screen).
   csvOnly?: boolean;
 }
+
+const count = new Intl.NumberFormat("en-US");
+
+/** The request count column most breakdowns have. */
+export const requestsColumn = <R extends { requests: number }>(): Column<R> => ({
+  header: "Requests",
+  cell: (r) => count.format(r.requests),
+  csv: (r) => r.requests,
+  numeric: true,
+});
+
+/** The cost column: to the cent on screen, dollars in the export. */
+export const costColumn = <R extends { costMicros: number }>(header = "Cost"): Column<R> => ({
+  header,
+  cell: (r) => formatMicros(r.costMicros, { precise: true }),
+  csv: (r) => r.costMicros / 1_000_000,
+  numeric: true,
+});
 
 interface BreakdownTableProps<R> {
   title: string;

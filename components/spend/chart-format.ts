@@ -40,3 +40,15 @@ export const chartTooltipStyle = {
   color: "var(--popover-foreground)",
   fontSize: 12,
 };
+
+// The axes every spend chart draws: periods along the bottom, money up the side.
+const tick = { fill: "var(--muted-foreground)", fontSize: 12 };
+export const periodAxis = { tickFormatter: periodLabel, tick, axisLine: false, tickLine: false };
+export const moneyAxis = {
+  tickFormatter: axisMoney,
+  tick,
+  axisLine: false,
+  tickLine: false,
+  width: 56,
+};
+export const chartMargin = { top: 8, right: 8, bottom: 0, left: 8 };

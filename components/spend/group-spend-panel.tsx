@@ -5,7 +5,7 @@ import { formatMicros } from "@/lib/money";
 import type { SpendFilters } from "@/lib/spend/filters";
 import { spendQuery } from "@/lib/spend/filters";
 import type { GroupSpend } from "@/lib/spend/group-analytics";
-import { BreakdownTable } from "./breakdown-table";
+import { BreakdownTable, costColumn, requestsColumn } from "./breakdown-table";
 import { ChartFigure } from "./chart-figure";
 import { CsvButton } from "./csv-button";
 import { SpendBarsChart } from "./spend-bars-chart";
@@ -139,12 +139,7 @@ export function GroupSpendPanel({
               cell: (r) => <span className="font-medium">{r.model}</span>,
               csv: (r) => r.model,
             },
-            {
-              header: "Requests",
-              cell: (r) => count.format(r.requests),
-              csv: (r) => r.requests,
-              numeric: true,
-            },
+            requestsColumn(),
             {
               header: "Share here",
               cell: (r) => `${percent(r.requests, spend.totals.requests).toFixed(1)} %`,
@@ -162,12 +157,7 @@ export function GroupSpendPanel({
                 ).toFixed(2),
               numeric: true,
             },
-            {
-              header: "Cost",
-              cell: (r) => formatMicros(r.costMicros, { precise: true }),
-              csv: (r) => r.costMicros / 1_000_000,
-              numeric: true,
-            },
+            costColumn(),
           ]}
         />
         <BreakdownTable
@@ -186,18 +176,8 @@ export function GroupSpendPanel({
               ),
               csv: (r) => r.name,
             },
-            {
-              header: "Requests",
-              cell: (r) => count.format(r.requests),
-              csv: (r) => r.requests,
-              numeric: true,
-            },
-            {
-              header: "Cost",
-              cell: (r) => formatMicros(r.costMicros, { precise: true }),
-              csv: (r) => r.costMicros / 1_000_000,
-              numeric: true,
-            },
+            requestsColumn(),
+            costColumn(),
           ]}
         />
         <BreakdownTable
@@ -213,24 +193,14 @@ export function GroupSpendPanel({
               cell: (r) => <span className="font-medium">{r.feature}</span>,
               csv: (r) => r.feature,
             },
-            {
-              header: "Requests",
-              cell: (r) => count.format(r.requests),
-              csv: (r) => r.requests,
-              numeric: true,
-            },
+            requestsColumn(),
             {
               header: "Share of requests",
               cell: (r) => `${percent(r.requests, spend.totals.requests).toFixed(1)} %`,
               csv: (r) => +percent(r.requests, spend.totals.requests).toFixed(2),
               numeric: true,
             },
-            {
-              header: "Cost",
-              cell: (r) => formatMicros(r.costMicros, { precise: true }),
-              csv: (r) => r.costMicros / 1_000_000,
-              numeric: true,
-            },
+            costColumn(),
           ]}
         />
       </div>

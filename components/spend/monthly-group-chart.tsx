@@ -13,11 +13,13 @@ import {
 } from "recharts";
 import type { MonthlyByGroup } from "@/lib/spend/analytics";
 import {
-  axisMoney,
   chartTooltipStyle,
   periodLabel,
   seriesColor,
   tooltipMoney,
+  chartMargin,
+  moneyAxis,
+  periodAxis,
 } from "./chart-format";
 
 /** Spend per month, stacked by group, with the organisation's total as a line. */
@@ -29,22 +31,10 @@ export function MonthlyGroupChart({ data }: { data: MonthlyByGroup }) {
       aria-label={`Spend per month for the last ${rows.length} months, stacked by group: ${data.groups.map((g) => g.name).join(", ")}, with the organisation's total.`}
     >
       <ResponsiveContainer width="100%" height={320} initialDimension={{ width: 800, height: 320 }}>
-        <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+        <ComposedChart data={rows} margin={chartMargin}>
           <CartesianGrid vertical={false} stroke="var(--border)" />
-          <XAxis
-            dataKey="month"
-            tickFormatter={periodLabel}
-            tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
-            axisLine={false}
-            tickLine={false}
-          />
-          <YAxis
-            tickFormatter={axisMoney}
-            tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
-            axisLine={false}
-            tickLine={false}
-            width={56}
-          />
+          <XAxis dataKey="month" {...periodAxis} />
+          <YAxis {...moneyAxis} />
           <Tooltip
             formatter={tooltipMoney}
             labelFormatter={(label) => periodLabel(String(label))}

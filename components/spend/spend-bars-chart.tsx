@@ -16,6 +16,8 @@ import {
   periodLabel,
   seriesColor,
   tooltipMoney,
+  moneyAxis,
+  periodAxis,
 } from "./chart-format";
 
 interface SpendBarsChartProps {
@@ -34,20 +36,8 @@ export function SpendBarsChart({ description, data, line }: SpendBarsChartProps)
       <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 800, height: 260 }}>
         <BarChart data={data} margin={{ top: 16, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid vertical={false} stroke="var(--border)" />
-          <XAxis
-            dataKey="period"
-            tickFormatter={periodLabel}
-            tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
-            axisLine={false}
-            tickLine={false}
-          />
-          <YAxis
-            tickFormatter={axisMoney}
-            tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
-            axisLine={false}
-            tickLine={false}
-            width={56}
-          />
+          <XAxis dataKey="period" {...periodAxis} />
+          <YAxis {...moneyAxis} />
           <Tooltip
             formatter={tooltipMoney}
             labelFormatter={(label) => periodLabel(String(label))}

@@ -1,6 +1,5 @@
 import type { TopRow } from "@/lib/spend/analytics";
-import { formatMicros } from "@/lib/money";
-import { BreakdownTable } from "./breakdown-table";
+import { BreakdownTable, costColumn, requestsColumn } from "./breakdown-table";
 
 interface TopTableProps {
   title: string;
@@ -9,8 +8,6 @@ interface TopTableProps {
   filename: string;
   hrefOf?: (row: TopRow) => string;
 }
-
-const count = new Intl.NumberFormat("en-US");
 
 /** The biggest spenders of one kind in the range. */
 export function TopTable({ title, what, rows, filename, hrefOf }: TopTableProps) {
@@ -38,19 +35,9 @@ export function TopTable({ title, what, rows, filename, hrefOf }: TopTableProps)
           csv: (r) => r.name,
         },
         { header: "Detail", cell: () => null, csv: (r) => r.detail, csvOnly: true },
-        {
-          header: "Requests",
-          cell: (r) => count.format(r.requests),
-          csv: (r) => r.requests,
-          numeric: true,
-        },
+        requestsColumn(),
         { header: "Tokens", cell: () => null, csv: (r) => r.tokens, csvOnly: true },
-        {
-          header: "Cost (USD)",
-          cell: (r) => formatMicros(r.costMicros, { precise: true }),
-          csv: (r) => r.costMicros / 1_000_000,
-          numeric: true,
-        },
+        costColumn("Cost (USD)"),
       ]}
     />
   );

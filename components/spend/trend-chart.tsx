@@ -12,11 +12,13 @@ import {
 } from "recharts";
 import type { Trend } from "@/lib/spend/analytics";
 import {
-  axisMoney,
   chartTooltipStyle,
   periodLabel,
   seriesColor,
   tooltipMoney,
+  chartMargin,
+  moneyAxis,
+  periodAxis,
 } from "./chart-format";
 
 /** Spend over time for the chosen groups, or the organisation's total when none is chosen. */
@@ -31,23 +33,10 @@ export function TrendChart({ trend, granularity }: { trend: Trend; granularity: 
       aria-label={`Spend per ${granularity} for ${series.map((s) => s.name).join(", ")}.`}
     >
       <ResponsiveContainer width="100%" height={280} initialDimension={{ width: 800, height: 280 }}>
-        <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+        <LineChart data={rows} margin={chartMargin}>
           <CartesianGrid vertical={false} stroke="var(--border)" />
-          <XAxis
-            dataKey="bucket"
-            tickFormatter={periodLabel}
-            tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
-            axisLine={false}
-            tickLine={false}
-            minTickGap={24}
-          />
-          <YAxis
-            tickFormatter={axisMoney}
-            tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
-            axisLine={false}
-            tickLine={false}
-            width={56}
-          />
+          <XAxis dataKey="bucket" {...periodAxis} minTickGap={24} />
+          <YAxis {...moneyAxis} />
           <Tooltip
             formatter={tooltipMoney}
             labelFormatter={(label) =>

@@ -15,6 +15,15 @@ export const explainInput = z.object({
 
 export type ExplainInput = z.input<typeof explainInput>;
 
+/** The "Why?" question as a page's URL carries it: any part may be missing or malformed. */
+export interface WhyQuery {
+  member?: string;
+  key?: string;
+  model?: string;
+  features?: string[];
+  estimate?: string;
+}
+
 /**
  * "Why?": the decision the gateway would get for this member, key and model right now, with
  * every rule checked on the way. It runs the gateway's own decision without reserving anything.

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { queryRows } from "@/db/rows";
+import { queryRows, toNumber } from "@/db/rows";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 import type { Granularity, SpendFilters } from "./filters";
@@ -11,7 +11,7 @@ import { forecastMonth } from "./forecast";
 // per-member rollup (each request once); group figures from the per-group rollup (a request in
 // each group its member belonged to at the time, ancestors included, once per group).
 
-const n = (v: string | number | null | undefined) => Number(v ?? 0);
+const n = toNumber;
 const uuids = (ids: string[]) =>
   ids.length
     ? sql`array[${sql.join(

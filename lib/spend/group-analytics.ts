@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { queryRows } from "@/db/rows";
+import { queryRows, toNumber } from "@/db/rows";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { addMonthsUtc, toIsoDay } from "@/lib/time";
 import type { SpendFilters } from "./filters";
@@ -10,7 +10,7 @@ import type { SpendFilters } from "./filters";
 // the organisation's figures, for comparison, count every request once.
 
 type Range = Pick<SpendFilters, "from" | "to">;
-const n = (v: string | number | null | undefined) => Number(v ?? 0);
+const n = toNumber;
 
 export interface GroupSpend {
   months: { month: string; costMicros: number }[];
