@@ -4,7 +4,8 @@ import { ZodError } from "zod";
 import { getDb } from "@/db/client";
 import type { Db } from "@/db/connect";
 import type { Actor } from "@/lib/auth/actor";
-import { Invalid, PublicError } from "@/lib/errors";
+import { recordRefusal } from "@/lib/audit/refusals";
+import { Forbidden, Invalid, PublicError } from "@/lib/errors";
 import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from "@/lib/text";
 import { fieldErrorsOf } from "./field-errors";
 import { getConsoleContext } from "./session";
@@ -17,16 +18,20 @@ type UserActor = Extract<Actor, { kind: "user" }>;
  * Wraps a server action: resolves the actor from the session (every action is a public
  * endpoint), calls the domain, revalidates, and maps failures to messages. Input validation is
  * the domain's (lib parses with zod and throws ZodError or Invalid); only PublicError messages
- * reach the user, anything else is logged and reported as a generic failure.
+ * reach the user, anything else is logged and reported as a generic failure. A refusal for lack
+ * of permission is recorded in the audit log under the action's `name`.
  */
 export function action<I, T>(
+  name: string,
   run: (input: I, actor: UserActor, db: Db) => Promise<T>,
   options: { revalidate?: string[] } = {},
 ) {
   return async (input: I): Promise<ActionResult<T>> => {
+    let actor: UserActor | undefined;
     try {
       const context = await getConsoleContext();
       if (!context?.actor) return { ok: false, error: "Your session has ended: sign in again." };
+      actor = context.actor;
       const unstorable = unstorableTextPath(input);
       if (unstorable)
         return {
@@ -34,7 +39,7 @@ export function action<I, T>(
           error: `The ${unstorable === "input" ? "input" : `field ${unstorable}`} ${UNSTORABLE_TEXT_MESSAGE}`,
           fieldErrors: { [unstorable]: `This ${UNSTORABLE_TEXT_MESSAGE}` },
         };
-      const data = await run(input, context.actor, await getDb());
+      const data = await run(input, actor, await getDb());
       for (const path of options.revalidate ?? []) revalidatePath(path, "layout");
       return { ok: true, data };
     } catch (error) {
@@ -46,6 +51,12 @@ export function action<I, T>(
           error: Object.values(fieldErrors)[0] ?? "Check the form.",
           fieldErrors,
         };
+      }
+      if (error instanceof Forbidden && actor) {
+        await recordRefusal(await getDb(), actor, {
+          target: { type: "action", id: name },
+          reason: error.message,
+        });
       }
       if (error instanceof PublicError) {
         return {

@@ -13,6 +13,7 @@ const targetTypeLabels: Record<string, string> = {
   webhook_endpoint: "Webhook endpoint",
   webhook_delivery: "Webhook delivery",
   budget_alert: "Budget alerts",
+  action: "Console action",
 };
 
 export function targetTypeLabel(type: string): string {

@@ -4,6 +4,7 @@ import { Badge, type BadgeProps } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 import type { AuditRow } from "@/lib/audit/queries";
+import { REFUSAL_ACTION } from "@/lib/audit/refusals";
 import { AuditChanges } from "./audit-changes";
 import { auditQueryString, targetHref, targetNoun, targetTypeLabel } from "./audit-format";
 
@@ -35,7 +36,7 @@ function Target({ row }: { row: AuditRow }) {
   const name =
     ids.length > 1
       ? `${ids.length} ${targetNoun(row.targetType)}`
-      : (row.targetName ?? ids[0]!.slice(0, 8));
+      : (row.targetName ?? (UUID.test(ids[0]!) ? ids[0]!.slice(0, 8) : ids[0]!));
   const href = single ? targetHref(row.targetType, row.targetId) : null;
   return (
     <div className="flex min-w-32 max-w-64 flex-col gap-0.5">
@@ -96,7 +97,10 @@ export function AuditTable({ rows, filtered }: AuditTableProps) {
                   </div>
                 </Td>
                 <Td className="whitespace-nowrap">
-                  <code className="font-mono text-xs">{row.action}</code>
+                  <div className="flex items-center gap-2">
+                    <code className="font-mono text-xs">{row.action}</code>
+                    {row.action === REFUSAL_ACTION && <Badge variant="destructive">Refused</Badge>}
+                  </div>
                 </Td>
                 <Td>
                   <Target row={row} />

@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
-import { apiKeys, budgetReservations, groups, orgMembers } from "@/db/schema";
+import { apiKeys, auditLog, budgetReservations, groups, orgMembers } from "@/db/schema";
+import { REFUSAL_ACTION } from "@/lib/audit/refusals";
 import { insertApiKey } from "@/db/seed/builders";
 import type { Actor } from "@/lib/auth/actor";
 import { ingestUsage } from "@/lib/spend/ingest";
@@ -163,6 +164,58 @@ describe("authorize: the decision table", () => {
       .set({ monthlyLimitMicros: 2_000_000 })
       .where(eq(orgMembers.id, s.ann.id));
     expect(await s.ask()).toMatchObject({ allow: false, reason: "user_limit_exceeded" });
+  });
+});
+
+describe("authorize: refusals in the audit log", () => {
+  const refusals = (orgId: string) =>
+    db
+      .select({ targetId: auditLog.targetId, after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, orgId), eq(auditLog.action, REFUSAL_ACTION)));
+
+  it("records who was refused which key and why, once a minute however often the gateway asks", async () => {
+    const s = await scene();
+    await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, s.key.id));
+    for (let i = 0; i < 3; i++) expect(await s.ask()).toMatchObject({ reason: "key_revoked" });
+    await s.ask({ apiKey: "not-a-key" });
+    expect(await refusals(s.org.id)).toEqual([
+      {
+        targetId: s.key.id,
+        after: {
+          reason: "key_revoked",
+          user: emailOf("Ann", s.org.slug),
+          message: expect.stringContaining("eng-key"),
+        },
+      },
+      {
+        targetId: null,
+        after: {
+          reason: "key_unknown",
+          user: emailOf("Ann", s.org.slug),
+          message: "The API key is not one Gatehouse issued.",
+        },
+      },
+    ]);
+  });
+
+  it("does not record denials for money: limits and budgets are the spend controls working", async () => {
+    const s = await scene();
+    await db.update(apiKeys).set({ monthlyLimitMicros: 1 }).where(eq(apiKeys.id, s.key.id));
+    await ingestUsage(db, s.gateway, [
+      {
+        eventId: "over",
+        occurredAt: new Date(),
+        memberId: s.ann.id,
+        keyId: s.key.id,
+        model: "gpt-4o",
+        inputTokens: 1,
+        outputTokens: 1,
+        costMicros: 10,
+      },
+    ]);
+    expect(await s.ask()).toMatchObject({ reason: "key_limit_exceeded" });
+    expect(await refusals(s.org.id)).toEqual([]);
   });
 });
 

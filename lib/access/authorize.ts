@@ -1,13 +1,28 @@
+import type { z } from "zod";
 import type { Db } from "@/db/connect";
 import { apiKeys } from "@/db/schema";
+import { recordRefusal } from "@/lib/audit/refusals";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { touchLastUsed } from "@/lib/keys/last-used";
 import { hashSecret, isWellFormedSecret } from "@/lib/keys/secret";
 import { type Decision, decide } from "./decide";
-import { type AuthorizeInput, authorizeInput } from "./schemas";
+import { type AuthorizeInput, type DenyReason, authorizeInput } from "./schemas";
 import { loadSubject } from "./subject";
 
 export type { Decision } from "./decide";
+
+// Refusals of who may use what are recorded in the audit log; refusals for money (limits, budgets)
+// are not: they are the spend controls working, and the spend pages and alerts show them.
+const AUDITED_DENIALS: ReadonlySet<DenyReason> = new Set<DenyReason>([
+  "key_unknown",
+  "key_revoked",
+  "key_expired",
+  "user_unknown",
+  "user_suspended",
+  "no_group_access",
+  "model_not_allowed",
+  "feature_not_enabled",
+]);
 
 export interface AuthorizeOptions {
   now?: Date;
@@ -29,18 +44,40 @@ export async function authorize(
   assertCan(actor, "access:decide");
   const input = authorizeInput.parse(raw);
   const now = options.now ?? new Date();
-  if (!isWellFormedSecret(input.apiKey))
-    return {
-      allow: false,
-      reason: "key_unknown",
-      message: "The API key is not one Gatehouse issued.",
-    };
+  const user = input.user.externalId
+    ? { externalId: input.user.externalId }
+    : { email: input.user.email! };
+  const { decision, keyId } = isWellFormedSecret(input.apiKey)
+    ? await decideAndReserve(db, actor, input, user, now, options)
+    : { decision: UNKNOWN_KEY, keyId: null };
+  if (!decision.allow && AUDITED_DENIALS.has(decision.reason))
+    await recordRefusal(db, actor, {
+      target: { type: "api_key", id: keyId },
+      reason: decision.reason,
+      detail: { user: user.externalId ?? user.email!, message: decision.message },
+    });
+  return decision;
+}
 
+const UNKNOWN_KEY: Decision = {
+  allow: false,
+  reason: "key_unknown",
+  message: "The API key is not one Gatehouse issued.",
+};
+
+async function decideAndReserve(
+  db: Db,
+  actor: Actor,
+  input: z.output<typeof authorizeInput>,
+  user: { externalId: string } | { email: string },
+  now: Date,
+  options: AuthorizeOptions,
+) {
   const subject = await loadSubject(
     db,
     actor.orgId,
     { secretHash: hashSecret(input.apiKey) },
-    input.user.externalId ? { externalId: input.user.externalId } : { email: input.user.email! },
+    user,
   );
   const { decision } = await decide(
     db,
@@ -55,5 +92,5 @@ export async function authorize(
   );
   if (decision.allow)
     await touchLastUsed(db, apiKeys, decision.keyId, subject.key?.lastUsedAt ?? null, now);
-  return decision;
+  return { decision, keyId: subject.key?.id ?? null };
 }

@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
-import { gatewayTokens } from "@/db/schema";
+import { auditLog, gatewayTokens } from "@/db/schema";
+import { REFUSAL_ACTION } from "@/lib/audit/refusals";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
@@ -31,6 +32,27 @@ describe("gateway tokens", () => {
     await revokeGatewayToken(db, f.actor, { tokenId: token.id });
     expect(await gatewayActorForToken(db, token.secret)).toBeNull();
     expect(await gatewayActorForToken(db, "ghg_garbage")).toBeNull();
+  });
+
+  it("leave a refusal in the audit log when presented after revocation", async () => {
+    const f = await orgFixture(db);
+    const token = await createGatewayToken(db, f.actor, { name: "edge-old" });
+    await revokeGatewayToken(db, f.actor, { tokenId: token.id });
+    for (let i = 0; i < 3; i++) expect(await gatewayActorForToken(db, token.secret)).toBeNull();
+    const refusals = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, f.org.id), eq(auditLog.action, REFUSAL_ACTION)));
+    expect(refusals).toMatchObject([
+      {
+        actorKind: "gateway",
+        actorLabel: "gateway:edge-old",
+        targetType: "gateway_token",
+        targetId: token.id,
+        after: { reason: "A revoked gateway token was presented." },
+      },
+    ]);
+    expect(JSON.stringify(refusals)).not.toContain(token.secret);
   });
 
   it("are managed by admins of their own organisation only", async () => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { gatewayTokens } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
+import { recordRefusal } from "@/lib/audit/refusals";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { NotFound } from "@/lib/errors";
 import { touchLastUsed } from "@/lib/keys/last-used";
@@ -58,12 +59,27 @@ export async function gatewayActorForToken(
       orgId: gatewayTokens.orgId,
       name: gatewayTokens.name,
       lastUsedAt: gatewayTokens.lastUsedAt,
+      revokedAt: gatewayTokens.revokedAt,
     })
     .from(gatewayTokens)
-    .where(and(eq(gatewayTokens.tokenHash, hashSecret(bearer)), isNull(gatewayTokens.revokedAt)));
+    .where(eq(gatewayTokens.tokenHash, hashSecret(bearer)));
   if (!token) return null;
+  const actor = {
+    kind: "gateway" as const,
+    tokenId: token.id,
+    orgId: token.orgId,
+    label: `gateway:${token.name}`,
+  };
+  if (token.revokedAt) {
+    // Someone still holds a revoked token: its organisation's admins should know.
+    await recordRefusal(db, actor, {
+      target: { type: "gateway_token", id: token.id },
+      reason: "A revoked gateway token was presented.",
+    });
+    return null;
+  }
   await touchLastUsed(db, gatewayTokens, token.id, token.lastUsedAt, new Date());
-  return { kind: "gateway", tokenId: token.id, orgId: token.orgId, label: `gateway:${token.name}` };
+  return actor;
 }
 
 export async function listGatewayTokens(db: Db, actor: Actor) {

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
+import { auditLog } from "@/db/schema";
+import { REFUSAL_ACTION } from "@/lib/audit/refusals";
 import { type Role, authorizationMatrix, roles } from "@/security/authorization-matrix";
 import { testDatabase } from "@/test/db";
 import { type Answer, type ActionCase, actionCases, withUnknownIds } from "./actions";
 import { AUTHORISATION_REFUSAL, callAs } from "./callers";
 import { state } from "./fakes";
-import { type OrgWorld, buildOrg, fingerprint } from "./world";
+import { type OrgWorld, type Person, buildOrg, fingerprint } from "./world";
 
 // Every server action, called as every caller of the matrix, with ids of the caller's
 // organisation A and of another organisation B, against a real database.
@@ -32,6 +35,22 @@ afterAll(() => vi.unstubAllGlobals());
 
 const refusal = (answer: Answer) =>
   answer.error ?? (answer.redirect !== undefined ? `redirect:${answer.redirect}` : "no message");
+
+/** Refusals of the action recorded in the audit log for this caller. */
+async function refusalsRecorded(me: Person, id: string): Promise<number> {
+  const rows = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.orgId, a.org.id),
+        eq(auditLog.action, REFUSAL_ACTION),
+        eq(auditLog.actorUserId, me.userId),
+        eq(auditLog.targetId, id.replace(/^.*#/, "").replace(/Action$/, "")),
+      ),
+    );
+  return rows.length;
+}
 
 /** What must not differ between an answer for foreign ids and one for unknown ids. */
 const comparable = (answer: Answer, c: ActionCase) => ({
@@ -75,6 +94,7 @@ describe.each(actionCases.map((c) => [c.id, c] as const))("%s", (id, c) => {
         expect(answer.ok).toBe(false);
         expect(refusal(answer)).toMatch(AUTHORISATION_REFUSAL);
         expect(after, "a refused call changed the organisation").toEqual(before);
+        if (me) expect(await refusalsRecorded(me, id), "refusal not in the audit log").toBe(1);
       }
 
       // With ids of another organisation: the answer unknown ids get, and B unchanged.

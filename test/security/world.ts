@@ -11,6 +11,7 @@ import {
   insertOrg,
   insertUser,
 } from "@/db/seed/builders";
+import { REFUSAL_ACTION } from "@/lib/audit/refusals";
 import { systemActor } from "@/lib/auth/actor";
 import { startSession } from "@/lib/auth/sessions";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
@@ -185,6 +186,10 @@ export async function signIn(db: Db, person: Person | null) {
 // one statement. Bookkeeping columns that reads and the session check touch are left out.
 const IGNORED_COLUMNS = ["last_used_at", "last_seen_at"];
 
+// A refused call writes its refusal to the audit log (that is the point, checked on its own):
+// the digest leaves refusals out so that "changed nothing" still means nothing else changed.
+const REFUSALS_LEFT_OUT = ` and x.action <> '${REFUSAL_ACTION}'`;
+
 let tablesWithOrgId: Promise<string[]> | undefined;
 
 /**
@@ -208,7 +213,10 @@ export async function fingerprint(db: Db, orgId: string): Promise<Record<string,
   const org = `'${orgId.replace(/[^0-9a-f-]/g, "")}'::uuid`;
   const members = `(select user_id from org_members where org_id = ${org})`;
   const parts = [
-    ...(await tablesWithOrgId).map((t) => `'${t}', ${digest(t, `x.org_id = ${org}`)}`),
+    ...(await tablesWithOrgId).map(
+      (t) =>
+        `'${t}', ${digest(t, `x.org_id = ${org}${t === "audit_log" ? REFUSALS_LEFT_OUT : ""}`)}`,
+    ),
     `'orgs', ${digest("orgs", `x.id = ${org}`)}`,
     `'users', ${digest("users", `x.id in ${members}`)}`,
     `'user_sessions', ${digest("user_sessions", `x.user_id in ${members}`)}`,

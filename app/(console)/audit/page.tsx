@@ -51,7 +51,7 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
     <>
       <PageHeader
         title="Audit log"
-        description={`Changes by admins, integrations and Gatehouse itself, newest first; entries cannot be changed or deleted. ${n(total)} ${total === 1 ? "entry matches" : "entries match"}${filtered ? " these filters" : ""}.`}
+        description={`Changes by admins, integrations and Gatehouse itself, and refused attempts, newest first; entries cannot be changed or deleted. ${n(total)} ${total === 1 ? "entry matches" : "entries match"}${filtered ? " these filters" : ""}.`}
         actions={
           <div className="flex items-center gap-3">
             {total > AUDIT_EXPORT_LIMIT && (

@@ -18,23 +18,28 @@ import type {
 const revalidate = ["/groups", "/members"];
 
 export const moveMembersAction = action(
+  "moveMembers",
   (input: MoveMembersInput, actor, db) => moveMembers(db, actor, input),
   { revalidate },
 );
 export const addMembersAction = action(
+  "addMembers",
   (input: AddMembersInput, actor, db) => addMembers(db, actor, input),
   {
     revalidate,
   },
 );
 export const removeMembersAction = action(
+  "removeMembers",
   (input: RemoveMembersInput, actor, db) => removeMembers(db, actor, input),
   { revalidate },
 );
 export const revertMembershipChangeAction = action(
+  "revertMembershipChange",
   (input: MembershipChange, actor, db) => revertMembershipChange(db, actor, input),
   { revalidate },
 );
-export const previewAddMembersAction = action((input: AddMembersInput, actor, db) =>
-  previewAddMembers(db, actor, input),
+export const previewAddMembersAction = action(
+  "previewAddMembers",
+  (input: AddMembersInput, actor, db) => previewAddMembers(db, actor, input),
 );

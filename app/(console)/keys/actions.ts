@@ -14,26 +14,32 @@ import type { CreateKeyInput, KeyGroupsInput, UpdateKeyInput } from "@/lib/keys/
 const revalidate = ["/keys", "/groups", "/access"];
 
 export const createKeyAction = action(
+  "createKey",
   (input: CreateKeyInput, actor, db) => createKey(db, actor, input),
   { revalidate },
 );
 export const updateKeyAction = action(
+  "updateKey",
   (input: UpdateKeyInput, actor, db) => updateKey(db, actor, input),
   { revalidate },
 );
 export const revokeKeyAction = action(
+  "revokeKey",
   (input: { keyId: string }, actor, db) => revokeKey(db, actor, input),
   { revalidate },
 );
 export const rotateKeyAction = action(
+  "rotateKey",
   (input: { keyId: string }, actor, db) => rotateKey(db, actor, input),
   { revalidate },
 );
 export const assignKeyAction = action(
+  "assignKey",
   (input: KeyGroupsInput, actor, db) => assignKeyToGroups(db, actor, input),
   { revalidate },
 );
 export const unassignKeyAction = action(
+  "unassignKey",
   (input: KeyGroupsInput, actor, db) => unassignKeyFromGroups(db, actor, input),
   { revalidate },
 );

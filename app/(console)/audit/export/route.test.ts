@@ -1,7 +1,10 @@
+import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getConsoleContext } from "@/app/_server/session";
 import { getDb } from "@/db/client";
 import type { Db } from "@/db/connect";
+import { auditLog } from "@/db/schema";
+import { REFUSAL_ACTION } from "@/lib/audit/refusals";
 import { createGroup, updateGroup } from "@/lib/groups/commands";
 import type { ConsoleContext } from "@/lib/orgs/context";
 import { testDatabase } from "@/test/db";
@@ -37,6 +40,11 @@ describe("GET /audit/export", () => {
     const refused = await get();
     expect(refused.status).toBe(403);
     expect(await refused.text()).not.toMatch(/,/);
+    const [refusal] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, member.org.id), eq(auditLog.action, REFUSAL_ACTION)));
+    expect(refusal).toMatchObject({ targetType: "action", targetId: "exportAuditLog" });
   });
 
   it("sends the entries matching the filters as CSV, safe for spreadsheets", async () => {

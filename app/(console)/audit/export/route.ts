@@ -2,7 +2,8 @@ import { getConsoleContext } from "@/app/_server/session";
 import { getDb } from "@/db/client";
 import { auditChanges, auditEntriesForExport, formatAuditChange } from "@/lib/audit/queries";
 import { toCsv } from "@/lib/csv";
-import { PublicError } from "@/lib/errors";
+import { recordRefusal } from "@/lib/audit/refusals";
+import { Forbidden, PublicError } from "@/lib/errors";
 import { toIsoDay } from "@/lib/time";
 
 export const dynamic = "force-dynamic";
@@ -70,6 +71,11 @@ export async function GET(request: Request) {
       },
     });
   } catch (error) {
+    if (error instanceof Forbidden)
+      await recordRefusal(await getDb(), context.actor, {
+        target: { type: "action", id: "exportAuditLog" },
+        reason: error.message,
+      });
     if (error instanceof PublicError)
       return Response.json({ error: error.message }, { status: error.status });
     throw error;
