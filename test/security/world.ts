@@ -190,15 +190,11 @@ const IGNORED_COLUMNS = ["last_used_at", "last_seen_at"];
 // the digest leaves refusals out so that "changed nothing" still means nothing else changed.
 const REFUSALS_LEFT_OUT = ` and x.action <> '${REFUSAL_ACTION}'`;
 
-let tablesWithOrgId: Promise<string[]> | undefined;
+let orgTables: Promise<string[]> | undefined;
 
-/**
- * A digest of everything of the organisation: every row of every table with an org_id (parents
- * of partitioned tables once), the organisation's row, and the accounts and sessions of its
- * members. Equal before and after a call means the call changed nothing of it.
- */
-export async function fingerprint(db: Db, orgId: string): Promise<Record<string, string>> {
-  tablesWithOrgId ??= queryRows<{ table_name: string }>(
+/** Every table with an org_id (parents of partitioned tables once). */
+export function tablesWithOrgId(db: Db): Promise<string[]> {
+  orgTables ??= queryRows<{ table_name: string }>(
     db,
     sql`select c.relname as table_name
         from pg_class c
@@ -207,13 +203,22 @@ export async function fingerprint(db: Db, orgId: string): Promise<Record<string,
         where c.relkind in ('r', 'p') and not c.relispartition
         order by 1`,
   ).then((rows) => rows.map((r) => r.table_name));
+  return orgTables;
+}
+
+/**
+ * A digest of everything of the organisation: every row of every table with an org_id, the
+ * organisation's row, and the accounts and sessions of its members. Equal before and after a
+ * call means the call changed nothing of it.
+ */
+export async function fingerprint(db: Db, orgId: string): Promise<Record<string, string>> {
   const strip = IGNORED_COLUMNS.map((c) => ` - '${c}'`).join("");
   const digest = (from: string, where: string) =>
     `(select md5(coalesce(string_agg((to_jsonb(x)${strip})::text, '|' order by (to_jsonb(x)${strip})::text), '')) from ${from} x where ${where})`;
   const org = `'${orgId.replace(/[^0-9a-f-]/g, "")}'::uuid`;
   const members = `(select user_id from org_members where org_id = ${org})`;
   const parts = [
-    ...(await tablesWithOrgId).map(
+    ...(await tablesWithOrgId(db)).map(
       (t) =>
         `'${t}', ${digest(t, `x.org_id = ${org}${t === "audit_log" ? REFUSALS_LEFT_OUT : ""}`)}`,
     ),
