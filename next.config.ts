@@ -1,9 +1,17 @@
 import type { NextConfig } from "next";
+import { allowedServerActionOrigins } from "./lib/env";
 
 const nextConfig: NextConfig = {
   // PGlite resolves its wasm and data files relative to its own module: bundling it breaks that.
   serverExternalPackages: ["@electric-sql/pglite"],
   poweredByHeader: false,
+  experimental: {
+    serverActions: {
+      // Next refuses actions posted from another origin (CSRF); read when the server starts.
+      allowedOrigins: allowedServerActionOrigins(process.env.GATEHOUSE_ALLOWED_ORIGINS),
+      bodySizeLimit: "1mb",
+    },
+  },
   // On every response, pages and API alike; the page CSP (with its nonce) comes from proxy.ts.
   async headers() {
     return [

@@ -14,6 +14,7 @@ const schema = z.object({
   LOGIN_THROTTLE_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().max(1440).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().positive().max(720).default(12),
+  GATEHOUSE_ALLOWED_ORIGINS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -42,4 +43,19 @@ export function oidcEnabled(): boolean {
 export function sessionPolicy() {
   const e = env();
   return { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS };
+}
+
+/**
+ * Hosts besides the console's own from which server actions may be posted (Next's origin check
+ * compares the Origin header's host with the Host/X-Forwarded-Host of the request): for proxies
+ * that do not forward the public host. Entries may be written as hosts or as URLs; `*` matches
+ * one label, `**` several, as in Next's `serverActions.allowedOrigins`.
+ */
+export function allowedServerActionOrigins(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => (/^[a-z]+:\/\//i.test(entry) ? entry.replace(/^[a-z]+:\/\//i, "") : entry))
+    .map((entry) => entry.replace(/\/.*$/, "").toLowerCase());
 }
