@@ -15,6 +15,7 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().max(1440).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().positive().max(720).default(12),
   GATEHOUSE_ALLOWED_ORIGINS: z.string().optional(),
+  GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: z.stringbool().default(false),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -41,7 +41,7 @@ await connection.close();
 
 const server = spawn(process.execPath, [nextBin, "start", "-p", port], {
   stdio: ["ignore", "inherit", "inherit"],
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: "1" },
 });
 const stop = () => server.kill("SIGTERM");
 process.on("SIGINT", stop);

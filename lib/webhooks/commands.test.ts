@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
 import { auditLog, webhookDeliveries, webhookEndpoints } from "@/db/schema";
-import { Forbidden, NotFound } from "@/lib/errors";
+import { Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
 import {
@@ -78,6 +78,67 @@ describe("webhook endpoints", () => {
       createWebhookEndpointInput.safeParse({ url: "https://example.com", events: ["spend.x"] })
         .success,
     ).toBe(false);
+  });
+
+  describe("go to public addresses only", () => {
+    // A resolver of fixed answers, and the operator's setting off (vitest.config.ts allows
+    // internal destinations for the other tests).
+    const publicOnly = {
+      allowPrivate: false,
+      lookup: async (hostname: string) => {
+        const records: Record<string, string> = {
+          "hooks.example.com": "93.184.215.14",
+          "intranet.example.com": "10.20.30.40",
+        };
+        if (!records[hostname]) throw Object.assign(new Error("ENOTFOUND"), { code: "ENOTFOUND" });
+        return [{ address: records[hostname], family: 4 }];
+      },
+    };
+
+    async function refusal(url: string, options = publicOnly) {
+      const f = await orgFixture(db);
+      const error = await createWebhookEndpoint(db, f.actor, { url }, options).catch((e) => e);
+      expect(error).toBeInstanceOf(Invalid);
+      // Refused before anything was written.
+      expect(await listWebhookEndpoints(db, f.actor)).toEqual([]);
+      expect(await db.select().from(auditLog).where(eq(auditLog.orgId, f.org.id))).toEqual([]);
+      return error as Invalid;
+    }
+
+    it.each([
+      ["https://10.0.0.5/hook", "10.0.0.5"],
+      ["https://[::1]/", "::1"],
+      ["https://169.254.169.254/latest", "169.254.169.254"],
+      ["http://127.0.0.1:9999", "127.0.0.1"],
+    ])("refuse %s, saying why and how an operator can allow it", async (url, address) => {
+      const error = await refusal(url);
+      const message = `This URL points to a private or internal address (${address}). Webhooks go to public addresses only; an operator can allow internal ones with GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE=1.`;
+      expect(error.message).toBe(message);
+      expect(error.fieldErrors).toEqual({ url: message });
+    });
+
+    it("refuse a name that resolves to an internal address, or to nothing", async () => {
+      const internal = await refusal("https://intranet.example.com/hook");
+      expect(internal.fieldErrors.url).toMatch(/host name resolves to a private or internal/);
+      expect(internal.fieldErrors.url).not.toContain("10.20.30.40");
+      const unknown = await refusal("https://hooks.example.test/hook");
+      expect(unknown.fieldErrors.url).toMatch(/could not be found \(DNS\)/);
+    });
+
+    it("accept a public name, and internal addresses when the operator allows them", async () => {
+      const f = await orgFixture(db);
+      await createWebhookEndpoint(db, f.actor, { url: "https://hooks.example.com/in" }, publicOnly);
+      for (const url of ["https://10.0.0.5/hook", "https://[::1]/", "http://127.0.0.1:9999"])
+        await createWebhookEndpoint(db, f.actor, { url }, { ...publicOnly, allowPrivate: true });
+      expect(await listWebhookEndpoints(db, f.actor)).toHaveLength(4);
+    });
+
+    it("are checked after permissions: a member learns nothing about the address", async () => {
+      const member = await orgFixture(db, "member");
+      await expect(
+        createWebhookEndpoint(db, member.actor, { url: "https://10.0.0.5/" }, publicOnly),
+      ).rejects.toBeInstanceOf(Forbidden);
+    });
   });
 
   it("never put the secret in audit rows or in the delivery log", async () => {

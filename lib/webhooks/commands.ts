@@ -4,9 +4,10 @@ import type { Db } from "@/db/connect";
 import { WEBHOOK_TEST_EVENT, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
-import { Conflict, NotFound } from "@/lib/errors";
+import { Conflict, Invalid, NotFound } from "@/lib/errors";
 import { newSecret } from "@/lib/keys/secret";
 import { type DeliverOptions, type DeliveryOutcome, deliverWebhooksNow } from "./deliver";
+import { type DestinationOptions, checkDestination, destinationFieldError } from "./destination";
 import { webhookPayload } from "./enqueue";
 import {
   type CreateWebhookEndpointInput,
@@ -23,9 +24,21 @@ export const WEBHOOK_SECRET_PREFIX = "ghw_";
 
 const ENDPOINT = "The webhook endpoint";
 
-export async function createWebhookEndpoint(db: Db, actor: Actor, raw: CreateWebhookEndpointInput) {
+export async function createWebhookEndpoint(
+  db: Db,
+  actor: Actor,
+  raw: CreateWebhookEndpointInput,
+  options: DestinationOptions = {},
+) {
   assertCan(actor, "org:manage");
   const { url, description, events } = createWebhookEndpointInput.parse(raw);
+  // Public addresses only (destination.ts). Checked before the transaction: DNS can take
+  // seconds, and a refusal writes nothing. Deliveries check again before every attempt.
+  const destination = await checkDestination(url, options);
+  if (!destination.ok) {
+    const message = destinationFieldError(destination.problem);
+    throw new Invalid(message, { url: message });
+  }
   const secret = newSecret(WEBHOOK_SECRET_PREFIX);
   // The id is chosen here because the ciphertext is bound to it.
   const id = randomUUID();

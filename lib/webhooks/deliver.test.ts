@@ -1,6 +1,9 @@
 import { createHmac } from "node:crypto";
+import type { LookupAddress } from "node:dns";
+import { type IncomingMessage, type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
 import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { testDatabase, usingPostgres } from "@/test/db";
@@ -13,6 +16,7 @@ import {
   pruneWebhookDeliveries,
   retryDelaySeconds,
 } from "./deliver";
+import type { DestinationOptions } from "./destination";
 import { enqueueWebhookEvent } from "./enqueue";
 import { listDeliveries } from "./queries";
 import { verifySignature } from "./signing";
@@ -62,9 +66,12 @@ const alert = {
   },
 };
 
-async function endpointWithEvent(url = "https://hooks.example.com/in") {
+async function endpointWithEvent(
+  url = "https://hooks.example.com/in",
+  options?: DestinationOptions,
+) {
   const f = await orgFixture(db);
-  const endpoint = await createWebhookEndpoint(db, f.actor, { url });
+  const endpoint = await createWebhookEndpoint(db, f.actor, { url }, options);
   await db.transaction((tx) => enqueueWebhookEvent(tx, f.org.id, alert));
   return { ...f, endpoint };
 }
@@ -272,3 +279,190 @@ describe("deliverDueWebhooks", () => {
     expect(pending).toHaveLength(1);
   });
 });
+
+describe("the destination, checked again before each attempt", () => {
+  // The host's DNS answer now, with the operator's setting off (vitest.config.ts allows internal
+  // destinations for the other tests).
+  const resolvingTo = (...addresses: string[]) => ({
+    allowPrivate: false,
+    lookup: async (): Promise<LookupAddress[]> =>
+      addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })),
+  });
+
+  it("fails the attempt without sending when the host now resolves to an internal address", async () => {
+    // Public when it was added…
+    const { actor } = await endpointWithEvent(
+      "https://hooks.example.com/in",
+      resolvingTo("93.184.215.14"),
+    );
+    const { sent, fetch } = recorder(() => new Response(null, { status: 200 }));
+    const now = inAMoment();
+    const [outcome] = await deliverDueWebhooks(db, {
+      now,
+      fetch,
+      random: () => 0.5,
+      // … no longer entirely.
+      ...resolvingTo("93.184.215.14", "169.254.169.254"),
+    });
+    const reason =
+      "Refused: the host name now resolves to a private or internal address; webhooks go to public addresses only.";
+    expect(outcome).toMatchObject({ status: "pending", attempts: 1, statusCode: null });
+    expect(outcome!.error).toBe(reason);
+    // Retried with the same backoff as any failure.
+    expect(outcome!.nextAttemptAt).toEqual(new Date(now.getTime() + 30_000));
+    expect(sent).toEqual([]);
+    const [delivery] = await listDeliveries(db, actor);
+    expect(delivery).toMatchObject({ status: "pending", lastError: reason, lastStatusCode: null });
+  });
+
+  it("refuses an internal address written in the URL, and a name that no longer resolves", async () => {
+    const { fetch, sent } = recorder(() => new Response(null, { status: 200 }));
+    // Added while the operator allowed internal destinations, or before they were checked.
+    const literal = await endpointWithEvent("https://10.0.0.5/hook", { allowPrivate: true });
+    const [refused] = await deliverDueWebhooks(db, { now: inAMoment(), fetch, ...resolvingTo() });
+    expect(refused!.error).toMatch(/^Refused: 10\.0\.0\.5 is a private or internal address/);
+    expect((await listDeliveries(db, literal.actor))[0]!.lastError).toBe(refused!.error);
+
+    await endpointWithEvent("https://gone.example.com/hook", resolvingTo("93.184.215.14"));
+    const [gone] = await deliverDueWebhooks(db, {
+      now: inAMoment(),
+      fetch,
+      allowPrivate: false,
+      lookup: async () => {
+        throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
+      },
+    });
+    expect(gone).toMatchObject({
+      status: "pending",
+      error: "Could not find the host name (DNS: ENOTFOUND).",
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it("sends to a public destination, connecting only to the addresses it checked", async () => {
+    await endpointWithEvent("https://hooks.example.com/in", resolvingTo("93.184.215.14"));
+    const pinned: unknown[] = [];
+    const fetch: FetchLike = async (_url, _init, addresses) => {
+      pinned.push(addresses);
+      return new Response(null, { status: 204 });
+    };
+    const [outcome] = await deliverDueWebhooks(db, {
+      now: inAMoment(),
+      fetch,
+      ...resolvingTo("93.184.215.14", "2606:2800::1"),
+    });
+    expect(outcome).toMatchObject({ status: "delivered", statusCode: 204 });
+    expect(pinned).toEqual([
+      [
+        { address: "93.184.215.14", family: 4 },
+        { address: "2606:2800::1", family: 6 },
+      ],
+    ]);
+  });
+
+  it("applies to test events sent from Settings too", async () => {
+    const f = await orgFixture(db);
+    const endpoint = await createWebhookEndpoint(
+      db,
+      f.actor,
+      { url: "https://hooks.example.com" },
+      resolvingTo("93.184.215.14"),
+    );
+    const { sent, fetch } = recorder(() => new Response(null, { status: 200 }));
+    const internal = { fetch, ...resolvingTo("fd00::1") };
+    const outcome = await sendTestEvent(db, f.actor, { endpointId: endpoint.id }, internal);
+    expect(outcome).toMatchObject({ status: "pending", error: expect.stringMatching(/^Refused/) });
+    expect(sent).toEqual([]);
+  });
+});
+
+describe("sending over the network (no fetch injected)", () => {
+  // A receiver on this machine, as in the e2e suite; internal destinations are allowed here.
+  let server: Server;
+  let port: number;
+  let answer: (request: IncomingMessage) => { status: number; headers?: Record<string, string> };
+  const received: {
+    method?: string;
+    url?: string;
+    headers: IncomingMessage["headers"];
+    body: string;
+  }[] = [];
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      let body = "";
+      request.setEncoding("utf8");
+      request.on("data", (chunk: string) => (body += chunk));
+      request.on("end", () => {
+        received.push({ method: request.method, url: request.url, headers: request.headers, body });
+        const { status, headers } = answer(request);
+        if (status === 0) return; // never answer
+        response.writeHead(status, headers).end("ignored");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("POSTs the signed event to the receiver and records its answer", async () => {
+    answer = () => ({ status: 200 });
+    const { endpoint, actor } = await endpointWithEvent(`http://127.0.0.1:${port}/hook`, {
+      allowPrivate: true,
+    });
+    const now = inAMoment();
+    const [outcome] = await deliverDueWebhooks(db, { now, allowPrivate: true });
+    expect(outcome).toMatchObject({ status: "delivered", statusCode: 200, error: null });
+    const request = received.at(-1)!;
+    const [delivery] = await listDeliveries(db, actor);
+    expect(request).toMatchObject({ method: "POST", url: "/hook" });
+    expect(request.headers).toMatchObject({
+      "content-type": "application/json",
+      "user-agent": "Gatehouse-Webhooks/1",
+      "gatehouse-delivery": delivery!.id,
+      "idempotency-key": delivery!.eventId,
+      "content-length": String(Buffer.byteLength(request.body)),
+    });
+    const signature = String(request.headers["gatehouse-signature"]);
+    expect(verifySignature(endpoint.secret, signature, request.body, 300, now)).toBe(true);
+  });
+
+  it("records HTTP errors, redirects (not followed), timeouts and refused connections", async () => {
+    const cases: [ReturnType<typeof answer>, RegExp, { port?: number; timeoutMs?: number }][] = [
+      [{ status: 500 }, /^HTTP 500$/, {}],
+      [
+        { status: 307, headers: { location: "http://127.0.0.1:1/" } },
+        /^Redirects are not followed\.$/,
+        {},
+      ],
+      [{ status: 0 }, /^No answer within 0\.2 s\.$/, { timeoutMs: 200 }],
+      [{ status: 200 }, /^Could not connect \(ECONNREFUSED\)\.$/, { port: await closedPort() }],
+    ];
+    for (const [reply, reason, options] of cases) {
+      answer = () => reply;
+      const count = received.length;
+      await endpointWithEvent(`http://127.0.0.1:${options.port ?? port}/hook`, {
+        allowPrivate: true,
+      });
+      const [outcome] = await deliverDueWebhooks(db, {
+        now: inAMoment(),
+        allowPrivate: true,
+        timeoutMs: options.timeoutMs,
+      });
+      expect(outcome).toMatchObject({ status: "pending", error: expect.stringMatching(reason) });
+      // The redirect was not followed: one request only.
+      if (!options.port) expect(received.length).toBe(count + 1);
+    }
+  });
+});
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}

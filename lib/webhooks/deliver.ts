@@ -1,7 +1,10 @@
+import type { LookupAddress } from "node:dns";
 import { and, eq, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { type DestinationOptions, checkDestination, destinationDeliveryError } from "./destination";
 import type { WebhookPayload } from "./enqueue";
+import { pinnedFetch } from "./pinned-fetch";
 import { UnreadableSecret, openSecret } from "./secret-box";
 import { signatureHeader } from "./signing";
 
@@ -10,7 +13,9 @@ import { signatureHeader } from "./signing";
 // claiming increments its attempts and leases it by moving next_attempt_at past the send, so no
 // other server picks it up meanwhile, and a server that dies mid-send leaves it to be retried
 // when the lease ends (at-least-once delivery: receivers dedupe on Idempotency-Key). The outcome
-// is written only if the row is still on the attempt this server claimed.
+// is written only if the row is still on the attempt this server claimed. Before each attempt the
+// destination is checked again (destination.ts: public addresses only, unless the operator
+// allows internal ones), and the request connects to the addresses checked (pinned-fetch.ts).
 
 export const MAX_ATTEMPTS = 8;
 export const TIMEOUT_MS = 10_000;
@@ -19,10 +24,19 @@ const RETRY_BASE_SECONDS = 30;
 const RETRY_CAP_SECONDS = 6 * 3600;
 const RETENTION_DAYS = 30;
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+/**
+ * Sends one request. `addresses`, when given, are the checked addresses of the URL's host: the
+ * only ones it may connect to.
+ */
+export type FetchLike = (
+  url: string,
+  init: RequestInit,
+  addresses?: readonly LookupAddress[] | null,
+) => Promise<Response>;
 
-export interface DeliverOptions {
+export interface DeliverOptions extends DestinationOptions {
   now?: Date;
+  /** Default: pinnedFetch (node:http(s), connecting to the checked addresses only). */
   fetch?: FetchLike;
   /** At most this many deliveries per call (default 20), sent in parallel. */
   limit?: number;
@@ -142,14 +156,25 @@ async function send(
   now: Date,
   options: DeliverOptions,
 ): Promise<DeliveryOutcome> {
-  const fetchFn: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+  const { statusCode, error } = await attempt(delivery, options);
+  return record(db, delivery, now, statusCode, error, options.random);
+}
+
+async function attempt(
+  delivery: Claimed,
+  options: DeliverOptions,
+): Promise<{ statusCode: number | null; error: string | null }> {
+  const fetchFn = options.fetch ?? pinnedFetch;
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
-  let statusCode: number | null = null;
-  let error: string | null = null;
   try {
     const secret = openSecret(delivery.secretCiphertext, delivery.orgId, delivery.endpointId);
+    // Checked at creation, and again now: the name may point elsewhere since. A refusal is a
+    // failed attempt like any other, retried with backoff (the DNS may be fixed meanwhile).
+    const destination = await checkDestination(delivery.url, options);
+    if (!destination.ok)
+      return { statusCode: null, error: destinationDeliveryError(destination.problem) };
     const body = deliveryBody(delivery.payload as WebhookPayload);
-    const response = await fetchFn(delivery.url, {
+    const init: RequestInit = {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
@@ -162,16 +187,18 @@ async function send(
       body,
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
-    });
-    statusCode = response.status;
+    };
+    const response = await fetchFn(delivery.url, init, destination.addresses);
     // The answer's body is not needed: release the connection without reading it.
     await response.body?.cancel().catch(() => {});
-    if (response.status >= 300 && response.status < 400) error = "Redirects are not followed.";
-    else if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
+    const status = response.status;
+    if (status >= 300 && status < 400)
+      return { statusCode: status, error: "Redirects are not followed." };
+    if (status < 200 || status >= 300) return { statusCode: status, error: `HTTP ${status}` };
+    return { statusCode: status, error: null };
   } catch (cause) {
-    error = describeFailure(cause, timeoutMs);
+    return { statusCode: null, error: describeFailure(cause, timeoutMs) };
   }
-  return record(db, delivery, now, statusCode, error, options.random);
 }
 
 async function record(
@@ -216,8 +243,10 @@ function describeFailure(cause: unknown, timeoutMs: number): string {
     if (cause.name === "TimeoutError" || cause.name === "AbortError")
       return `No answer within ${timeoutMs / 1000} s.`;
     if (cause instanceof UnreadableSecret) return cause.message;
-    const inner = (cause as { cause?: { code?: unknown; message?: unknown } }).cause;
-    if (inner && typeof inner.code === "string") return `Could not connect (${inner.code}).`;
+    // fetch wraps the socket's error (TypeError: fetch failed, cause: …); node:http does not.
+    const inner = (cause as { cause?: { code?: unknown } }).cause;
+    const code = inner?.code ?? (cause as { code?: unknown }).code;
+    if (typeof code === "string") return `Could not connect (${code}).`;
     return truncate(`Could not send: ${cause.message}`);
   }
   return "Could not send.";
