@@ -3,13 +3,14 @@
 import { Button } from "@/components/ui/button";
 
 // Shown instead of a stack trace when a page fails on the server (the database is unreachable,
-// say). The details stay in the server log, under the digest shown here.
+// say). The details stay in the server log, under the digest shown here. "Try again" fetches the
+// page from the server again (`retry`); `reset` would only re-render what already failed.
 export default function ErrorPage({
   error,
-  reset,
+  retry,
 }: {
   error: Error & { digest?: string };
-  reset: () => void;
+  retry: () => void;
 }) {
   return (
     <main className="flex min-h-[60dvh] flex-col items-center justify-center gap-3 p-6 text-center">
@@ -22,7 +23,7 @@ export default function ErrorPage({
       {error.digest && (
         <p className="font-mono text-xs text-muted-foreground">Reference: {error.digest}</p>
       )}
-      <Button onClick={reset}>Try again</Button>
+      <Button onClick={retry}>Try again</Button>
     </main>
   );
 }
