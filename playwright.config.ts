@@ -9,7 +9,9 @@ export default defineConfig({
   workers: 2,
   forbidOnly: true,
   reporter: [["list"]],
-  timeout: 60_000,
+  // Two cores run two browsers, the server and PostgreSQL (and, in the fault tests, servers of
+  // their own): journeys that take 10 s alone take 30-50 s in the full suite.
+  timeout: 90_000,
   expect: { timeout: 7_000 },
   use: {
     baseURL: process.env.E2E_BASE_URL ?? "http://localhost:3100",

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { EMBEDDED } from "./support/tags";
 import { DEMO_MEMBER } from "@/db/seed/demo-credentials";
 import { BoardPage } from "./pages/board-page";
 import { LoginPage } from "./pages/login-page";
@@ -11,22 +12,24 @@ test.beforeEach(async ({ page }) => {
   await new LoginPage(page).signIn();
 });
 
-test("drag a member from Backend Engineers to Content Team with the mouse; it holds after a reload", async ({
-  page,
-}) => {
-  const board = new BoardPage(page);
-  await board.goto();
-  const member = await board.firstMember("Backend Engineers");
-  await board.drag(member, "Backend Engineers", "Content Team");
-  await expect(board.card("Content Team", member)).toBeVisible();
-  await expect(board.card("Backend Engineers", member)).toHaveCount(0);
-  await expect(
-    board.toast(`Moved ${member} from Backend Engineers to Content Team.`),
-  ).toBeVisible();
-  await page.reload();
-  await expect(board.card("Content Team", member)).toBeVisible();
-  await expect(board.card("Backend Engineers", member)).toHaveCount(0);
-});
+test(
+  "drag a member from Backend Engineers to Content Team with the mouse; it holds after a reload",
+  { tag: EMBEDDED },
+  async ({ page }) => {
+    const board = new BoardPage(page);
+    await board.goto();
+    const member = await board.firstMember("Backend Engineers");
+    await board.drag(member, "Backend Engineers", "Content Team");
+    await expect(board.card("Content Team", member)).toBeVisible();
+    await expect(board.card("Backend Engineers", member)).toHaveCount(0);
+    await expect(
+      board.toast(`Moved ${member} from Backend Engineers to Content Team.`),
+    ).toBeVisible();
+    await page.reload();
+    await expect(board.card("Content Team", member)).toBeVisible();
+    await expect(board.card("Backend Engineers", member)).toHaveCount(0);
+  },
+);
 
 test("move a member with the keyboard only", async ({ page }) => {
   const board = new BoardPage(page);

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { EMBEDDED } from "./support/tags";
 import { DEMO_MEMBER } from "@/db/seed/demo-credentials";
 import { GroupsPage } from "./pages/groups-page";
 import { LoginPage } from "./pages/login-page";
@@ -58,38 +59,42 @@ test.describe("as an admin", () => {
     await expect(dialog.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
   });
 
-  test("select 25 members and add them to two groups through the dialog", async ({ page }) => {
-    const groups = new GroupsPage(page);
-    await groups.goto();
-    const [first, second] = [`Bulk ${unique()}`, `Bulk ${unique()}`];
-    await groups.create(first);
-    await groups.create(second);
+  test(
+    "select 25 members and add them to two groups through the dialog",
+    { tag: EMBEDDED },
+    async ({ page }) => {
+      const groups = new GroupsPage(page);
+      await groups.goto();
+      const [first, second] = [`Bulk ${unique()}`, `Bulk ${unique()}`];
+      await groups.create(first);
+      await groups.create(second);
 
-    await page.goto("/members?role=member");
-    const rows = page.getByRole("row");
-    await expect(rows.nth(25)).toBeVisible();
-    const boxes = page.getByRole("checkbox", { name: /^Select (?!all)/ });
-    await boxes.nth(0).click();
-    await boxes.nth(24).click({ modifiers: ["Shift"] });
-    await expect(page.getByText("25 selected")).toBeVisible();
-    await page.getByRole("button", { name: "Add to groups" }).click();
-    const dialog = page.getByRole("dialog");
-    await dialog.getByLabel("Find a group").fill("Bulk");
-    await dialog.getByLabel(first).check();
-    await dialog.getByLabel(second).check();
-    await expect(dialog.getByText("Will add 50 memberships; 0 already members.")).toBeVisible();
-    await dialog.getByRole("button", { name: "Add to 2 groups" }).click();
-    await expect(
-      page.locator("[data-sonner-toast]").filter({ hasText: "Added 50 memberships." }),
-    ).toBeVisible();
+      await page.goto("/members?role=member");
+      const rows = page.getByRole("row");
+      await expect(rows.nth(25)).toBeVisible();
+      const boxes = page.getByRole("checkbox", { name: /^Select (?!all)/ });
+      await boxes.nth(0).click();
+      await boxes.nth(24).click({ modifiers: ["Shift"] });
+      await expect(page.getByText("25 selected")).toBeVisible();
+      await page.getByRole("button", { name: "Add to groups" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel("Find a group").fill("Bulk");
+      await dialog.getByLabel(first).check();
+      await dialog.getByLabel(second).check();
+      await expect(dialog.getByText("Will add 50 memberships; 0 already members.")).toBeVisible();
+      await dialog.getByRole("button", { name: "Add to 2 groups" }).click();
+      await expect(
+        page.locator("[data-sonner-toast]").filter({ hasText: "Added 50 memberships." }),
+      ).toBeVisible();
 
-    const firstId = (await page
-      .locator("#filter-groupId option", { hasText: first })
-      .getAttribute("value"))!;
-    await page.goto(`/members?groupId=${firstId}`);
-    await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
-    await expect(page.getByText("25 people match these filters.")).toBeVisible();
-  });
+      const firstId = (await page
+        .locator("#filter-groupId option", { hasText: first })
+        .getAttribute("value"))!;
+      await page.goto(`/members?groupId=${firstId}`);
+      await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
+      await expect(page.getByText("25 people match these filters.")).toBeVisible();
+    },
+  );
 });
 
 test.describe("dragging groups", () => {

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { EMBEDDED } from "./support/tags";
 import { LoginPage } from "./pages/login-page";
 
 test("an admin invites a new member, who sets a password through the link and signs in read-only", async ({
@@ -56,39 +57,41 @@ test("the last owner cannot be demoted, with a message saying why", async ({ pag
   await expect(page.getByRole("row", { name: /Dana Whitfield/ })).toContainText("owner");
 });
 
-test("suspend and reactivate a member from the table, and set a spending limit", async ({
-  page,
-}) => {
-  await new LoginPage(page).signIn();
-  await page.goto("/members?role=member&sort=email&dir=desc");
-  const row = page.getByRole("row").nth(1);
-  const name = (await row.getByRole("cell").nth(1).textContent())!;
-  await row.getByRole("button", { name: `Actions for ${name}` }).click();
-  await page.getByRole("menuitem", { name: "Suspend" }).click();
-  await expect(
-    page.locator("[data-sonner-toast]").filter({ hasText: `${name} is suspended.` }),
-  ).toBeVisible();
-  await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("suspended");
+test(
+  "suspend and reactivate a member from the table, and set a spending limit",
+  { tag: EMBEDDED },
+  async ({ page }) => {
+    await new LoginPage(page).signIn();
+    await page.goto("/members?role=member&sort=email&dir=desc");
+    const row = page.getByRole("row").nth(1);
+    const name = (await row.getByRole("cell").nth(1).textContent())!;
+    await row.getByRole("button", { name: `Actions for ${name}` }).click();
+    await page.getByRole("menuitem", { name: "Suspend" }).click();
+    await expect(
+      page.locator("[data-sonner-toast]").filter({ hasText: `${name} is suspended.` }),
+    ).toBeVisible();
+    await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("suspended");
 
-  await page.getByRole("button", { name: `Actions for ${name}` }).click();
-  await page.getByRole("menuitem", { name: "Reactivate" }).click();
-  await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("active");
+    await page.getByRole("button", { name: `Actions for ${name}` }).click();
+    await page.getByRole("menuitem", { name: "Reactivate" }).click();
+    await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("active");
 
-  await page.getByRole("button", { name: `Actions for ${name}` }).click();
-  await page.getByRole("menuitem", { name: "Set spending limit…" }).click();
-  await page.getByLabel("Limit (USD)").fill("-3");
-  await page.getByRole("button", { name: "Save limit" }).click();
-  await expect(
-    page
-      .locator("[data-sonner-toast]")
-      .filter({ hasText: "Enter an amount between $0 and $10,000,000." }),
-  ).toBeVisible();
-  await page.getByRole("button", { name: `Actions for ${name}` }).click();
-  await page.getByRole("menuitem", { name: "Set spending limit…" }).click();
-  await page.getByLabel("Limit (USD)").fill("42.50");
-  await page.getByRole("button", { name: "Save limit" }).click();
-  await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("$42.50");
-});
+    await page.getByRole("button", { name: `Actions for ${name}` }).click();
+    await page.getByRole("menuitem", { name: "Set spending limit…" }).click();
+    await page.getByLabel("Limit (USD)").fill("-3");
+    await page.getByRole("button", { name: "Save limit" }).click();
+    await expect(
+      page
+        .locator("[data-sonner-toast]")
+        .filter({ hasText: "Enter an amount between $0 and $10,000,000." }),
+    ).toBeVisible();
+    await page.getByRole("button", { name: `Actions for ${name}` }).click();
+    await page.getByRole("menuitem", { name: "Set spending limit…" }).click();
+    await page.getByLabel("Limit (USD)").fill("42.50");
+    await page.getByRole("button", { name: "Save limit" }).click();
+    await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("$42.50");
+  },
+);
 
 test("an owner signs a member out everywhere: their open console goes back to sign-in", async ({
   page,

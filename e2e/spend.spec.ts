@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
+import { EMBEDDED } from "./support/tags";
 import postgres from "postgres";
 import { LoginPage } from "./pages/login-page";
 
@@ -20,44 +21,48 @@ async function fromDatabase<T>(query: (sql: postgres.Sql) => Promise<T>): Promis
   }
 }
 
-test("the overview and a group's budget bar show the database's totals", async ({ page }) => {
-  await new LoginPage(page).signIn();
-  await page.goto("/spend");
-  const thisMonth = dollars(await page.getByTestId("spend-this-month").textContent());
-  expect(thisMonth).toBeGreaterThan(0);
+test(
+  "the overview and a group's budget bar show the database's totals",
+  { tag: EMBEDDED },
+  async ({ page }) => {
+    await new LoginPage(page).signIn();
+    await page.goto("/spend");
+    const thisMonth = dollars(await page.getByTestId("spend-this-month").textContent());
+    expect(thisMonth).toBeGreaterThan(0);
 
-  // The chart's own figures: this month's organisation total is the card's.
-  const monthly = page.getByRole("figure").filter({ hasText: "Spend by group, last 12 months" });
-  await monthly.getByText("Show figures").click();
-  expect(dollars(await monthly.getByTestId("month-total").last().textContent())).toBe(thisMonth);
+    // The chart's own figures: this month's organisation total is the card's.
+    const monthly = page.getByRole("figure").filter({ hasText: "Spend by group, last 12 months" });
+    await monthly.getByText("Show figures").click();
+    expect(dollars(await monthly.getByTestId("month-total").last().textContent())).toBe(thisMonth);
 
-  const engineering = page.getByTestId("budget-bar").filter({ hasText: "Engineering" }).first();
-  const engineeringSpent = dollars(await engineering.getByTestId("budget-spent").textContent());
-  expect(engineeringSpent).toBeGreaterThan(0);
+    const engineering = page.getByTestId("budget-bar").filter({ hasText: "Engineering" }).first();
+    const engineeringSpent = dollars(await engineering.getByTestId("budget-spent").textContent());
+    expect(engineeringSpent).toBeGreaterThan(0);
 
-  const expected = await fromDatabase(async (sql) => {
-    const [org] = await sql`select id from orgs where slug = 'acme'`;
-    const [raw] = await sql`select coalesce(sum(cost_micros), 0)::bigint as cost from usage_events
+    const expected = await fromDatabase(async (sql) => {
+      const [org] = await sql`select id from orgs where slug = 'acme'`;
+      const [raw] = await sql`select coalesce(sum(cost_micros), 0)::bigint as cost from usage_events
       where org_id = ${org!.id} and occurred_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`;
-    const [group] = await sql`select coalesce(sum(u.cost_micros), 0)::bigint as cost
+      const [group] = await sql`select coalesce(sum(u.cost_micros), 0)::bigint as cost
       from usage_daily_group u join groups g on g.id = u.group_id
       where g.org_id = ${org!.id} and g.name = 'Engineering' and u.day >= date_trunc('month', now() at time zone 'UTC')::date`;
-    return { org: Number(raw!.cost) / 1e6, engineering: Number(group!.cost) / 1e6 };
-  });
-  if (expected) {
-    expect(thisMonth).toBeCloseTo(expected.org, 2);
-    expect(engineeringSpent).toBeCloseTo(expected.engineering, 2);
-  }
+      return { org: Number(raw!.cost) / 1e6, engineering: Number(group!.cost) / 1e6 };
+    });
+    if (expected) {
+      expect(thisMonth).toBeCloseTo(expected.org, 2);
+      expect(engineeringSpent).toBeCloseTo(expected.engineering, 2);
+    }
 
-  // The group's own spend tab says the same for this month.
-  await engineering.getByRole("link", { name: "Engineering" }).click();
-  await expect(page).toHaveURL(/tab=spend/);
-  const groupChart = page.getByRole("figure").filter({ hasText: "Spend per month" });
-  await groupChart.getByText("Show figures").click();
-  expect(
-    dollars(await groupChart.getByRole("row").last().getByRole("cell").last().textContent()),
-  ).toBe(engineeringSpent);
-});
+    // The group's own spend tab says the same for this month.
+    await engineering.getByRole("link", { name: "Engineering" }).click();
+    await expect(page).toHaveURL(/tab=spend/);
+    const groupChart = page.getByRole("figure").filter({ hasText: "Spend per month" });
+    await groupChart.getByText("Show figures").click();
+    expect(
+      dollars(await groupChart.getByRole("row").last().getByRole("cell").last().textContent()),
+    ).toBe(engineeringSpent);
+  },
+);
 
 test("the range lives in the URL, and CSV export downloads the rows shown", async ({ page }) => {
   await new LoginPage(page).signIn();
