@@ -87,8 +87,9 @@ test("the audit log has no serious accessibility violations, light and dark", as
   }
 });
 
-test("a member-role user is told the audit log is for admins, and cannot export it", async ({
+test("a member-role user is told the audit log is for admins, cannot export it, and the admins see the attempt", async ({
   page,
+  browser,
 }) => {
   await new LoginPage(page).signIn(DEMO_MEMBER);
   await new AuditPage(page).goto();
@@ -99,6 +100,17 @@ test("a member-role user is told the audit log is for admins, and cannot export 
   await expect(page.getByRole("link", { name: "Export CSV" })).toHaveCount(0);
   const response = await page.request.get("/audit/export");
   expect(response.status()).toBe(403);
+
+  const admin = await browser.newPage();
+  await new LoginPage(admin).signIn(DEMO_ADMIN);
+  await admin.goto("/audit?action=access.refused");
+  const attempt = admin
+    .getByRole("row")
+    .filter({ hasText: DEMO_MEMBER.email })
+    .filter({ hasText: "exportAuditLog" });
+  await expect(attempt.first()).toContainText("Refused");
+  await expect(attempt.first()).toContainText("You do not have permission to do that.");
+  await admin.close();
 });
 
 test("the export refuses a visitor without a session", async ({ request }) => {

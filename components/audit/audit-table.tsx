@@ -6,6 +6,7 @@ import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 import type { AuditRow } from "@/lib/audit/queries";
 import { REFUSAL_ACTION } from "@/lib/audit/refusals";
 import { AuditChanges } from "./audit-changes";
+import { AuditRefusal } from "./audit-refusal";
 import { auditQueryString, targetHref, targetNoun, targetTypeLabel } from "./audit-format";
 
 interface AuditTableProps {
@@ -107,7 +108,11 @@ export function AuditTable({ rows, filtered }: AuditTableProps) {
                 </Td>
                 <Td>
                   <div className="min-w-64 max-w-md">
-                    <AuditChanges before={row.before} after={row.after} />
+                    {row.action === REFUSAL_ACTION ? (
+                      <AuditRefusal after={row.after} />
+                    ) : (
+                      <AuditChanges before={row.before} after={row.after} />
+                    )}
                   </div>
                 </Td>
               </Tr>
