@@ -13,15 +13,10 @@ export type { Decision } from "./decide";
 
 // Refusals of who may use what are recorded in the audit log; refusals for money (limits, budgets)
 // are not: they are the spend controls working, and the spend pages and alerts show them.
-const AUDITED_DENIALS: ReadonlySet<DenyReason> = new Set<DenyReason>([
-  "key_unknown",
-  "key_revoked",
-  "key_expired",
-  "user_unknown",
-  "user_suspended",
-  "no_group_access",
-  "model_not_allowed",
-  "feature_not_enabled",
+const MONEY_DENIALS: ReadonlySet<DenyReason> = new Set<DenyReason>([
+  "user_limit_exceeded",
+  "key_limit_exceeded",
+  "group_budget_exceeded",
 ]);
 
 export interface AuthorizeOptions {
@@ -50,7 +45,7 @@ export async function authorize(
   const { decision, keyId } = isWellFormedSecret(input.apiKey)
     ? await decideAndReserve(db, actor, input, user, now, options)
     : { decision: UNKNOWN_KEY, keyId: null };
-  if (!decision.allow && AUDITED_DENIALS.has(decision.reason))
+  if (!decision.allow && !MONEY_DENIALS.has(decision.reason))
     await recordRefusal(db, actor, {
       target: { type: "api_key", id: keyId },
       reason: decision.reason,
