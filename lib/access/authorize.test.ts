@@ -47,7 +47,26 @@ async function scene() {
       features: ["streaming"],
       ...overrides,
     });
-  return { ...f, eng, backend, ann, bob, key, secret, gateway, ask };
+  /** Ann's usage through the key, as the gateway reports it. */
+  const spend = (
+    eventId: string,
+    costMicros: number,
+    extra: { reservationId?: string | null } = {},
+  ) =>
+    ingestUsage(db, gateway, [
+      {
+        eventId,
+        occurredAt: new Date(),
+        memberId: ann.id,
+        keyId: key.id,
+        model: "gpt-4o",
+        inputTokens: 1,
+        outputTokens: 1,
+        costMicros,
+        ...extra,
+      },
+    ]);
+  return { ...f, eng, backend, ann, bob, key, secret, gateway, ask, spend };
 }
 
 const emailOf = (name: string, slug: string) => `${name.toLowerCase()}@${slug}.test`;
@@ -134,18 +153,7 @@ describe("authorize: the decision table", () => {
 
   it("denies at a member's limit, a key's limit and a hard group budget, but not a soft one", async () => {
     const s = await scene();
-    await ingestUsage(db, s.gateway, [
-      {
-        eventId: "e1",
-        occurredAt: new Date(),
-        memberId: s.ann.id,
-        keyId: s.key.id,
-        model: "gpt-4o",
-        inputTokens: 1,
-        outputTokens: 1,
-        costMicros: 5_000_000,
-      },
-    ]);
+    await s.spend("e1", 5_000_000);
     await db
       .update(groups)
       .set({ monthlyBudgetMicros: 1_000_000, budgetMode: "soft" })
@@ -202,18 +210,7 @@ describe("authorize: refusals in the audit log", () => {
   it("does not record denials for money: limits and budgets are the spend controls working", async () => {
     const s = await scene();
     await db.update(apiKeys).set({ monthlyLimitMicros: 1 }).where(eq(apiKeys.id, s.key.id));
-    await ingestUsage(db, s.gateway, [
-      {
-        eventId: "over",
-        occurredAt: new Date(),
-        memberId: s.ann.id,
-        keyId: s.key.id,
-        model: "gpt-4o",
-        inputTokens: 1,
-        outputTokens: 1,
-        costMicros: 10,
-      },
-    ]);
+    await s.spend("over", 10);
     expect(await s.ask()).toMatchObject({ reason: "key_limit_exceeded" });
     expect(await refusals(s.org.id)).toEqual([]);
   });
@@ -236,19 +233,7 @@ describe("authorize: reservations against hard budgets", () => {
       reason: "group_budget_exceeded",
     });
     if (first.allow) {
-      await ingestUsage(db, s.gateway, [
-        {
-          eventId: "r1",
-          occurredAt: new Date(),
-          memberId: s.ann.id,
-          keyId: s.key.id,
-          model: "gpt-4o",
-          inputTokens: 1,
-          outputTokens: 1,
-          costMicros: 1_000,
-          reservationId: first.reservationId,
-        },
-      ]);
+      await s.spend("r1", 1_000, { reservationId: first.reservationId });
     }
     // The settled request cost 1,000, not the 6,000 reserved: 9,000 is left.
     expect(await s.ask({ estimatedCostMicros: 8_000 })).toMatchObject({ allow: true });
