@@ -5,10 +5,14 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   GATEHOUSE_DATA_DIR: z.string().min(1).default("./.data"),
   AUTH_SECRET: z.string().min(32).optional(),
+  // The console's public address; single sign-on's redirect URI is <AUTH_URL>/api/auth/callback/oidc.
+  AUTH_URL: z.string().url().optional(),
   AUTH_OIDC_ISSUER: z.string().url().optional(),
   AUTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
   AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   AUTH_OIDC_NAME: z.string().min(1).default("Single sign-on"),
+  // Domains whose emails the provider verifies without sending `email_verified` (Entra ID).
+  AUTH_OIDC_VERIFIED_EMAIL_DOMAINS: z.string().optional(),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
   LOGIN_THROTTLE_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
@@ -39,6 +43,14 @@ export function env(): Env {
 export function oidcEnabled(): boolean {
   const e = env();
   return Boolean(e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_CLIENT_ID && e.AUTH_OIDC_CLIENT_SECRET);
+}
+
+/** The operator's word on the provider's emails: "verified for these domains". */
+export function oidcVerifiedEmailDomains(): string[] {
+  return (env().AUTH_OIDC_VERIFIED_EMAIL_DOMAINS ?? "")
+    .split(",")
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+    .filter(Boolean);
 }
 
 export function sessionPolicy() {

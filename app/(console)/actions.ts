@@ -1,11 +1,13 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { createActionURL } from "@auth/core";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { auth, signOut } from "@/app/_server/auth";
+import { auth, authConfig, oidcClient, signOut } from "@/app/_server/auth";
 import { ORG_COOKIE, getConsoleContext } from "@/app/_server/session";
 import { getDb } from "@/db/client";
+import { endSessionUrl } from "@/lib/auth/oidc";
 import { endSession } from "@/lib/auth/sessions";
 import { resolveConsoleContext } from "@/lib/orgs/context";
 
@@ -35,8 +37,31 @@ export async function switchOrganisation(
   redirect("/groups");
 }
 
+// A session that came through single sign-on also ends at the provider (RP-initiated logout),
+// where it offers that; otherwise the sign-in page says that the provider's session remains, or
+// "Continue with …" would sign straight back in.
 export async function signOutAction(): Promise<void> {
   const sessionId = (await auth())?.sessionId;
-  if (sessionId) await endSession(await getDb(), sessionId, "signed_out");
-  await signOut({ redirectTo: "/login" });
+  const sso = sessionId ? await endSession(await getDb(), sessionId, "signed_out") : null;
+  const client = oidcClient();
+  if (!sso || !client) {
+    await signOut({ redirectTo: "/login" });
+    return;
+  }
+  const requestHeaders = await headers();
+  const publicOrigin = createActionURL(
+    "signout",
+    requestHeaders.get("x-forwarded-proto") ?? "http",
+    requestHeaders,
+    process.env,
+    authConfig(),
+  ).origin;
+  const login = new URL("/login", publicOrigin);
+  await signOut({ redirect: false });
+  const providerLogout = await endSessionUrl(client, {
+    idToken: sso.idToken,
+    postLogoutRedirectUri: login.toString(),
+  });
+  login.searchParams.set("signedOut", "provider");
+  redirect(providerLogout ?? `${login.pathname}${login.search}`);
 }

@@ -2,10 +2,11 @@ import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
 import { getDb } from "@/db/client";
+import { identityClaims } from "@/lib/auth/oidc";
 import { startSession } from "@/lib/auth/sessions";
 import { passwordSignInInput, signInWithPassword } from "@/lib/auth/sign-in";
-import { findUserIdByEmail } from "@/lib/auth/users";
-import { env, oidcEnabled } from "@/lib/env";
+import { providerIdentity, signInWithSso } from "@/lib/auth/sso";
+import { env, oidcEnabled, oidcVerifiedEmailDomains } from "@/lib/env";
 import { clientIp } from "./client-ip";
 
 // Auth.js carries only the user id in its (JWT) session cookie. The organisation and the role
@@ -14,6 +15,13 @@ import { clientIp } from "./client-ip";
 
 class InvalidCredentials extends CredentialsSignin {
   override code = "invalid";
+}
+
+class SsoRequired extends CredentialsSignin {
+  constructor(orgs: string[]) {
+    super();
+    this.code = `sso_required:${orgs.join(", ")}`;
+  }
 }
 
 class Throttled extends CredentialsSignin {
@@ -42,6 +50,7 @@ function providers(): NextAuthConfig["providers"] {
         );
         if (result.ok) return { id: result.userId };
         if (result.reason === "throttled") throw new Throttled(result.retryAfterSeconds);
+        if (result.reason === "sso_required") throw new SsoRequired(result.orgs);
         throw new InvalidCredentials();
       },
     }),
@@ -60,8 +69,17 @@ function providers(): NextAuthConfig["providers"] {
   return list;
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+/** The single sign-on provider configured by the environment, when it is. */
+export function oidcClient() {
+  const e = env();
+  return oidcEnabled() ? { issuer: e.AUTH_OIDC_ISSUER!, clientId: e.AUTH_OIDC_CLIENT_ID! } : null;
+}
+
+/** Auth.js's configuration, for NextAuth below and for the route handler (its own URL). */
+export const authConfig = (): NextAuthConfig => ({
   trustHost: true,
+  basePath: "/api/auth",
+  secret: env().AUTH_SECRET,
   // A wrong password is an expected outcome, not a server error worth a stack trace in the log.
   logger: {
     error(error) {
@@ -73,24 +91,39 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   pages: { signIn: "/login", error: "/login" },
   providers: providers(),
   callbacks: {
-    // Single sign-on admits only people who already have a Gatehouse account (an admin adds
-    // them first); their identity is our user id, never the provider's subject.
-    async signIn({ account, profile }) {
+    // Single sign-on: lib/auth/sso.ts decides who the identity is (linked identity, else a
+    // verified email). Its answer replaces the provider's subject as the user's id: Auth.js hands
+    // this same `user` object to the jwt callback below, whose token.sub is our user id.
+    async signIn({ user, account, profile }) {
       if (account?.provider !== "oidc") return true;
-      const email = typeof profile?.email === "string" ? profile.email : null;
-      if (!email || profile?.email_verified === false) return "/login?error=sso_no_email";
-      return (await findUserIdByEmail(await getDb(), email)) ? true : "/login?error=sso_unknown";
+      const client = oidcClient()!;
+      const claims = await identityClaims(
+        client,
+        (profile ?? {}) as Record<string, unknown>,
+        account.access_token,
+      );
+      const issuer = typeof claims.iss === "string" ? claims.iss : client.issuer;
+      const result = await signInWithSso(await getDb(), providerIdentity(issuer, claims), {
+        verifiedEmailDomains: oidcVerifiedEmailDomains(),
+      });
+      if (!result.ok) return `/login?error=sso_${result.reason}`;
+      user.id = result.userId;
+      return true;
     },
     // At sign-in (and only then: `account` is set), a new session row and so a new token.
     async jwt({ token, user, account, profile }) {
       if (!account) return token;
-      const db = await getDb();
-      if (account.provider === "oidc" && typeof profile?.email === "string") {
-        token.sub = (await findUserIdByEmail(db, profile.email)) ?? undefined;
-      } else if (user?.id) {
-        token.sub = user.id;
-      }
-      token.sid = token.sub ? await startSession(db, token.sub) : undefined;
+      token.sub = user?.id;
+      const sso =
+        account.provider === "oidc"
+          ? {
+              issuer: typeof profile?.iss === "string" ? profile.iss : oidcClient()!.issuer,
+              idToken: account.id_token ?? null,
+            }
+          : undefined;
+      token.sid = token.sub
+        ? await startSession(await getDb(), token.sub, new Date(), sso)
+        : undefined;
       return token;
     },
     session({ session, token }) {
@@ -99,4 +132,6 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       return session;
     },
   },
-}));
+});
+
+export const { handlers, auth, signIn, signOut } = NextAuth(authConfig);

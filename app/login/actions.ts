@@ -4,6 +4,7 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/app/_server/auth";
 import { passwordSignInInput } from "@/lib/auth/sign-in";
 import { fieldErrorsOf } from "@/app/_server/field-errors";
+import { env } from "@/lib/env";
 
 export interface SignInState {
   error?: string;
@@ -44,6 +45,13 @@ export async function signInWithPasswordAction(
       return {
         email,
         error: `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+      };
+    }
+    if (error instanceof CredentialsSignin && error.code.startsWith("sso_required:")) {
+      const orgs = error.code.slice("sso_required:".length);
+      return {
+        email,
+        error: `${orgs} requires single sign-on: use "Continue with ${env().AUTH_OIDC_NAME}" instead of a password.`,
       };
     }
     if (error instanceof CredentialsSignin)

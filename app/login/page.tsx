@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getConsoleContext } from "@/app/_server/session";
 import { LoginForm } from "@/components/auth/login-form";
@@ -16,7 +17,11 @@ export const dynamic = "force-dynamic";
 const ssoErrors: Record<string, string> = {
   sso_unknown:
     "There is no Gatehouse account for that single-sign-on identity. Ask an admin to add you.",
-  sso_no_email: "Your identity provider did not share a verified email address.",
+  sso_no_email: "Your identity provider did not share an email address with Gatehouse.",
+  sso_unverified_email:
+    "Your identity provider did not confirm that your email address is verified, so Gatehouse cannot tell whose account it is. Ask your administrator.",
+  sso_identity_conflict:
+    "Your Gatehouse account is linked to a different identity at this provider. Ask an owner of your organisation to unlink it.",
   AccessDenied: "Single sign-on was refused.",
   CredentialsSignin: "Email or password is incorrect.",
   Configuration: "Sign-in is misconfigured on this server. Contact your administrator.",
@@ -27,6 +32,7 @@ interface LoginPageProps {
     callbackUrl?: string | string[];
     error?: string | string[];
     invited?: string;
+    signedOut?: string;
   }>;
 }
 
@@ -36,6 +42,11 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
   const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : undefined;
   const error = typeof params.error === "string" ? ssoErrors[params.error] : undefined;
   const demo = !env().DATABASE_URL;
+  // Single sign-on returns to AUTH_URL: begun at another address, its cookies are not there.
+  const authUrl = env().AUTH_URL ? new URL(env().AUTH_URL!) : null;
+  const requestHeaders = await headers();
+  const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host");
+  const elsewhere = oidcEnabled() && authUrl && host && host !== authUrl.host ? authUrl : null;
   return (
     <main className="flex min-h-dvh items-center justify-center bg-background p-6">
       <div className="flex w-full max-w-sm flex-col gap-6">
@@ -51,7 +62,22 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
           </CardHeader>
           <CardContent className="flex flex-col gap-4">
             {error && <Alert variant="destructive">{error}</Alert>}
+            {elsewhere && (
+              <Alert>
+                This console&apos;s address is{" "}
+                <a className="underline" href={new URL("/login", elsewhere).toString()}>
+                  {elsewhere.origin}
+                </a>
+                : single sign-on works only there.
+              </Alert>
+            )}
             {params.invited && <Alert>Your password is set. Sign in with it now.</Alert>}
+            {params.signedOut === "provider" && (
+              <Alert>
+                You are signed out of Gatehouse, but still signed in at {env().AUTH_OIDC_NAME}: on a
+                shared computer, sign out there too.
+              </Alert>
+            )}
             <LoginForm action={signInWithPasswordAction} callbackUrl={callbackUrl} />
             {oidcEnabled() && (
               <form action={signInWithSsoAction}>

@@ -5,3 +5,4 @@ export * from "./spend";
 export * from "./audit";
 export * from "./webhooks";
 export * from "./sessions";
+export * from "./sso";

@@ -15,6 +15,10 @@ export const userSessions = pgTable(
     lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp({ withTimezone: true }),
     endedReason: text(),
+    // Signed in through single sign-on: the provider's issuer and the ID token, kept to end the
+    // provider's session too at sign-out (RP-initiated logout's id_token_hint).
+    ssoIssuer: text(),
+    ssoIdToken: text(),
   },
   (t) => [index("user_sessions_user_idx").on(t.userId)],
 );

@@ -33,6 +33,15 @@ export async function createScene(databaseUrl: string) {
     orgId: f.org.id,
     owner: { memberId: f.me.id, email: owner!.email, password: PASSWORD },
     person: f.person,
+    /** A member of the organisation (no password), with their email. */
+    async member(name: string) {
+      const member = await f.person(name);
+      const [user] = await db
+        .select({ email: users.email })
+        .from(users)
+        .where(eq(users.id, member.userId));
+      return { memberId: member.id, userId: member.userId, email: user!.email };
+    },
     /** A group; `members` belong to it since yesterday, so that usage from today counts in it. */
     async group(name: string, options: { members?: string[]; budgetMicros?: number } = {}) {
       const group = await insertGroup(db, {

@@ -21,6 +21,8 @@ export async function spawnServer(options: {
   databaseUrl: string;
   /** The application_name of its database sessions, to find them in pg_stat_activity. */
   applicationName: string;
+  /** Environment of its own; a variable set to undefined is removed. */
+  env?: Record<string, string | undefined>;
 }): Promise<SpawnedServer> {
   let output = "";
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(options.port)], {
@@ -30,6 +32,7 @@ export async function spawnServer(options: {
       DATABASE_URL: options.databaseUrl,
       PGAPPNAME: options.applicationName,
       NEXT_TELEMETRY_DISABLED: "1",
+      ...options.env,
     },
   });
   const collect = (chunk: Buffer) => {

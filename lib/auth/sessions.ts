@@ -19,10 +19,26 @@ export interface SessionPolicy {
 // A session's last activity is written at most once a minute: reads stay reads.
 const TOUCH_RESOLUTION_MS = 60_000;
 
-export async function startSession(db: Db, userId: string, now = new Date()): Promise<string> {
+export interface SsoSession {
+  issuer: string;
+  idToken: string | null;
+}
+
+export async function startSession(
+  db: Db,
+  userId: string,
+  now = new Date(),
+  sso?: SsoSession,
+): Promise<string> {
   const [session] = await db
     .insert(userSessions)
-    .values({ userId, createdAt: now, lastSeenAt: now })
+    .values({
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+      ssoIssuer: sso?.issuer ?? null,
+      ssoIdToken: sso?.idToken ?? null,
+    })
     .returning({ id: userSessions.id });
   return session!.id;
 }
@@ -51,18 +67,35 @@ export async function checkSession(
   return session.userId;
 }
 
-export async function endSession(db: Db, sessionId: string, reason: string, now = new Date()) {
-  await db
-    .update(userSessions)
-    .set({ endedAt: now, endedReason: reason })
-    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.endedAt)));
+/** Ends a session; for one that came through single sign-on, what ending it there too needs. */
+export async function endSession(
+  db: Db,
+  sessionId: string,
+  reason: string,
+  now = new Date(),
+): Promise<SsoSession | null> {
+  if (!z.uuid().safeParse(sessionId).success) return null;
+  return db.transaction(async (tx) => {
+    const [live] = await tx
+      .select({ issuer: userSessions.ssoIssuer, idToken: userSessions.ssoIdToken })
+      .from(userSessions)
+      .where(and(eq(userSessions.id, sessionId), isNull(userSessions.endedAt)))
+      .for("update");
+    if (!live) return null;
+    // The ID token is kept no longer than the session it signed in.
+    await tx
+      .update(userSessions)
+      .set({ endedAt: now, endedReason: reason, ssoIdToken: null })
+      .where(eq(userSessions.id, sessionId));
+    return live.issuer ? { issuer: live.issuer, idToken: live.idToken } : null;
+  });
 }
 
 /** Ends every live session of a user; call it in the transaction that suspends or removes them. */
 export async function endUserSessions(tx: Db, userId: string, reason: string, now = new Date()) {
   const ended = await tx
     .update(userSessions)
-    .set({ endedAt: now, endedReason: reason })
+    .set({ endedAt: now, endedReason: reason, ssoIdToken: null })
     .where(and(eq(userSessions.userId, userId), isNull(userSessions.endedAt)))
     .returning({ id: userSessions.id });
   return ended.length;

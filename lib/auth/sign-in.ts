@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { users } from "@/db/schema";
 import { passwordHashForTiming, verifyPassword } from "./password";
+import { orgsRequiringSso } from "./sso-policy";
 import { type ThrottleLimits, checkLoginThrottle, recordLoginAttempt } from "./throttle";
 
 export const passwordSignInInput = z.object({
@@ -24,11 +25,13 @@ export type PasswordSignInInput = z.infer<typeof passwordSignInInput>;
 export type SignInResult =
   | { ok: true; userId: string }
   | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "sso_required"; orgs: string[] }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 /**
  * Checks an email and password. Unknown accounts and wrong passwords give the same answer and
- * take the same time; repeated failures per account and per address are throttled.
+ * take the same time; repeated failures per account and per address are throttled. A right
+ * password is still refused for a member of an organisation that requires single sign-on.
  */
 export async function signInWithPassword(
   db: Db,
@@ -50,5 +53,9 @@ export async function signInWithPassword(
   );
   const succeeded = Boolean(user?.passwordHash) && valid;
   await recordLoginAttempt(db, { email, ip, succeeded });
-  return succeeded && user ? { ok: true, userId: user.id } : { ok: false, reason: "invalid" };
+  if (!succeeded || !user) return { ok: false, reason: "invalid" };
+  // Said only to whoever knows the password: it tells nothing to someone guessing.
+  const ssoOnly = await orgsRequiringSso(db, user.id);
+  if (ssoOnly.length > 0) return { ok: false, reason: "sso_required", orgs: ssoOnly };
+  return { ok: true, userId: user.id };
 }

@@ -29,6 +29,8 @@ export const addMemberInput = z.discriminatedUnion("access", [
       .max(1024, "That password is too long."),
   }),
   z.object({ ...newMember, access: z.literal("invite") }),
+  // Signs in through single sign-on only: no password, no invitation link.
+  z.object({ ...newMember, access: z.literal("sso") }),
 ]);
 
 export const changeRoleInput = z.object({

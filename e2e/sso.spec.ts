@@ -1,0 +1,225 @@
+import { randomUUID } from "node:crypto";
+import { type Page, test as base, expect } from "@playwright/test";
+import postgres from "postgres";
+import { ConsoleShell } from "./pages/console-shell";
+import { LoginPage } from "./pages/login-page";
+import { type TestOidcProvider, startOidcProvider } from "./support/oidc-provider";
+import { type Scene, createScene } from "./support/scene";
+import { type SpawnedServer, spawnServer } from "./support/spawn-server";
+
+// Single sign-on against a real OpenID provider on loopback, through servers of this file's own
+// (production builds configured for the provider) in the three ways an installation can be
+// addressed: AUTH_URL with a host name, AUTH_URL with an IP address, and no AUTH_URL at all
+// (the redirect URI then follows the host the browser used). PostgreSQL only: the embedded
+// database belongs to the suite's server.
+
+const databaseUrl = process.env.DATABASE_URL ?? "";
+const onPostgres = /^postgres(ql)?:\/\//.test(databaseUrl);
+const port = (offset: number) => Number(process.env.E2E_PORT || 3100) + offset;
+
+const HOSTS = {
+  /** AUTH_URL=http://localhost:… */
+  named: `http://localhost:${port(10)}`,
+  /** AUTH_URL=http://127.0.0.1:… */
+  address: `http://127.0.0.1:${port(11)}`,
+  /** No AUTH_URL; the browser uses 127.0.0.1. */
+  unset: `http://127.0.0.1:${port(12)}`,
+} as const;
+
+interface WorkerFixtures {
+  idp: TestOidcProvider;
+  servers: Record<keyof typeof HOSTS, SpawnedServer>;
+}
+
+interface Fixtures {
+  sql: postgres.Sql;
+  scene: Scene;
+  /** A failing test gets what the servers printed. */
+  serverLogs: void;
+}
+
+const test = base.extend<Fixtures, WorkerFixtures>({
+  idp: [
+    async ({}, provide) => {
+      const idp = await startOidcProvider({
+        redirectUris: [...Object.values(HOSTS), `http://localhost:${port(12)}`].map(
+          (origin) => `${origin}/api/auth/callback/oidc`,
+        ),
+        postLogoutRedirectUris: Object.values(HOSTS).map((origin) => `${origin}/login`),
+      });
+      await provide(idp);
+      await idp.close();
+    },
+    { scope: "worker" },
+  ],
+  servers: [
+    async ({ idp }, provide) => {
+      const start = (offset: number, authUrl: string | undefined, name: string) =>
+        spawnServer({
+          port: port(offset),
+          databaseUrl,
+          applicationName: `e2e-sso-${name}`,
+          env: {
+            AUTH_URL: authUrl,
+            AUTH_OIDC_ISSUER: idp.issuer,
+            AUTH_OIDC_CLIENT_ID: idp.clientId,
+            AUTH_OIDC_CLIENT_SECRET: idp.clientSecret,
+            AUTH_OIDC_NAME: "Acme SSO",
+          },
+        });
+      const servers = {
+        named: await start(10, HOSTS.named, "named"),
+        address: await start(11, HOSTS.address, "address"),
+        unset: await start(12, undefined, "unset"),
+      };
+      await provide(servers);
+      for (const server of Object.values(servers)) await server.kill();
+    },
+    { scope: "worker" },
+  ],
+  serverLogs: [
+    async ({ servers }, provide, testInfo) => {
+      await provide();
+      if (testInfo.status !== testInfo.expectedStatus)
+        for (const [name, server] of Object.entries(servers))
+          await testInfo.attach(`server ${name}`, { body: server.output() });
+    },
+    { auto: true },
+  ],
+  sql: async ({}, provide) => {
+    const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+    await provide(sql);
+    await sql.end();
+  },
+  scene: async ({}, provide) => {
+    const scene = await createScene(databaseUrl);
+    await provide(scene);
+    await scene.close();
+  },
+});
+
+test.skip(!onPostgres, "needs PostgreSQL (DATABASE_URL): servers of its own share the database");
+// One worker runs these in order: they share the provider and its three servers.
+test.describe.configure({ mode: "default" });
+
+/** Continue with the provider, sign in there as `login`, and come back. */
+async function signInWithSso(page: Page, base: string, login: string) {
+  await page.goto(`${base}/login`);
+  await page.getByRole("button", { name: "Continue with Acme SSO" }).click();
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+}
+
+const loginError = (page: Page) => new LoginPage(page).error();
+
+test("a verified identity signs in whichever way the console is addressed", async ({
+  page,
+  idp,
+  scene,
+}) => {
+  for (const [name, base] of Object.entries(HOSTS)) {
+    const login = `verified-${name}-${randomUUID()}`;
+    // One identity per host, each linked to its own account: the first links the scene's owner.
+    const email = name === "named" ? scene.owner.email : await scenePerson(scene, name);
+    idp.account(login, { email, emailVerified: true, name: `Person ${name}` });
+    await page.context().clearCookies();
+    await signInWithSso(page, base, login);
+    await expect(page, `signing in on ${name}`).toHaveURL(`${base}/groups`);
+    await expect(page.getByRole("heading", { name: "Groups", level: 1 })).toBeVisible();
+  }
+});
+
+test("an identity without email_verified is refused, and the owner sees the attempt", async ({
+  page,
+  idp,
+  scene,
+  sql,
+}) => {
+  const login = `claimless-${randomUUID()}`;
+  idp.account(login, { email: scene.owner.email });
+  await signInWithSso(page, HOSTS.named, login);
+  await expect(page).toHaveURL(/\/login\?error=sso_unverified_email/);
+  await expect(loginError(page)).toContainText(
+    "did not confirm that your email address is verified",
+  );
+
+  const unverified = `unverified-${randomUUID()}`;
+  idp.account(unverified, { email: scene.owner.email, emailVerified: false });
+  await page.context().clearCookies();
+  await signInWithSso(page, HOSTS.named, unverified);
+  await expect(loginError(page)).toContainText("did not confirm");
+
+  const refusals = await sql<{ reason: string; subject: string }[]>`
+    select after->>'reason' as reason, after->>'subject' as subject from audit_log
+    where org_id = ${scene.orgId} and action = 'access.refused' and target_id = ${scene.owner.memberId}`;
+  expect(refusals.map((r) => r.subject).sort()).toEqual([login, unverified].sort());
+  expect(new Set(refusals.map((r) => r.reason))).toEqual(new Set(["sso_unverified_email"]));
+  const linked = await sql`select 1 from sso_identities where subject in (${login}, ${unverified})`;
+  expect(linked).toHaveLength(0);
+});
+
+test("a linked identity keeps its account when its email changes; another with the same email gets nothing", async ({
+  page,
+  idp,
+  scene,
+  sql,
+}) => {
+  const login = `linked-${randomUUID()}`;
+  idp.account(login, { email: scene.owner.email, emailVerified: true });
+  await signInWithSso(page, HOSTS.named, login);
+  await expect(page).toHaveURL(/\/groups$/);
+  const [link] = await sql<{ user_id: string }[]>`
+    select user_id from sso_identities where subject = ${login}`;
+  const [owner] = await sql<
+    { id: string }[]
+  >`select id from users where email = ${scene.owner.email}`;
+  expect(link?.user_id).toBe(owner!.id);
+  const [linkAudit] = await sql`
+    select 1 from audit_log where org_id = ${scene.orgId} and action = 'sso.identity_linked'`;
+  expect(linkAudit).toBeDefined();
+
+  // The provider now gives the identity another person's (verified) email: still the owner.
+  const colleague = await scene.member("Colleague");
+  idp.account(login, { email: colleague.email, emailVerified: true });
+  await page.context().clearCookies();
+  await signInWithSso(page, HOSTS.named, login);
+  await expect(page).toHaveURL(/\/groups$/);
+  await new ConsoleShell(page).openUserMenu();
+  await expect(page.getByRole("menu")).toContainText(scene.owner.email);
+
+  // A second identity at the same provider with the owner's verified email: refused.
+  const impostor = `impostor-${randomUUID()}`;
+  idp.account(impostor, { email: scene.owner.email, emailVerified: true });
+  await page.context().clearCookies();
+  await signInWithSso(page, HOSTS.named, impostor);
+  await expect(page).toHaveURL(/\/login\?error=sso_identity_conflict/);
+  await expect(loginError(page)).toContainText("linked to a different identity");
+});
+
+test("claims only at the userinfo endpoint are read from it", async ({ page, idp, scene }) => {
+  const login = `userinfo-${randomUUID()}`;
+  idp.account(login, { email: scene.owner.email, emailVerified: true, userinfoOnly: true });
+  await signInWithSso(page, HOSTS.address, login);
+  await expect(page).toHaveURL(`${HOSTS.address}/groups`);
+});
+
+test("signing out ends the provider's session too", async ({ page, idp, scene }) => {
+  const login = `signout-${randomUUID()}`;
+  idp.account(login, { email: scene.owner.email, emailVerified: true });
+  await signInWithSso(page, HOSTS.named, login);
+  await expect(page).toHaveURL(/\/groups$/);
+
+  await new ConsoleShell(page).openUserMenu();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  // The provider asks to confirm (RP-initiated logout), then returns to the console's sign-in.
+  await page.getByRole("button", { name: "Yes, sign me out" }).click();
+  await expect(page).toHaveURL(`${HOSTS.named}/login`);
+  await page.getByRole("button", { name: "Continue with Acme SSO" }).click();
+  await expect(page.locator('input[name="login"]')).toBeVisible();
+});
+
+/** Another member of the scene's organisation, with an email of its own, for one more link. */
+async function scenePerson(scene: Scene, name: string) {
+  return (await scene.member(`Person ${name}`)).email;
+}

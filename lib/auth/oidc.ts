@@ -1,0 +1,88 @@
+import * as oauth from "oauth4webapi";
+
+// What Gatehouse asks of an OpenID provider beyond what Auth.js does: the userinfo endpoint when
+// the ID token carries no email (many providers put only `sub` in it), and the end-session
+// endpoint for signing out there too. oauth4webapi is what Auth.js itself speaks OpenID with.
+
+export interface OidcClient {
+  issuer: string;
+  clientId: string;
+}
+
+const metadata = new Map<string, Promise<oauth.AuthorizationServer>>();
+
+const insecure = (issuer: string) => ({
+  [oauth.allowInsecureRequests]: issuer.startsWith("http:"),
+});
+
+/** The provider's discovery document, fetched once per process (again after a failure). */
+export function discover(issuer: string): Promise<oauth.AuthorizationServer> {
+  let found = metadata.get(issuer);
+  if (!found) {
+    const url = new URL(issuer);
+    found = oauth
+      .discoveryRequest(url, insecure(issuer))
+      .then((response) => oauth.processDiscoveryResponse(url, response));
+    found.catch(() => metadata.delete(issuer));
+    metadata.set(issuer, found);
+  }
+  return found;
+}
+
+const hasEmail = (claims: Record<string, unknown>) => typeof claims.email === "string";
+const saysVerified = (claims: Record<string, unknown>) =>
+  claims.email_verified !== undefined && claims.email_verified !== null;
+
+/**
+ * The identity's claims: the ID token's, with the email and its verification read from the
+ * userinfo endpoint when the ID token lacks them. The userinfo answer must be for the same
+ * subject (checked), and the email and `email_verified` are taken as a pair from one source,
+ * never an address from one and the verification of another.
+ */
+export async function identityClaims(
+  client: OidcClient,
+  idToken: Record<string, unknown>,
+  accessToken: string | undefined,
+): Promise<Record<string, unknown>> {
+  if ((hasEmail(idToken) && saysVerified(idToken)) || !accessToken) return idToken;
+  const as = await discover(client.issuer);
+  if (!as.userinfo_endpoint || typeof idToken.sub !== "string") return idToken;
+  const response = await oauth.userInfoRequest(
+    as,
+    { client_id: client.clientId },
+    accessToken,
+    insecure(client.issuer),
+  );
+  const userinfo = await oauth.processUserInfoResponse(
+    as,
+    { client_id: client.clientId },
+    idToken.sub,
+    response,
+  );
+  if (!hasEmail(userinfo)) return { ...userinfo, ...idToken };
+  const sameAddress = userinfo.email === idToken.email;
+  return {
+    ...userinfo,
+    ...idToken,
+    email: userinfo.email,
+    email_verified: saysVerified(userinfo)
+      ? userinfo.email_verified
+      : sameAddress
+        ? idToken.email_verified
+        : undefined,
+  };
+}
+
+/** Where to send the browser to end the provider's session too; null when it offers no way. */
+export async function endSessionUrl(
+  client: OidcClient,
+  options: { idToken: string | null; postLogoutRedirectUri: string },
+): Promise<string | null> {
+  const as = await discover(client.issuer).catch(() => null);
+  if (!as?.end_session_endpoint) return null;
+  const url = new URL(as.end_session_endpoint);
+  url.searchParams.set("client_id", client.clientId);
+  url.searchParams.set("post_logout_redirect_uri", options.postLogoutRedirectUri);
+  if (options.idToken) url.searchParams.set("id_token_hint", options.idToken);
+  return url.toString();
+}

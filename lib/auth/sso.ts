@@ -1,0 +1,228 @@
+import { and, eq, ne } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/connect";
+import { orgEmailDomains, orgMembers, orgSsoPolicies, ssoIdentities, users } from "@/db/schema";
+import { audit } from "@/lib/audit/record";
+import { recordRefusal } from "@/lib/audit/refusals";
+import { type Actor, systemActor } from "@/lib/auth/actor";
+import { addMember } from "@/lib/members/commands";
+import { isStorableText } from "@/lib/text";
+
+// Single sign-on decides who a provider's identity is in Gatehouse. An identity already linked
+// to an account (by the provider's issuer and subject) is that account, whatever email it now
+// carries. An identity not yet linked is matched by its email only when that email is verified:
+// the provider says so (`email_verified: true`), or the operator has said that this provider's
+// emails are verified for the email's domain (Entra ID, for one, never sends the claim). Matching
+// by an unverified email is the "nOAuth" account takeover; an explicit `email_verified: false`
+// is never overridden. The first match links the identity;
+// an account has one identity per provider, so a second identity with the same email is refused.
+
+export interface ProviderIdentity {
+  issuer: string;
+  subject: string;
+  email: string | null;
+  /** The provider's `email_verified` claim; undefined when it sent none. */
+  emailVerified: boolean | undefined;
+  name: string | null;
+}
+
+export interface ProviderTrust {
+  /** Domains whose emails this provider verifies although it sends no `email_verified`. */
+  verifiedEmailDomains: readonly string[];
+}
+
+export type SsoRefusal = "no_email" | "unverified_email" | "unknown" | "identity_conflict";
+
+export type SsoSignIn =
+  | { ok: true; userId: string; linked: boolean; provisioned: boolean }
+  | { ok: false; reason: SsoRefusal };
+
+export const SSO_ACTOR_LABEL = "Single sign-on";
+
+const claimText = z.string().trim().min(1).max(1024).refine(isStorableText);
+const claimEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
+
+/** The claims Gatehouse uses, bounded; a claim that is malformed counts as absent. */
+export function providerIdentity(
+  issuer: string,
+  claims: Record<string, unknown>,
+): ProviderIdentity {
+  const email = claimEmail.safeParse(claims.email);
+  const name = claimText.safeParse(claims.name);
+  const verified = claims.email_verified;
+  return {
+    issuer,
+    subject: claimText.safeParse(claims.sub).data ?? "",
+    email: email.success ? email.data : null,
+    // Some providers send the claim as a string.
+    emailVerified:
+      verified === true || verified === "true"
+        ? true
+        : verified === false || verified === "false"
+          ? false
+          : undefined,
+    name: name.success ? name.data.slice(0, 200) : null,
+  };
+}
+
+export const emailDomain = (email: string) => email.slice(email.lastIndexOf("@") + 1);
+
+export function emailIsVerified(identity: ProviderIdentity, trust: ProviderTrust): boolean {
+  if (!identity.email) return false;
+  // A provider that says "not verified" is believed, whatever the operator's list says.
+  if (identity.emailVerified !== undefined) return identity.emailVerified;
+  return trust.verifiedEmailDomains.includes(emailDomain(identity.email));
+}
+
+/** Who the identity is in Gatehouse, linking it on its first verified match. */
+export async function signInWithSso(
+  db: Db,
+  identity: ProviderIdentity,
+  trust: ProviderTrust,
+  now = new Date(),
+): Promise<SsoSignIn> {
+  if (!identity.subject) return { ok: false, reason: "no_email" };
+  const refusal = await db.transaction(async (tx): Promise<SsoSignIn | { refused: Refused }> => {
+    const [linked] = await tx
+      .update(ssoIdentities)
+      .set({ lastSignInAt: now, email: identity.email })
+      .where(
+        and(eq(ssoIdentities.issuer, identity.issuer), eq(ssoIdentities.subject, identity.subject)),
+      )
+      .returning({ userId: ssoIdentities.userId });
+    if (linked) return { ok: true, userId: linked.userId, linked: false, provisioned: false };
+
+    if (!identity.email) return { ok: false, reason: "no_email" };
+    const [user] = await tx.select().from(users).where(eq(users.email, identity.email));
+    if (!emailIsVerified(identity, trust))
+      return { refused: { reason: "unverified_email", userId: user?.id ?? null } };
+    if (!user) return provisionJustInTime(tx, identity, now);
+
+    const [other] = await tx
+      .select({ subject: ssoIdentities.subject })
+      .from(ssoIdentities)
+      .where(and(eq(ssoIdentities.userId, user.id), eq(ssoIdentities.issuer, identity.issuer)));
+    if (other) return { refused: { reason: "identity_conflict", userId: user.id } };
+
+    await link(tx, user.id, identity, now);
+    return { ok: true, userId: user.id, linked: true, provisioned: false };
+  });
+  if ("ok" in refusal) return refusal;
+  await recordSsoRefusal(db, identity, refusal.refused);
+  return { ok: false, reason: refusal.refused.reason };
+}
+
+interface Refused {
+  reason: SsoRefusal;
+  /** The account the identity would have reached, whose organisations are told. */
+  userId: string | null;
+}
+
+async function link(tx: Db, userId: string, identity: ProviderIdentity, now: Date) {
+  const [row] = await tx
+    .insert(ssoIdentities)
+    .values({
+      userId,
+      issuer: identity.issuer,
+      subject: identity.subject,
+      email: identity.email,
+      linkedAt: now,
+      lastSignInAt: now,
+    })
+    .returning({ id: ssoIdentities.id });
+  for (const actor of await actorsOfUser(tx, userId))
+    await audit(
+      tx,
+      actor,
+      "sso.identity_linked",
+      { type: "member", id: actor.memberId },
+      { after: { identityId: row!.id, issuer: identity.issuer, subject: identity.subject } },
+    );
+}
+
+// Just-in-time provisioning: an organisation that claims the email's domain and has chosen it
+// gets the person as a member (default groups join, as for any new member). Off by default:
+// unknown identities stay refused.
+async function provisionJustInTime(
+  tx: Db,
+  identity: ProviderIdentity,
+  now: Date,
+): Promise<SsoSignIn | { refused: Refused }> {
+  const email = identity.email!;
+  const [claim] = await tx
+    .select({ orgId: orgEmailDomains.orgId, jit: orgSsoPolicies.jitProvisioning })
+    .from(orgEmailDomains)
+    .leftJoin(orgSsoPolicies, eq(orgSsoPolicies.orgId, orgEmailDomains.orgId))
+    .where(eq(orgEmailDomains.domain, emailDomain(email)));
+  if (!claim?.jit) return { refused: { reason: "unknown", userId: null } };
+  await addMember(tx, systemActor(claim.orgId, SSO_ACTOR_LABEL), {
+    email,
+    name: identity.name ?? email.slice(0, email.indexOf("@")),
+    role: "member",
+    access: "sso",
+  });
+  const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+  await link(tx, user!.id, identity, now);
+  return { ok: true, userId: user!.id, linked: true, provisioned: true };
+}
+
+/** The user as an actor in each organisation they belong to (suspended included, removed not). */
+async function actorsOfUser(tx: Db, userId: string) {
+  const rows = await tx
+    .select({
+      orgId: orgMembers.orgId,
+      memberId: orgMembers.id,
+      role: orgMembers.role,
+      email: users.email,
+    })
+    .from(orgMembers)
+    .innerJoin(users, eq(users.id, orgMembers.userId))
+    .where(and(eq(orgMembers.userId, userId), ne(orgMembers.status, "removed")));
+  return rows.map((r): Extract<Actor, { kind: "user" }> => ({
+    kind: "user",
+    userId,
+    memberId: r.memberId,
+    orgId: r.orgId,
+    role: r.role,
+    label: r.email,
+  }));
+}
+
+const REFUSAL_MESSAGES: Record<SsoRefusal, string> = {
+  no_email: "The identity provider shared no email address.",
+  unverified_email:
+    "The identity provider did not say the email address is verified, so it cannot be matched to an account.",
+  unknown: "There is no Gatehouse account for this identity.",
+  identity_conflict:
+    "This account is linked to another identity at the same provider; an owner can unlink it.",
+};
+
+export const ssoRefusalMessage = (reason: SsoRefusal) => REFUSAL_MESSAGES[reason];
+
+// A refused sign-in is told to the organisations of the account it would have reached (or, for an
+// unknown person, of the organisation that claims the email's domain): an attempt at someone's
+// account is what an owner wants to see.
+async function recordSsoRefusal(db: Db, identity: ProviderIdentity, refused: Refused) {
+  const targets = refused.userId
+    ? (await actorsOfUser(db, refused.userId)).map((a) => ({
+        orgId: a.orgId,
+        memberId: a.memberId,
+      }))
+    : (
+        await db
+          .select({ orgId: orgEmailDomains.orgId })
+          .from(orgEmailDomains)
+          .where(eq(orgEmailDomains.domain, emailDomain(identity.email ?? "")))
+      ).map((r) => ({ orgId: r.orgId, memberId: null }));
+  for (const target of targets)
+    await recordRefusal(db, systemActor(target.orgId, SSO_ACTOR_LABEL), {
+      target: { type: target.memberId ? "member" : "sign_in", id: target.memberId },
+      reason: `sso_${refused.reason}`,
+      detail: {
+        message: REFUSAL_MESSAGES[refused.reason],
+        issuer: identity.issuer,
+        subject: identity.subject.slice(0, 200),
+        email: identity.email ?? "",
+      },
+    });
+}
