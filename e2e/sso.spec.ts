@@ -223,3 +223,57 @@ test("signing out ends the provider's session too", async ({ page, idp, scene })
 async function scenePerson(scene: Scene, name: string) {
   return (await scene.member(`Person ${name}`)).email;
 }
+
+test("an owner requires single sign-on and provisions their domain's people just in time", async ({
+  page,
+  browser,
+  idp,
+  scene,
+  sql,
+}) => {
+  const domain = scene.owner.email.split("@")[1]!;
+  const newcomer = `newcomer-${randomUUID()}`;
+  idp.account(newcomer, { email: `new.comer@${domain}`, emailVerified: true, name: "New Comer" });
+  await signInWithSso(page, HOSTS.named, newcomer);
+  await expect(page).toHaveURL(/\/login\?error=sso_unknown/);
+
+  // A member who has a password, before the policy.
+  const colleague = await scene.member("Password User");
+  await sql`update users set password_hash = (select password_hash from users where email = ${scene.owner.email})
+    where id = ${colleague.userId}`;
+
+  await page.context().clearCookies();
+  await new LoginPage(page).signIn({ email: scene.owner.email, password: scene.owner.password });
+  await page.goto(`${HOSTS.named}/settings`);
+  const card = page.locator("main").getByRole("group", { name: "Sign-in policy" });
+  await card.getByRole("checkbox", { name: /Require single sign-on/ }).check();
+  await card.getByLabel("Break-glass owner", { exact: true }).selectOption(scene.owner.memberId);
+  await card.getByLabel("Email domains", { exact: true }).fill(domain);
+  await card.getByRole("checkbox", { name: /Provision people just in time/ }).check();
+  await page.getByRole("button", { name: "Save sign-in policy" }).click();
+  await expect(page.getByText("Sign-in policy saved.")).toBeVisible();
+
+  // Passwords are refused for members now; the break-glass owner's still works.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  const login = new LoginPage(otherPage);
+  await otherPage.goto(`${HOSTS.named}/login`);
+  await login.fill(colleague.email, scene.owner.password);
+  await login.submitAndWait();
+  await expect(login.error()).toContainText("requires single sign-on");
+  await other.close();
+
+  // The newcomer is provisioned at their first single sign-on, as a member.
+  const fresh = await browser.newContext();
+  const freshPage = await fresh.newPage();
+  await signInWithSso(freshPage, HOSTS.named, newcomer);
+  await expect(freshPage).toHaveURL(/\/groups$/);
+  const [member] = await sql<{ role: string }[]>`
+    select m.role from org_members m join users u on u.id = m.user_id
+    where u.email = ${`new.comer@${domain}`} and m.org_id = ${scene.orgId}`;
+  expect(member?.role).toBe("member");
+  await fresh.close();
+
+  await page.reload();
+  await expect(page.getByRole("row", { name: /New Comer/ })).toContainText(`new.comer@${domain}`);
+});

@@ -26,7 +26,7 @@ for (const scheme of ["light", "dark"] as const) {
     await page.waitForLoadState("networkidle");
     await page.screenshot({
       path: `${out}/${p.replace(/\W+/g, "_").replace(/^_/, "")}-${scheme}.png`,
-      fullPage: false,
+      fullPage: process.env.FULL_PAGE === "1",
     });
   }
   await page.close();

@@ -224,6 +224,14 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Revokes a gateway token of the actor's organisation.",
     manage,
   ),
+  "app/(console)/settings/actions.ts#updateSsoPolicyAction": action(
+    "Sets the organisation's sign-in policy (SSO required, break-glass owner, email domains, just-in-time provisioning); owners only.",
+    owners,
+  ),
+  "app/(console)/settings/actions.ts#unlinkSsoIdentitiesAction": action(
+    "Unlinks the single sign-on identities of a member of the actor's organisation; owners only.",
+    owners,
+  ),
   "app/(console)/settings/actions.ts#createWebhookEndpointAction": action(
     "Adds a webhook endpoint to the actor's organisation; signing secret shown once.",
     manage,

@@ -1,10 +1,9 @@
 "use server";
 
-import { createActionURL } from "@auth/core";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { auth, authConfig, oidcClient, signOut } from "@/app/_server/auth";
+import { auth, oidcClient, publicOrigin, signOut } from "@/app/_server/auth";
 import { ORG_COOKIE, getConsoleContext } from "@/app/_server/session";
 import { getDb } from "@/db/client";
 import { endSessionUrl } from "@/lib/auth/oidc";
@@ -48,15 +47,7 @@ export async function signOutAction(): Promise<void> {
     await signOut({ redirectTo: "/login" });
     return;
   }
-  const requestHeaders = await headers();
-  const publicOrigin = createActionURL(
-    "signout",
-    requestHeaders.get("x-forwarded-proto") ?? "http",
-    requestHeaders,
-    process.env,
-    authConfig(),
-  ).origin;
-  const login = new URL("/login", publicOrigin);
+  const login = new URL("/login", publicOrigin(await headers()));
   await signOut({ redirect: false });
   const providerLogout = await endSessionUrl(client, {
     idToken: sso.idToken,

@@ -1,3 +1,4 @@
+import { createActionURL } from "@auth/core";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
@@ -67,6 +68,20 @@ function providers(): NextAuthConfig["providers"] {
     });
   }
   return list;
+}
+
+/**
+ * The console's address as the browser knows it: AUTH_URL's origin when set, else the host the
+ * request came to. Computed as Auth.js computes it for its own routes (createActionURL).
+ */
+export function publicOrigin(requestHeaders: Headers): string {
+  return createActionURL(
+    "session",
+    requestHeaders.get("x-forwarded-proto") ?? "http",
+    requestHeaders,
+    process.env,
+    authConfig(),
+  ).origin;
 }
 
 /** The single sign-on provider configured by the environment, when it is. */

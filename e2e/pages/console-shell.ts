@@ -19,8 +19,14 @@ export class ConsoleShell {
     );
   }
 
+  /** Retried: a click before the header has hydrated opens nothing. */
   async openUserMenu() {
-    await this.page.getByRole("button", { name: /, account menu$/ }).click();
+    const menu = this.page.getByRole("menu");
+    await expect(async () => {
+      if (!(await menu.isVisible()))
+        await this.page.getByRole("button", { name: /, account menu$/ }).click();
+      await expect(menu).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
   }
 
   async signOut() {

@@ -162,6 +162,8 @@ export async function orgsRequiringSso(db: Db, userId: string): Promise<string[]
 
 export interface LinkedIdentity {
   memberId: string;
+  name: string;
+  memberEmail: string;
   issuer: string;
   email: string | null;
   linkedAt: Date;
@@ -174,6 +176,8 @@ export async function listLinkedIdentities(db: Db, actor: Actor): Promise<Linked
   return db
     .select({
       memberId: orgMembers.id,
+      name: users.name,
+      memberEmail: users.email,
       issuer: ssoIdentities.issuer,
       email: ssoIdentities.email,
       linkedAt: ssoIdentities.linkedAt,
@@ -182,7 +186,7 @@ export async function listLinkedIdentities(db: Db, actor: Actor): Promise<Linked
     .from(ssoIdentities)
     .innerJoin(orgMembers, eq(orgMembers.userId, ssoIdentities.userId))
     .innerJoin(users, eq(users.id, ssoIdentities.userId))
-    .where(eq(orgMembers.orgId, actor.orgId))
+    .where(and(eq(orgMembers.orgId, actor.orgId), ne(orgMembers.status, "removed")))
     .orderBy(asc(users.email), asc(ssoIdentities.issuer));
 }
 

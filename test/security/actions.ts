@@ -43,9 +43,12 @@ import {
   retryDeliveryAction,
   revokeGatewayTokenAction,
   sendTestEventAction,
+  unlinkSsoIdentitiesAction,
+  updateSsoPolicyAction,
 } from "@/app/(console)/settings/actions";
 import { acceptInvitationAction } from "@/app/invite/[token]/actions";
 import { signInWithPasswordAction, signInWithSsoAction } from "@/app/login/actions";
+import { ssoIdentities } from "@/db/schema";
 import { startSession } from "@/lib/auth/sessions";
 import { acceptInvitation } from "@/lib/members/commands";
 import { redirectTarget, state } from "./fakes";
@@ -513,6 +516,36 @@ export const actionCases: ActionCase[] = [
     foreign: "ids",
     writes: true,
     fields: ["tokenId"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#updateSsoPolicyAction`,
+    run: wrapped(updateSsoPolicyAction),
+    // Passwords stay allowed: the harness signs people in with them after this call.
+    input: async () => ({
+      ssoRequired: false,
+      breakGlassMemberId: null,
+      jitProvisioning: true,
+      emailDomains: [`${randomUUID().slice(0, 8)}.example.test`],
+    }),
+    foreign: "none",
+    writes: true,
+    fields: ["ssoRequired", "breakGlassMemberId", "jitProvisioning", "emailDomains"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#unlinkSsoIdentitiesAction`,
+    run: wrapped(unlinkSsoIdentitiesAction),
+    input: async ({ w }) => {
+      const p = await w.person();
+      await state.db!.insert(ssoIdentities).values({
+        userId: p.userId,
+        issuer: "https://idp.example.test",
+        subject: randomUUID(),
+      });
+      return { memberId: p.memberId };
+    },
+    foreign: "ids",
+    writes: true,
+    fields: ["memberId"],
   },
   {
     id: `${ACTIONS}/settings/actions.ts#createWebhookEndpointAction`,

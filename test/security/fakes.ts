@@ -74,6 +74,9 @@ export const nextAuth = { AuthError, CredentialsSignin };
  * forgets the session and redirects.
  */
 export const authModule = {
+  // Single sign-on is not configured in these tests (e2e/sso.spec.ts signs in through a real one).
+  oidcClient: () => null,
+  publicOrigin: (headers: Headers) => `http://${headers.get("host") ?? "localhost"}`,
   auth: async () =>
     state.session
       ? {
@@ -99,7 +102,11 @@ export const authModule = {
     );
     if (!result.ok)
       throw new CredentialsSignin(
-        result.reason === "throttled" ? `throttled:${result.retryAfterSeconds}` : "invalid",
+        result.reason === "throttled"
+          ? `throttled:${result.retryAfterSeconds}`
+          : result.reason === "sso_required"
+            ? `sso_required:${result.orgs.join(", ")}`
+            : "invalid",
       );
     state.session = { userId: result.userId, sessionId: await startSession(db, result.userId) };
     redirect(typeof options.redirectTo === "string" ? options.redirectTo : "/");

@@ -225,6 +225,7 @@ export async function fingerprint(db: Db, orgId: string): Promise<Record<string,
     `'orgs', ${digest("orgs", `x.id = ${org}`)}`,
     `'users', ${digest("users", `x.id in ${members}`)}`,
     `'user_sessions', ${digest("user_sessions", `x.user_id in ${members}`)}`,
+    `'sso_identities', ${digest("sso_identities", `x.user_id in ${members}`)}`,
   ];
   const [row] = await queryRows<{ digest: Record<string, string> }>(
     db,

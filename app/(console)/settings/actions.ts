@@ -1,6 +1,7 @@
 "use server";
 
 import { action } from "@/app/_server/action";
+import { type SsoPolicyInput, unlinkSsoIdentities, updateSsoPolicy } from "@/lib/auth/sso-policy";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
 import {
   createWebhookEndpoint,
@@ -56,5 +57,16 @@ export const enableWebhookEndpointAction = action(
 export const deleteWebhookEndpointAction = action(
   "deleteWebhookEndpoint",
   (input: { endpointId: string }, actor, db) => deleteWebhookEndpoint(db, actor, input),
+  { revalidate: ["/settings"] },
+);
+
+export const updateSsoPolicyAction = action(
+  "updateSsoPolicy",
+  (input: SsoPolicyInput, actor, db) => updateSsoPolicy(db, actor, input),
+  { revalidate: ["/settings"] },
+);
+export const unlinkSsoIdentitiesAction = action(
+  "unlinkSsoIdentities",
+  (input: { memberId: string }, actor, db) => unlinkSsoIdentities(db, actor, input),
   { revalidate: ["/settings"] },
 );

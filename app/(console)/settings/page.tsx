@@ -1,13 +1,19 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { oidcClient, publicOrigin } from "@/app/_server/auth";
 import { requireConsole } from "@/app/_server/session";
 import { AdminOnly } from "@/components/layout/admin-only";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { GatewayTokens } from "@/components/settings/gateway-tokens";
+import { SingleSignOn } from "@/components/settings/single-sign-on";
 import { WebhookEndpoints } from "@/components/settings/webhooks";
 import { WebhookDeliveries } from "@/components/settings/webhooks-deliveries";
+import { getSsoPolicy, listLinkedIdentities } from "@/lib/auth/sso-policy";
+import { env } from "@/lib/env";
 import { listGatewayTokens } from "@/lib/gateway/tokens";
+import { listMembers } from "@/lib/members/queries";
 import { getOrgOverview } from "@/lib/orgs/queries";
 import { listDeliveries, listWebhookEndpoints } from "@/lib/webhooks/queries";
 import {
@@ -19,6 +25,8 @@ import {
   retryDeliveryAction,
   revokeGatewayTokenAction,
   sendTestEventAction,
+  unlinkSsoIdentitiesAction,
+  updateSsoPolicyAction,
 } from "./actions";
 
 export const metadata: Metadata = { title: "Settings · Gatehouse" };
@@ -34,12 +42,25 @@ export default async function SettingsPage() {
     );
   }
   const db = await getDb();
-  const [{ org }, tokens, endpoints, deliveries] = await Promise.all([
-    getOrgOverview(db, actor),
-    listGatewayTokens(db, actor),
-    listWebhookEndpoints(db, actor),
-    listDeliveries(db, actor),
-  ]);
+  const [{ org }, tokens, endpoints, deliveries, ssoPolicy, identities, owners] = await Promise.all(
+    [
+      getOrgOverview(db, actor),
+      listGatewayTokens(db, actor),
+      listWebhookEndpoints(db, actor),
+      listDeliveries(db, actor),
+      getSsoPolicy(db, actor),
+      listLinkedIdentities(db, actor),
+      listMembers(db, actor, { role: "owner", status: "active", pageSize: 100 }),
+    ],
+  );
+  const client = oidcClient();
+  const provider = client
+    ? {
+        name: env().AUTH_OIDC_NAME,
+        issuer: client.issuer,
+        redirectUri: `${publicOrigin(await headers())}/api/auth/callback/oidc`,
+      }
+    : null;
   return (
     <>
       <PageHeader
@@ -78,6 +99,32 @@ export default async function SettingsPage() {
               tokens={tokens}
               create={createGatewayTokenAction}
               revoke={revokeGatewayTokenAction}
+            />
+          </CardContent>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader>
+            <CardTitle>Single sign-on</CardTitle>
+            <CardDescription>
+              People sign in through your identity provider (OpenID Connect). An identity is matched
+              to a member by an email the provider verifies, once; from then on by the
+              provider&apos;s own id for the person, so a changed email at the provider moves
+              nothing.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <SingleSignOn
+              provider={provider}
+              policy={ssoPolicy}
+              owners={owners.rows.map((o) => ({
+                memberId: o.memberId,
+                name: o.name,
+                email: o.email,
+              }))}
+              identities={identities}
+              canEdit={actor.role === "owner"}
+              update={updateSsoPolicyAction}
+              unlink={unlinkSsoIdentitiesAction}
             />
           </CardContent>
         </Card>
