@@ -21,13 +21,15 @@ import type { AddMemberInput } from "@/lib/members/schemas";
 
 interface AddMemberDialogProps {
   canAddOwners: boolean;
+  /** The single sign-on provider's name, when the server has one: people may sign in only there. */
+  ssoName?: string;
   addMember: (input: AddMemberInput) => Promise<ActionResult<AddedMember>>;
 }
 
-export function AddMemberDialog({ canAddOwners, addMember }: AddMemberDialogProps) {
+export function AddMemberDialog({ canAddOwners, ssoName, addMember }: AddMemberDialogProps) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [access, setAccess] = useState<"invite" | "password">("invite");
+  const [access, setAccess] = useState<AddMemberInput["access"]>("invite");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [link, setLink] = useState<string | null>(null);
@@ -180,6 +182,17 @@ export function AddMemberDialog({ canAddOwners, addMember }: AddMemberDialogProp
                 />{" "}
                 Set a password now
               </label>
+              {ssoName && (
+                <label className="flex items-center gap-2 text-sm">
+                  <input
+                    type="radio"
+                    name="access"
+                    checked={access === "sso"}
+                    onChange={() => setAccess("sso")}
+                  />{" "}
+                  With {ssoName} only (no password, no link)
+                </label>
+              )}
             </fieldset>
             {access === "password" &&
               field("password", "Password (12 characters or more)", {

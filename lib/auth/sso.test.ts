@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
 import { auditLog, groupMembers, orgMembers, ssoIdentities, users } from "@/db/schema";
 import { insertGroup, insertUser } from "@/db/seed/builders";
+import { addMember } from "@/lib/members/commands";
 import { testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
 import { signInWithPassword } from "./sign-in";
@@ -175,6 +176,24 @@ describe("signInWithSso", () => {
     expect(await signInWithSso(db, unverified, noTrust)).toEqual({
       ok: false,
       reason: "unverified_email",
+    });
+  });
+
+  it("admits a member added for single sign-on only, who has no password and no invitation", async () => {
+    const f = await orgFixture(db, "admin");
+    const email = `sso-only-${randomUUID().slice(0, 6)}@${f.org.slug}.test`;
+    const added = await addMember(db, f.actor, {
+      email,
+      name: "Sso Only",
+      role: "member",
+      access: "sso",
+    });
+    expect(added.invitationPath).toBeNull();
+    const [user] = await db.select().from(users).where(eq(users.email, email));
+    expect(user!.passwordHash).toBeNull();
+    expect(await signInWithSso(db, identity({ email }), noTrust)).toMatchObject({
+      ok: true,
+      userId: user!.id,
     });
   });
 

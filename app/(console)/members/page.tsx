@@ -5,6 +5,7 @@ import { AddMemberDialog } from "@/components/members/add-member-dialog";
 import { MembersFilters } from "@/components/members/members-filters";
 import { MembersTable } from "@/components/members/members-table";
 import { getDb } from "@/db/client";
+import { env, oidcEnabled } from "@/lib/env";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
 import { listMembers } from "@/lib/members/queries";
 import { listMembersInput } from "@/lib/members/schemas";
@@ -51,7 +52,11 @@ export default async function MembersPage({ searchParams }: MembersPageProps) {
         description={`${page.total.toLocaleString("en-US")} ${page.total === 1 ? "person matches" : "people match"} these filters.`}
         actions={
           canEdit && (
-            <AddMemberDialog canAddOwners={actor.role === "owner"} addMember={addMemberAction} />
+            <AddMemberDialog
+              canAddOwners={actor.role === "owner"}
+              ssoName={oidcEnabled() ? env().AUTH_OIDC_NAME : undefined}
+              addMember={addMemberAction}
+            />
           )
         }
       />
