@@ -261,6 +261,12 @@ test("an owner requires single sign-on and provisions their domain's people just
   await login.fill(colleague.email, scene.owner.password);
   await login.submitAndWait();
   await expect(login.error()).toContainText("requires single sign-on");
+  // The break-glass owner's password still opens the organisation.
+  await otherPage.goto(`${HOSTS.named}/login`);
+  await login.fill(scene.owner.email, scene.owner.password);
+  await login.submit();
+  await expect(otherPage).toHaveURL(/\/groups$/);
+  await expect(otherPage.getByRole("heading", { name: "Groups", level: 1 })).toBeVisible();
   await other.close();
 
   // The newcomer is provisioned at their first single sign-on, as a member.

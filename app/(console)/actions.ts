@@ -20,7 +20,7 @@ export async function switchOrganisation(
   if (!context) redirect("/login");
   const parsed = orgId.safeParse(raw);
   const target = parsed.success
-    ? await resolveConsoleContext(await getDb(), context.user.id, parsed.data)
+    ? await resolveConsoleContext(await getDb(), context.user.id, parsed.data, context)
     : null;
   if (!parsed.success || target?.actor?.orgId !== parsed.data) {
     return { ok: false, error: "You are not a member of that organisation." };
@@ -43,16 +43,22 @@ export async function signOutAction(): Promise<void> {
   const sessionId = (await auth())?.sessionId;
   const sso = sessionId ? await endSession(await getDb(), sessionId, "signed_out") : null;
   const client = oidcClient();
-  if (!sso || !client) {
+  if (!sso) {
     await signOut({ redirectTo: "/login" });
     return;
   }
   const login = new URL("/login", publicOrigin(await headers()));
   await signOut({ redirect: false });
-  const providerLogout = await endSessionUrl(client, {
-    idToken: sso.idToken,
-    postLogoutRedirectUri: login.toString(),
-  });
+  // The ID token goes only to the provider that issued it.
+  const providerLogout =
+    client && sameIssuer(sso.issuer, client.issuer)
+      ? await endSessionUrl(client, {
+          idToken: sso.idToken,
+          postLogoutRedirectUri: login.toString(),
+        })
+      : null;
   login.searchParams.set("signedOut", "provider");
   redirect(providerLogout ?? `${login.pathname}${login.search}`);
 }
+
+const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");

@@ -75,13 +75,12 @@ function providers(): NextAuthConfig["providers"] {
  * request came to. Computed as Auth.js computes it for its own routes (createActionURL).
  */
 export function publicOrigin(requestHeaders: Headers): string {
-  return createActionURL(
-    "session",
-    requestHeaders.get("x-forwarded-proto") ?? "http",
-    requestHeaders,
-    process.env,
-    authConfig(),
-  ).origin;
+  // Proxies in a chain send "https,http": the first is the browser's.
+  const headers = new Headers(requestHeaders);
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
+  if (proto) headers.set("x-forwarded-proto", proto);
+  else headers.delete("x-forwarded-proto");
+  return createActionURL("session", proto ?? "http", headers, process.env, authConfig()).origin;
 }
 
 /** The single sign-on provider configured by the environment, when it is. */
@@ -128,6 +127,10 @@ export const authConfig = (): NextAuthConfig => ({
     // At sign-in (and only then: `account` is set), a new session row and so a new token.
     async jwt({ token, user, account, profile }) {
       if (!account) return token;
+      // Only our user id: the provider's name and email are its claims, not our account's.
+      delete token.name;
+      delete token.email;
+      delete token.picture;
       token.sub = user?.id;
       const sso =
         account.provider === "oidc"

@@ -15,10 +15,10 @@ export const getConsoleContext = cache(async (): Promise<ConsoleContext | null> 
   const db = await getDb();
   // The cookie alone is not enough: its session must still be live (not idle, expired, signed
   // out, or ended by a suspension or "sign out everywhere").
-  const userId = await checkSession(db, session?.sessionId, sessionPolicy());
-  if (!userId || userId !== session?.user?.id) return null;
+  const live = await checkSession(db, session?.sessionId, sessionPolicy());
+  if (!live || live.userId !== session?.user?.id) return null;
   const preferredOrgId = (await cookies()).get(ORG_COOKIE)?.value;
-  return resolveConsoleContext(db, userId, preferredOrgId);
+  return resolveConsoleContext(db, live.userId, preferredOrgId, live);
 });
 
 export type ActiveContext = ConsoleContext & { actor: NonNullable<ConsoleContext["actor"]> };

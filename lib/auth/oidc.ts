@@ -59,7 +59,9 @@ export async function identityClaims(
     idToken.sub,
     response,
   );
-  if (!hasEmail(userinfo)) return { ...userinfo, ...idToken };
+  // No address there: the ID token's stays with the ID token's own verification, if any.
+  if (!hasEmail(userinfo))
+    return { ...userinfo, ...idToken, email_verified: idToken.email_verified };
   const sameAddress = userinfo.email === idToken.email;
   return {
     ...userinfo,

@@ -43,13 +43,19 @@ export async function startSession(
   return session!.id;
 }
 
-/** The user of a live session, after noting its activity; null for a session that has ended. */
+export interface LiveSession {
+  userId: string;
+  /** Signed in through single sign-on (an organisation that requires it accepts only these). */
+  viaSso: boolean;
+}
+
+/** A live session's user, after noting its activity; null for a session that has ended. */
 export async function checkSession(
   db: Db,
   sessionId: string | undefined,
   policy: SessionPolicy,
   now = new Date(),
-): Promise<string | null> {
+): Promise<LiveSession | null> {
   if (!sessionId || !z.uuid().safeParse(sessionId).success) return null;
   const [session] = await db.select().from(userSessions).where(eq(userSessions.id, sessionId));
   if (!session || session.endedAt) return null;
@@ -64,7 +70,7 @@ export async function checkSession(
       .update(userSessions)
       .set({ lastSeenAt: now })
       .where(and(eq(userSessions.id, session.id), lt(userSessions.lastSeenAt, now)));
-  return session.userId;
+  return { userId: session.userId, viaSso: session.ssoIssuer !== null };
 }
 
 /** Ends a session; for one that came through single sign-on, what ending it there too needs. */

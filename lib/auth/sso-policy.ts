@@ -13,6 +13,7 @@ import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { Conflict, Forbidden, Invalid } from "@/lib/errors";
 import { requireMember } from "@/lib/members/lookup";
+import { opensToPassword } from "@/lib/orgs/context";
 
 // An organisation's sign-in policy, set by its owners: single sign-on required (password sign-in
 // refused for its members, except one break-glass owner who keeps a password for the day the
@@ -74,12 +75,23 @@ export async function getSsoPolicy(db: Db, actor: Actor): Promise<SsoPolicy> {
   };
 }
 
-/** Owners only: who signs in how is the keys to the organisation. */
-export async function updateSsoPolicy(db: Db, actor: Actor, raw: SsoPolicyInput) {
+/**
+ * Owners only: who signs in how is the keys to the organisation. Single sign-on can be required
+ * only where a provider is configured (`ssoConfigured`), or nobody but the break-glass owner
+ * could sign in.
+ */
+export async function updateSsoPolicy(
+  db: Db,
+  actor: Actor,
+  raw: SsoPolicyInput,
+  options: { ssoConfigured: boolean },
+) {
   assertCan(actor, "org:manage");
   if (actor.kind === "user" && actor.role !== "owner")
     throw new Forbidden("Only owners can change how people sign in.");
   const input = ssoPolicyInput.parse(raw);
+  if (input.ssoRequired && !options.ssoConfigured)
+    throw new Invalid("Single sign-on is not configured on this server, so it cannot be required.");
   const domains = [...new Set(input.emailDomains)];
   if (input.jitProvisioning && domains.length === 0)
     throw new Invalid("Add the email domains whose people may be provisioned.", {
@@ -123,11 +135,15 @@ export async function updateSsoPolicy(db: Db, actor: Actor, raw: SsoPolicyInput)
           ? and(eq(orgEmailDomains.orgId, actor.orgId), notInArray(orgEmailDomains.domain, domains))
           : eq(orgEmailDomains.orgId, actor.orgId),
       );
-    if (domains.length > 0)
+    const added = domains.filter((d) => !before.emailDomains.includes(d));
+    // A claim made by another organisation in the same moment fails on the unique index.
+    if (added.length > 0)
       await tx
         .insert(orgEmailDomains)
-        .values(domains.map((d) => ({ orgId: actor.orgId, domain: d })))
-        .onConflictDoNothing();
+        .values(added.map((d) => ({ orgId: actor.orgId, domain: d })))
+        .catch(() => {
+          throw new Conflict("One of these domains was just claimed by another organisation.");
+        });
     const after = await getSsoPolicy(tx, actor);
     await audit(
       tx,
@@ -141,23 +157,24 @@ export async function updateSsoPolicy(db: Db, actor: Actor, raw: SsoPolicyInput)
 }
 
 /**
- * The organisations that refuse this account's password: those that require single sign-on, of
- * which the account is an active member and not the break-glass owner.
+ * When every organisation of this account requires single sign-on of it (it is the break-glass
+ * owner of none), their names: a password would open nothing. Otherwise none: the organisations
+ * that require it are left out of the password session (lib/orgs/context.ts).
  */
 export async function orgsRequiringSso(db: Db, userId: string): Promise<string[]> {
   const rows = await db
-    .select({ name: orgs.name, breakGlassUserId: orgSsoPolicies.breakGlassUserId })
+    .select({
+      name: orgs.name,
+      role: orgMembers.role,
+      ssoRequired: orgSsoPolicies.ssoRequired,
+      breakGlassUserId: orgSsoPolicies.breakGlassUserId,
+    })
     .from(orgMembers)
-    .innerJoin(orgSsoPolicies, eq(orgSsoPolicies.orgId, orgMembers.orgId))
     .innerJoin(orgs, eq(orgs.id, orgMembers.orgId))
-    .where(
-      and(
-        eq(orgMembers.userId, userId),
-        eq(orgMembers.status, "active"),
-        eq(orgSsoPolicies.ssoRequired, true),
-      ),
-    );
-  return rows.filter((r) => r.breakGlassUserId !== userId).map((r) => r.name);
+    .leftJoin(orgSsoPolicies, eq(orgSsoPolicies.orgId, orgMembers.orgId))
+    .where(and(eq(orgMembers.userId, userId), eq(orgMembers.status, "active")));
+  if (rows.length === 0 || rows.some((r) => opensToPassword(r, userId))) return [];
+  return rows.map((r) => r.name);
 }
 
 export interface LinkedIdentity {
@@ -193,7 +210,7 @@ export async function listLinkedIdentities(db: Db, actor: Actor): Promise<Linked
 /**
  * Owners unlink a member's identities (a person's account was linked to the wrong identity, or
  * their identity at the provider was replaced): the next single sign-on matches by verified email
- * again. An account is one person, so this holds in all their organisations.
+ * again. Only for a person of this organisation alone: the link serves all their organisations.
  */
 export async function unlinkSsoIdentities(db: Db, actor: Actor, raw: { memberId: string }) {
   assertCan(actor, "org:manage");
@@ -202,6 +219,23 @@ export async function unlinkSsoIdentities(db: Db, actor: Actor, raw: { memberId:
   const { memberId } = z.object({ memberId: z.uuid("Unknown member.") }).parse(raw);
   return db.transaction(async (tx) => {
     const member = await requireMember(tx, actor.orgId, memberId);
+    // The identity signs the person in to all their organisations: one of them alone does not
+    // decide it.
+    const [elsewhere] = await tx
+      .select({ id: orgMembers.id })
+      .from(orgMembers)
+      .where(
+        and(
+          eq(orgMembers.userId, member.userId),
+          ne(orgMembers.orgId, actor.orgId),
+          ne(orgMembers.status, "removed"),
+        ),
+      )
+      .limit(1);
+    if (elsewhere)
+      throw new Invalid(
+        `${member.name} also belongs to another organisation, so their identity cannot be unlinked from here.`,
+      );
     const removed = await tx
       .delete(ssoIdentities)
       .where(eq(ssoIdentities.userId, member.userId))

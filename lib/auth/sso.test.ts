@@ -15,6 +15,7 @@ let db: Db;
 const ISSUER = "https://idp.example.test";
 const noTrust = { verifiedEmailDomains: [] };
 const limits = { maxFailuresPerAccount: 5, maxFailuresPerIp: 50, windowMinutes: 15 };
+const configured = { ssoConfigured: true };
 
 beforeAll(async () => {
   ({ db } = await testDatabase());
@@ -140,22 +141,33 @@ describe("signInWithSso", () => {
       kind: "function",
       isDefault: true,
     });
-    await updateSsoPolicy(db, f.actor, {
-      ssoRequired: false,
-      breakGlassMemberId: null,
-      jitProvisioning: false,
-      emailDomains: [domain],
-    });
+    await updateSsoPolicy(
+      db,
+      f.actor,
+      {
+        ssoRequired: false,
+        breakGlassMemberId: null,
+        jitProvisioning: false,
+        emailDomains: [domain],
+      },
+      configured,
+    );
     expect(await signInWithSso(db, newcomer, noTrust)).toEqual({ ok: false, reason: "unknown" });
+    // A domain claim proves nothing: the claimant is not told of strangers' attempts.
     const refusals = (await auditActions(f.org.id)).filter((r) => r.action === "access.refused");
-    expect(refusals.map((r) => (r.after as { reason: string }).reason)).toEqual(["sso_unknown"]);
+    expect(refusals).toEqual([]);
 
-    await updateSsoPolicy(db, f.actor, {
-      ssoRequired: false,
-      breakGlassMemberId: null,
-      jitProvisioning: true,
-      emailDomains: [domain],
-    });
+    await updateSsoPolicy(
+      db,
+      f.actor,
+      {
+        ssoRequired: false,
+        breakGlassMemberId: null,
+        jitProvisioning: true,
+        emailDomains: [domain],
+      },
+      configured,
+    );
     const result = await signInWithSso(db, newcomer, noTrust);
     expect(result).toMatchObject({ ok: true, provisioned: true, linked: true });
     const userId = (result as { userId: string }).userId;
@@ -225,12 +237,17 @@ describe("the organisation's sign-in policy", () => {
         .update(users)
         .set({ passwordHash: await hashPassword(password) })
         .where(eq(users.id, userId));
-    await updateSsoPolicy(db, f.actor, {
-      ssoRequired: true,
-      breakGlassMemberId: f.me.id,
-      jitProvisioning: false,
-      emailDomains: [],
-    });
+    await updateSsoPolicy(
+      db,
+      f.actor,
+      {
+        ssoRequired: true,
+        breakGlassMemberId: f.me.id,
+        jitProvisioning: false,
+        emailDomains: [],
+      },
+      configured,
+    );
     const signIn = async (userId: string, pw = password) =>
       signInWithPassword(
         db,
@@ -245,6 +262,19 @@ describe("the organisation's sign-in policy", () => {
     // A wrong password says nothing of the policy.
     expect(await signIn(admin.userId, "wrong")).toEqual({ ok: false, reason: "invalid" });
     expect(await signIn(f.me.userId)).toEqual({ ok: true, userId: f.me.userId });
+    // Another organisation's policy does not lock a person out of theirs: the password signs in,
+    // and the organisation that requires single sign-on stays closed to it (lib/orgs/context).
+    const other = await orgFixture(db, "owner");
+    await db.insert(orgMembers).values({ orgId: other.org.id, userId: admin.userId });
+    expect(await signIn(admin.userId)).toEqual({ ok: true, userId: admin.userId });
+    await expect(
+      updateSsoPolicy(
+        db,
+        f.actor,
+        { ssoRequired: true, breakGlassMemberId: null, jitProvisioning: false, emailDomains: [] },
+        { ssoConfigured: false },
+      ),
+    ).rejects.toThrow(/not configured/);
   });
 
   it("is the owners' to change, and a domain belongs to one organisation", async () => {
@@ -263,14 +293,16 @@ describe("the organisation's sign-in policy", () => {
       jitProvisioning: false,
       emailDomains: [`${f.org.slug}.test`],
     };
-    await expect(updateSsoPolicy(db, asAdmin, policy)).rejects.toThrow(/Only owners/);
-    await updateSsoPolicy(db, f.actor, policy);
-    await expect(updateSsoPolicy(db, other.actor, policy)).rejects.toThrow(/claimed by another/);
+    await expect(updateSsoPolicy(db, asAdmin, policy, configured)).rejects.toThrow(/Only owners/);
+    await updateSsoPolicy(db, f.actor, policy, configured);
+    await expect(updateSsoPolicy(db, other.actor, policy, configured)).rejects.toThrow(
+      /claimed by another/,
+    );
     await expect(
-      updateSsoPolicy(db, f.actor, { ...policy, breakGlassMemberId: admin.id }),
+      updateSsoPolicy(db, f.actor, { ...policy, breakGlassMemberId: admin.id }, configured),
     ).rejects.toThrow(/must be an active owner/);
     await expect(
-      updateSsoPolicy(db, f.actor, { ...policy, breakGlassMemberId: other.me.id }),
+      updateSsoPolicy(db, f.actor, { ...policy, breakGlassMemberId: other.me.id }, configured),
     ).rejects.toThrow(/not found/);
     const audits = (await auditActions(f.org.id)).filter(
       (r) => r.action === "org.sso_policy_updated",
@@ -303,6 +335,12 @@ describe("the organisation's sign-in policy", () => {
     const foreign = await orgFixture(db, "owner");
     await expect(unlinkSsoIdentities(db, foreign.actor, { memberId: bob.id })).rejects.toThrow(
       /not found/,
+    );
+    // Once Bob belongs to another organisation too, neither may unlink him alone.
+    await signInWithSso(db, identity({ email }), noTrust);
+    await db.insert(orgMembers).values({ orgId: foreign.org.id, userId: bob.userId });
+    await expect(unlinkSsoIdentities(db, f.actor, { memberId: bob.id })).rejects.toThrow(
+      /another organisation/,
     );
   });
 });

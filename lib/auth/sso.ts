@@ -40,6 +40,8 @@ export type SsoSignIn =
 export const SSO_ACTOR_LABEL = "Single sign-on";
 
 const claimText = z.string().trim().min(1).max(1024).refine(isStorableText);
+// The subject is compared exactly: never trimmed or folded into another's.
+const claimSubject = z.string().min(1).max(1024).refine(isStorableText);
 const claimEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
 /** The claims Gatehouse uses, bounded; a claim that is malformed counts as absent. */
@@ -52,7 +54,7 @@ export function providerIdentity(
   const verified = claims.email_verified;
   return {
     issuer,
-    subject: claimText.safeParse(claims.sub).data ?? "",
+    subject: claimSubject.safeParse(claims.sub).data ?? "",
     email: email.success ? email.data : null,
     // Some providers send the claim as a string.
     emailVerified:
@@ -199,24 +201,14 @@ const REFUSAL_MESSAGES: Record<SsoRefusal, string> = {
 
 export const ssoRefusalMessage = (reason: SsoRefusal) => REFUSAL_MESSAGES[reason];
 
-// A refused sign-in is told to the organisations of the account it would have reached (or, for an
-// unknown person, of the organisation that claims the email's domain): an attempt at someone's
-// account is what an owner wants to see.
+// A refused sign-in is told to the organisations of the account it would have reached: an attempt
+// at someone's account is what an owner wants to see. An unknown person's attempt is told to no
+// one: a domain claim is not proof that the domain is the claimant's.
 async function recordSsoRefusal(db: Db, identity: ProviderIdentity, refused: Refused) {
-  const targets = refused.userId
-    ? (await actorsOfUser(db, refused.userId)).map((a) => ({
-        orgId: a.orgId,
-        memberId: a.memberId,
-      }))
-    : (
-        await db
-          .select({ orgId: orgEmailDomains.orgId })
-          .from(orgEmailDomains)
-          .where(eq(orgEmailDomains.domain, emailDomain(identity.email ?? "")))
-      ).map((r) => ({ orgId: r.orgId, memberId: null }));
-  for (const target of targets)
-    await recordRefusal(db, systemActor(target.orgId, SSO_ACTOR_LABEL), {
-      target: { type: target.memberId ? "member" : "sign_in", id: target.memberId },
+  if (!refused.userId) return;
+  for (const actor of await actorsOfUser(db, refused.userId))
+    await recordRefusal(db, systemActor(actor.orgId, SSO_ACTOR_LABEL), {
+      target: { type: "member", id: actor.memberId },
       reason: `sso_${refused.reason}`,
       detail: {
         message: REFUSAL_MESSAGES[refused.reason],

@@ -362,7 +362,7 @@ describe("the organisation itself", () => {
 
   it("keeps acting in the actor's organisation when the org cookie names another one", async () => {
     state.cookies.set(ORG_COOKIE, b.org.id);
-    const context = await resolveConsoleContext(db, a.admin.userId, b.org.id);
+    const context = await resolveConsoleContext(db, a.admin.userId, b.org.id, { viaSso: false });
     expect(context?.actor?.orgId).toBe(a.org.id);
     const result = await leavesBAlone(() =>
       createGroupAction({ name: "Cookie says B", kind: "custom" }),

@@ -2,6 +2,7 @@
 
 import { action } from "@/app/_server/action";
 import { type SsoPolicyInput, unlinkSsoIdentities, updateSsoPolicy } from "@/lib/auth/sso-policy";
+import { oidcEnabled } from "@/lib/env";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
 import {
   createWebhookEndpoint,
@@ -62,7 +63,8 @@ export const deleteWebhookEndpointAction = action(
 
 export const updateSsoPolicyAction = action(
   "updateSsoPolicy",
-  (input: SsoPolicyInput, actor, db) => updateSsoPolicy(db, actor, input),
+  (input: SsoPolicyInput, actor, db) =>
+    updateSsoPolicy(db, actor, input, { ssoConfigured: oidcEnabled() }),
   { revalidate: ["/settings"] },
 );
 export const unlinkSsoIdentitiesAction = action(

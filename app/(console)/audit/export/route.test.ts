@@ -24,6 +24,7 @@ beforeAll(async () => {
 function signedInAs(actor: ConsoleContext["actor"]) {
   vi.mocked(getConsoleContext).mockResolvedValue({
     user: { id: "u", name: "U", email: "u@example.test" },
+    viaSso: false,
     orgs: [],
     actor,
   });
