@@ -8,12 +8,14 @@ import { Label } from "@/components/ui/label";
 
 interface MembersFiltersProps {
   groups: { id: string; name: string }[];
+  /** The server's bound on the search (lib/members/schemas.ts). */
+  searchMaxLength: number;
 }
 
 const selectClass = "h-9 rounded-md border border-input bg-card px-2 text-sm shadow-sm";
 
 /** Filters live in the URL, so that a filtered list can be shared and survives a reload. */
-export function MembersFilters({ groups }: MembersFiltersProps) {
+export function MembersFilters({ groups, searchMaxLength }: MembersFiltersProps) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -71,6 +73,7 @@ export function MembersFilters({ groups }: MembersFiltersProps) {
             value={q}
             onChange={(e) => setQ(e.target.value)}
             placeholder="Name or email"
+            maxLength={searchMaxLength}
             className="w-64 pl-8"
           />
         </div>

@@ -42,8 +42,11 @@ export const setSpendingLimitInput = z.object({ memberId, limitDollars: optional
 
 export const memberIdInput = z.object({ memberId });
 
+/** The members search, in the box and in the URL. */
+export const MEMBER_SEARCH_MAX_LENGTH = 200;
+
 export const listMembersInput = z.object({
-  q: z.string().trim().max(200).default(""),
+  q: z.string().trim().max(MEMBER_SEARCH_MAX_LENGTH).default(""),
   groupId: z.uuid().optional().catch(undefined),
   notInGroupId: z.uuid().optional().catch(undefined),
   role: z.enum(memberRole.enumValues).optional().catch(undefined),

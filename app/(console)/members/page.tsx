@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requireConsole } from "@/app/_server/session";
 import { PageHeader } from "@/components/layout/page-header";
+import { IgnoredParams } from "@/components/layout/ignored-params";
 import { AddMemberDialog } from "@/components/members/add-member-dialog";
 import { MembersFilters } from "@/components/members/members-filters";
 import { MembersTable } from "@/components/members/members-table";
@@ -8,7 +9,8 @@ import { getDb } from "@/db/client";
 import { env, oidcEnabled } from "@/lib/env";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
 import { listMembers } from "@/lib/members/queries";
-import { listMembersInput } from "@/lib/members/schemas";
+import { MEMBER_SEARCH_MAX_LENGTH, listMembersInput } from "@/lib/members/schemas";
+import { parseSearchParams } from "@/lib/search-params";
 import {
   addMembersAction,
   previewAddMembersAction,
@@ -34,10 +36,7 @@ interface MembersPageProps {
 
 export default async function MembersPage({ searchParams }: MembersPageProps) {
   const { actor } = await requireConsole();
-  const raw = Object.fromEntries(
-    Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-  );
-  const filters = listMembersInput.parse(raw);
+  const { query: filters, ignored } = parseSearchParams(listMembersInput, await searchParams);
   const db = await getDb();
   const [page, groups] = await Promise.all([
     listMembers(db, actor, filters),
@@ -61,7 +60,8 @@ export default async function MembersPage({ searchParams }: MembersPageProps) {
         }
       />
       <div className="flex flex-col gap-4">
-        <MembersFilters groups={liveGroups} />
+        <IgnoredParams names={ignored} />
+        <MembersFilters groups={liveGroups} searchMaxLength={MEMBER_SEARCH_MAX_LENGTH} />
         <MembersTable
           rows={page.rows}
           total={page.total}
