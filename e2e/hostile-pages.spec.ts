@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import fc from "fast-check";
 import { LoginPage } from "./pages/login-page";
@@ -113,4 +114,28 @@ test("every page answers hostile query strings without a server error", async ({
       );
   }
   expect(failures).toEqual([]);
+});
+
+test("a server action whose body is not JSON, nested too deeply or over 1 MB is refused plainly", async ({
+  request,
+}) => {
+  // An action of the login page, as the build names it: the body is refused before any action.
+  const manifest = JSON.parse(
+    readFileSync(".next/server/server-reference-manifest.json", "utf8"),
+  ) as { node: Record<string, unknown> };
+  const actionId = Object.keys(manifest.node)[0]!;
+  const post = (body: string) =>
+    request.post("/login", {
+      headers: { "next-action": actionId, "content-type": "text/plain;charset=UTF-8" },
+      data: body,
+      maxRedirects: 0,
+    });
+  const notJson = await post("{not json");
+  expect(notJson.status()).toBe(400);
+  expect(await notJson.text()).toContain("not JSON");
+  const deep = await post(`${"[".repeat(20_000)}${"]".repeat(20_000)}`);
+  expect(deep.status()).toBe(400);
+  expect(await deep.text()).toContain("nested too deeply");
+  const large = await post(`"${"a".repeat(1_100_000)}"`);
+  expect(large.status()).toBe(413);
 });
