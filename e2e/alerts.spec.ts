@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { EMBEDDED } from "./support/tags";
+import { GroupsPage } from "./pages/groups-page";
 import { LoginPage } from "./pages/login-page";
 import { SettingsPage } from "./pages/settings-page";
 
@@ -28,10 +29,14 @@ test(
     await budget.getByLabel("Monthly budget (USD)").fill("abc");
     await budget.getByRole("button", { name: "Save budget" }).click();
     await expect(budget.getByText("Enter an amount in dollars.")).toBeVisible();
-    await budget.getByLabel("Monthly budget (USD)").fill("2");
+    await budget.getByLabel("Monthly budget (USD)").fill("2.5");
     await budget.getByLabel("Alert at (% of budget)").fill("50, 100");
     await budget.getByRole("button", { name: "Save budget" }).click();
     await expect(page.getByText(`${groupName}'s budget is saved`)).toBeVisible();
+    // A setting reads as it was set, cents included.
+    const groups = new GroupsPage(page);
+    await groups.goto();
+    await expect(groups.row(groupName)).toContainText("$2.50/mo");
 
     const bell = page.getByRole("link", { name: /^Budget alerts/ });
     const unreadBefore = Number(
@@ -61,9 +66,9 @@ test(
         },
       });
     const stamp = Date.now();
-    expect((await report(`alerts-${stamp}-1`, 1_200_000)).status()).toBe(200);
+    expect((await report(`alerts-${stamp}-1`, 1_300_000)).status()).toBe(200);
     // A replay changes nothing: still one alert for 50 %.
-    expect(await (await report(`alerts-${stamp}-1`, 1_200_000)).json()).toMatchObject({
+    expect(await (await report(`alerts-${stamp}-1`, 1_300_000)).json()).toMatchObject({
       accepted: 0,
       duplicates: 1,
     });
@@ -76,12 +81,12 @@ test(
     expect(unreadAfter).toBeGreaterThan(unreadBefore);
     const rows = page.getByRole("row").filter({ hasText: groupName });
     await expect(rows).toHaveCount(1);
-    await expect(rows).toContainText("Reached 50 % of its $2 budget");
+    await expect(rows).toContainText("Reached 50 % of its $2.50 budget");
 
-    await report(`alerts-${stamp}-2`, 1_000_000);
+    await report(`alerts-${stamp}-2`, 1_300_000);
     await page.reload();
     await expect(rows).toHaveCount(2);
-    await expect(rows.first()).toContainText("Reached 100 % of its $2 budget");
+    await expect(rows.first()).toContainText("Reached 100 % of its $2.50 budget");
 
     await page.getByRole("button", { name: "Mark all as read" }).click();
     await expect(page.getByRole("link", { name: "Budget alerts", exact: true })).toBeVisible();

@@ -370,7 +370,7 @@ function GroupRow({ group, depth, canEdit, hasChildren, open, onToggle, menu }: 
       <span className="ml-auto flex items-center gap-4 text-sm text-muted-foreground">
         {group.monthlyBudgetMicros !== null && (
           <Badge variant="default" title={`${group.budgetMode} budget`}>
-            {formatMicros(group.monthlyBudgetMicros)}/mo
+            {formatMicros(group.monthlyBudgetMicros, { exact: true })}/mo
           </Badge>
         )}
         <span

@@ -34,7 +34,7 @@ export function BudgetBars({ budgets }: { budgets: BudgetProgress[] }) {
                 </span>
                 <span className="text-muted-foreground">
                   {" "}
-                  of {formatMicros(b.budgetMicros)} ({Math.round(share * 100)} %)
+                  of {formatMicros(b.budgetMicros, { exact: true })} ({Math.round(share * 100)} %)
                 </span>
               </span>
             </div>
@@ -44,7 +44,7 @@ export function BudgetBars({ budgets }: { budgets: BudgetProgress[] }) {
               aria-valuemin={0}
               aria-valuemax={b.budgetMicros}
               aria-valuenow={b.spentMicros}
-              aria-valuetext={`${formatMicros(b.spentMicros, { precise: true })} of ${formatMicros(b.budgetMicros)}${b.projectedMicros !== null ? `, on pace for ${formatMicros(b.projectedMicros)}` : ""}`}
+              aria-valuetext={`${formatMicros(b.spentMicros, { precise: true })} of ${formatMicros(b.budgetMicros, { exact: true })}${b.projectedMicros !== null ? `, on pace for ${formatMicros(b.projectedMicros)}` : ""}`}
               className="relative h-3 rounded-full bg-muted"
             >
               <div

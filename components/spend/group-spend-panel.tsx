@@ -51,7 +51,7 @@ export function GroupSpendPanel({
         description={
           budgetMicros === null
             ? "The last 12 months. No budget is set."
-            : `The last 12 months against the ${formatMicros(budgetMicros)} monthly budget.`
+            : `The last 12 months against the ${formatMicros(budgetMicros, { exact: true })} monthly budget.`
         }
         empty={spend.months.every((m) => m.costMicros === 0)}
         emptyText={`${groupName} has no spend in the last 12 months.`}

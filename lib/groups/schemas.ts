@@ -1,18 +1,22 @@
 import { z } from "zod";
 import { budgetMode, groupKind } from "@/db/schema";
 import { optionalDollars, optionalEndOfDay } from "@/lib/form-input";
+import { GROUP_DESCRIPTION_MAX_LENGTH, GROUP_NAME_MAX_LENGTH } from "./limits";
 
 const name = z
   .string({ error: "Enter a name." })
   .trim()
   .min(1, "Enter a name.")
-  .max(100, "Keep the name to 100 characters or fewer.")
+  .max(GROUP_NAME_MAX_LENGTH, `Keep the name to ${GROUP_NAME_MAX_LENGTH} characters or fewer.`)
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "The name cannot contain control characters.");
 
 const description = z
   .string()
   .trim()
-  .max(2000, "Keep the description to 2,000 characters or fewer.")
+  .max(
+    GROUP_DESCRIPTION_MAX_LENGTH,
+    `Keep the description to ${GROUP_DESCRIPTION_MAX_LENGTH.toLocaleString("en-US")} characters or fewer.`,
+  )
   .default("");
 
 const optionalGroupId = z

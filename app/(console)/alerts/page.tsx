@@ -26,7 +26,7 @@ const monthName = new Intl.DateTimeFormat("en-GB", {
 });
 
 function describe(alert: AlertRow) {
-  const budget = formatMicros(alert.budgetMicros);
+  const budget = formatMicros(alert.budgetMicros, { exact: true });
   return alert.kind === "forecast"
     ? `On pace to exceed its ${budget} budget this month`
     : `Reached ${alert.thresholdPercent} % of its ${budget} budget`;
