@@ -18,6 +18,10 @@ test(
   async ({ page }) => {
     const board = new BoardPage(page);
     await board.goto();
+    // A column's name, cut off when long, can be read whole on hover.
+    await expect(
+      page.getByRole("heading", { name: "Backend Engineers", level: 2 }),
+    ).toHaveAttribute("title", "Backend Engineers");
     const member = await board.firstMember("Backend Engineers");
     await board.drag(member, "Backend Engineers", "Content Team");
     await expect(board.card("Content Team", member)).toBeVisible();
@@ -75,6 +79,9 @@ test("undo restores exactly the previous memberships", async ({ page }) => {
     .count();
   await board.drag(member, "Frontend Engineers", "Design Team");
   await expect(board.card("Design Team", member)).toBeVisible();
+  // Time to read it and decide: the notification with Undo stays well past sonner's 4 s.
+  await page.waitForTimeout(7_000);
+  await expect(board.toast(`Moved ${member}`)).toBeVisible();
   await board.toast(`Moved ${member}`).getByRole("button", { name: "Undo" }).click();
   await expect(board.toast("Undone")).toBeVisible();
   await expect(board.card("Frontend Engineers", member)).toBeVisible();

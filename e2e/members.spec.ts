@@ -66,7 +66,15 @@ test(
     const row = page.getByRole("row").nth(1);
     const name = (await row.getByRole("cell").nth(1).textContent())!;
     await row.getByRole("button", { name: `Actions for ${name}` }).click();
-    await page.getByRole("menuitem", { name: "Suspend" }).click();
+    await page.getByRole("menuitem", { name: "Suspend…" }).click();
+    // It asks first, naming what suspending does; Cancel changes nothing.
+    const confirm = page.getByRole("dialog", { name: `Suspend ${name}?` });
+    await expect(confirm).toContainText("signed out of the console everywhere");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("active");
+    await row.getByRole("button", { name: `Actions for ${name}` }).click();
+    await page.getByRole("menuitem", { name: "Suspend…" }).click();
+    await confirm.getByRole("button", { name: "Suspend" }).click();
     await expect(
       page.locator("[data-sonner-toast]").filter({ hasText: `${name} is suspended.` }),
     ).toBeVisible();

@@ -64,7 +64,8 @@ export function BoardColumn(props: BoardColumnProps) {
       )}
     >
       <header className="flex items-baseline justify-between gap-2 border-b px-3 py-2.5">
-        <h2 id={headingId} className="truncate text-sm font-semibold">
+        {/* Cut off visually when long: the title shows it on hover, the text is whole for readers. */}
+        <h2 id={headingId} title={title} className="truncate text-sm font-semibold">
           {title}
         </h2>
         <span

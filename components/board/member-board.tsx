@@ -19,6 +19,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Copy, Search, X } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
+import { toastWithUndo } from "@/components/ui/undo-toast";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -169,9 +170,7 @@ export function MemberBoard({ initialData, canEdit, actions }: MemberBoardProps)
       toast.error(error.message);
     },
     onSuccess: (change, { message }) => {
-      toast.success(message, {
-        action: { label: "Undo", onClick: () => undoMutation.mutate(change) },
-      });
+      toastWithUndo(message, () => undoMutation.mutate(change));
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey }),
   });

@@ -92,13 +92,15 @@ export const MemberCard = memo(function MemberCard(props: MemberCardProps) {
         />
       )}
       <div className="min-w-0 flex-1">
-        <p className="truncate text-sm font-medium leading-tight">
+        <p title={member.name} className="truncate text-sm font-medium leading-tight">
           {member.name}
           {member.status === "suspended" && (
             <span className="ml-1 text-xs font-normal text-warning-foreground">(suspended)</span>
           )}
         </p>
-        <p className="truncate text-xs text-muted-foreground">{member.email}</p>
+        <p title={member.email} className="truncate text-xs text-muted-foreground">
+          {member.email}
+        </p>
       </div>
       {canEdit && (
         <DropdownMenu modal={false}>

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
 import { toast } from "sonner";
+import { toastWithUndo } from "@/components/ui/undo-toast";
 import { Button } from "@/components/ui/button";
 import { CheckList } from "@/components/ui/check-list";
 import {
@@ -93,17 +94,15 @@ export function GroupMembersPanel({
       }
       setSelected(new Set());
       router.refresh();
-      toast.success(label, {
-        action: {
-          label: "Undo",
-          onClick: () =>
-            void actions.revert(result.data).then((r) => {
-              if (r.ok) toast.success("Undone: the memberships are as they were.");
-              else toast.error(r.error);
-              router.refresh();
-            }),
-        },
-      });
+      toastWithUndo(
+        label,
+        () =>
+          void actions.revert(result.data).then((r) => {
+            if (r.ok) toast.success("Undone: the memberships are as they were.");
+            else toast.error(r.error);
+            router.refresh();
+          }),
+      );
     });
 
   return (

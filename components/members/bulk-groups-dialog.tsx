@@ -3,6 +3,7 @@
 import { Loader2 } from "lucide-react";
 import { useEffect, useMemo, useState, useTransition } from "react";
 import { toast } from "sonner";
+import { toastWithUndo } from "@/components/ui/undo-toast";
 import { Button } from "@/components/ui/button";
 import { CheckList } from "@/components/ui/check-list";
 import {
@@ -98,17 +99,15 @@ function BulkGroupsBody({
         mode === "add"
           ? `Added ${plural(change.added.length, "membership")}${change.unchanged ? `; ${change.unchanged.toLocaleString("en-US")} already there` : ""}.`
           : `Removed ${plural(change.removed.length, "membership")}${change.unchanged ? `; ${change.unchanged.toLocaleString("en-US")} not in those groups` : ""}.`;
-      toast.success(message, {
-        action: {
-          label: "Undo",
-          onClick: () =>
-            void actions.revert(change).then((r) => {
-              if (r.ok) toast.success("Undone: the memberships are as they were.");
-              else toast.error(r.error);
-              onDone();
-            }),
-        },
-      });
+      toastWithUndo(
+        message,
+        () =>
+          void actions.revert(change).then((r) => {
+            if (r.ok) toast.success("Undone: the memberships are as they were.");
+            else toast.error(r.error);
+            onDone();
+          }),
+      );
       onOpenChange(false);
       onDone();
     });

@@ -73,6 +73,7 @@ export function MembersTable(props: MembersTableProps) {
   const [bulk, setBulk] = useState<"add" | "remove" | null>(null);
   const [limitFor, setLimitFor] = useState<MemberRow | null>(null);
   const [removing, setRemoving] = useState<MemberRow | null>(null);
+  const [suspending, setSuspending] = useState<MemberRow | null>(null);
   const [pending, startTransition] = useTransition();
 
   const href = (changes: Record<string, string | number>) => {
@@ -295,14 +296,8 @@ export function MembersTable(props: MembersTableProps) {
                           Set spending limit…
                         </DropdownMenuItem>
                         {row.status === "active" ? (
-                          <DropdownMenuItem
-                            onSelect={() =>
-                              run(`${row.name} is suspended.`, () =>
-                                props.memberActions.suspend({ memberId: row.memberId }),
-                              )
-                            }
-                          >
-                            Suspend
+                          <DropdownMenuItem onSelect={() => setSuspending(row)}>
+                            Suspend…
                           </DropdownMenuItem>
                         ) : (
                           <DropdownMenuItem
@@ -402,6 +397,33 @@ export function MembersTable(props: MembersTableProps) {
           )
         }
       />
+      <Dialog open={suspending !== null} onOpenChange={(open) => !open && setSuspending(null)}>
+        <DialogContent>
+          <DialogTitle>Suspend {suspending?.name}?</DialogTitle>
+          <DialogDescription>
+            They are signed out of the console everywhere at once, cannot sign in, and the gateway
+            refuses their next request with every key. Their groups, limits and history stay;
+            Reactivate gives everything back.
+          </DialogDescription>
+          <DialogFooter>
+            <Button variant="outline" onClick={() => setSuspending(null)}>
+              Cancel
+            </Button>
+            <Button
+              variant="destructive"
+              onClick={() => {
+                const member = suspending!;
+                setSuspending(null);
+                run(`${member.name} is suspended.`, () =>
+                  props.memberActions.suspend({ memberId: member.memberId }),
+                );
+              }}
+            >
+              Suspend
+            </Button>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
       <Dialog open={removing !== null} onOpenChange={(open) => !open && setRemoving(null)}>
         <DialogContent>
           <DialogTitle>Remove {removing?.name} from the organisation?</DialogTitle>
