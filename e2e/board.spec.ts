@@ -44,11 +44,24 @@ test("move a member with the keyboard only", async ({ page }) => {
     .getByRole("button", { name: `Drag ${member}` })
     .focus();
   await page.keyboard.press("Space");
-  // The live region speaks the latest step: it is over its own group once picked up.
-  await expect(page.getByText(`${member} is over DevOps Engineers.`)).toBeAttached();
+  // The live region speaks each step as a screen-reader user needs it.
+  await expect(
+    page.getByText(
+      new RegExp(`^Picked up ${member} from DevOps Engineers, column \\d+ of \\d+\\.`),
+    ),
+  ).toBeAttached();
   await page.keyboard.press("ArrowRight");
-  await expect(page.getByText(`${member} is over Engineering.`)).toBeAttached();
+  await expect(
+    page.getByText(
+      new RegExp(
+        `^Over Engineering, column \\d+ of \\d+: dropping here moves from DevOps Engineers to Engineering\\.$`,
+      ),
+    ),
+  ).toBeAttached();
   await page.keyboard.press("Space");
+  await expect(
+    page.getByText(`Dropped: ${member} moves from DevOps Engineers to Engineering.`),
+  ).toBeAttached();
   await expect(board.card("Engineering", member)).toBeVisible();
   await expect(board.card("DevOps Engineers", member)).toHaveCount(0);
   await page.reload();

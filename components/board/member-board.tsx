@@ -280,17 +280,41 @@ export function MemberBoard({ initialData, canEdit, actions }: MemberBoardProps)
     drag ? describeMembers(data, drag.memberIds) : "The member";
   const columnName = (id: string | number | undefined) =>
     id === ALL ? "All members" : groupName(data, String(id));
+  // What a screen-reader user hears, step by step: picked up (from where), over which column
+  // (and where it stands among them), dropped (what that changes), cancelled.
+  const columnIds = [ALL, ...data.groups.map((g) => g.id)];
+  const position = (id: string | number) =>
+    `column ${columnIds.indexOf(String(id)) + 1} of ${columnIds.length}`;
+  const fromName = (drag: CardDragData) =>
+    drag.fromGroupId ? columnName(drag.fromGroupId) : "All members";
+  const outcome = (drag: CardDragData, to: string | number) => {
+    const target = to === ALL ? null : String(to);
+    if (target === (drag.fromGroupId ?? ALL)) return `stays in ${fromName(drag)}`;
+    if (target === null)
+      return drag.fromGroupId ? `leaves ${fromName(drag)}` : "stays where it was";
+    if (!drag.fromGroupId || copyMode || altHeld.current)
+      return `is added to ${columnName(target)}, keeping its other groups`;
+    return `moves from ${fromName(drag)} to ${columnName(target)}`;
+  };
   const announcements: Announcements = {
-    onDragStart: ({ active }) =>
-      `Picked up ${nameOf(active.data.current as CardDragData)}. Use the arrow keys to choose a group, Space to drop, Escape to cancel.`,
-    onDragOver: ({ active, over }) =>
-      over
-        ? `${nameOf(active.data.current as CardDragData)} is over ${columnName(over.id)}.`
-        : `${nameOf(active.data.current as CardDragData)} is not over a group.`,
-    onDragEnd: ({ active, over }) =>
-      over
-        ? `${nameOf(active.data.current as CardDragData)} was dropped on ${columnName(over.id)}.`
-        : `${nameOf(active.data.current as CardDragData)} was dropped outside any group.`,
+    onDragStart: ({ active }) => {
+      const drag = active.data.current as CardDragData;
+      return `Picked up ${nameOf(drag)} from ${fromName(drag)}. Use the arrow keys to choose a group, Space to drop, Escape to cancel.`;
+    },
+    onDragOver: ({ active, over }) => {
+      const drag = active.data.current as CardDragData;
+      if (!over) return `${nameOf(drag)} is not over a group.`;
+      // Right after pick-up it is over its own column: say it was picked up, not "over".
+      if (String(over.id) === (drag.fromGroupId ?? ALL))
+        return `Picked up ${nameOf(drag)} from ${fromName(drag)}, ${position(over.id)}. Use the arrow keys to choose a group, Space to drop, Escape to cancel.`;
+      return `Over ${columnName(over.id)}, ${position(over.id)}: dropping here ${outcome(drag, over.id)}.`;
+    },
+    onDragEnd: ({ active, over }) => {
+      const drag = active.data.current as CardDragData;
+      return over
+        ? `Dropped: ${nameOf(drag)} ${outcome(drag, over.id)}.`
+        : `Dropped outside any group: ${nameOf(drag)} stays where it was.`;
+    },
     onDragCancel: ({ active }) =>
       `Cancelled. ${nameOf(active.data.current as CardDragData)} stays where it was.`,
   };

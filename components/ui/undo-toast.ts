@@ -6,5 +6,9 @@ import { toast } from "sonner";
 export const UNDO_TOAST_MS = 12_000;
 
 export function toastWithUndo(message: string, undo: () => void) {
-  toast.success(message, { duration: UNDO_TOAST_MS, action: { label: "Undo", onClick: undo } });
+  // The trailing space keeps the live text from running into the button's ("….Undo").
+  toast.success(`${message} `, {
+    duration: UNDO_TOAST_MS,
+    action: { label: "Undo", onClick: undo },
+  });
 }
