@@ -16,7 +16,7 @@ import { type Connection, connectPglite, connectPostgres, embeddedDatabaseDir } 
 import { orgs, users } from "@/db/schema";
 import { DEMO_ADMIN } from "@/db/seed/demo-credentials";
 import { seedDemo } from "@/db/seed/demo";
-import { keepDemoSecrets } from "@/db/seed/demo-secrets";
+import { demoSecretsDirFor, keepDemoSecrets } from "@/db/seed/demo-secrets";
 import { syncModelCatalogue } from "@/lib/models/sync";
 
 // Shared by `npm start`, the db:* scripts and the e2e runner: the same environment files as
@@ -29,6 +29,9 @@ export function loadEnvironment(): void {
 export function dataDir(): string {
   return path.resolve(process.env.GATEHOUSE_DATA_DIR || "./.data");
 }
+
+/** Where this database's demo secrets are kept (db/seed/demo-secrets.ts). */
+export const demoSecretsDir = () => demoSecretsDirFor(dataDir(), process.env.DATABASE_URL);
 
 export const say = (message: string) => console.log(`[gatehouse] ${message}`);
 
@@ -106,9 +109,9 @@ export async function seed(
     `seeded Acme and Globex: ${result.members} people, ${result.events.toLocaleString("en-US")} usage events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   if (options.keepSecrets) {
-    await keepDemoSecrets(connection.db, dataDir(), result);
+    await keepDemoSecrets(connection.db, demoSecretsDir(), result);
     say(
-      `kept a gateway token and the demo keys for npm run simulate in ${path.relative(process.cwd(), dataDir()) || "."} (owner-only)`,
+      `kept a gateway token and the demo keys for npm run simulate in ${path.relative(process.cwd(), demoSecretsDir()) || "."} (owner-only)`,
     );
   }
 }

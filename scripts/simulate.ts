@@ -313,7 +313,7 @@ const usage = `npm run simulate [-- --url http://localhost:3000 --rps 5 --durati
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 async function main() {
-  const { dataDir, loadEnvironment, say } = await import("./setup");
+  const { demoSecretsDir, loadEnvironment, say } = await import("./setup");
   const log = (message: string) => say(`simulate: ${message}`);
   loadEnvironment();
   let cli: CliOptions | "help";
@@ -327,10 +327,11 @@ async function main() {
     console.log(usage);
     return;
   }
-  const relative = path.relative(process.cwd(), dataDir());
-  const where = relative.startsWith("..") ? dataDir() : relative || ".";
-  const token = cli.token ?? readDemoGatewayToken(dataDir());
-  const keys = readDemoKeys(dataDir())?.filter((k) => k.org === "acme");
+  const secrets = demoSecretsDir();
+  const relative = path.relative(process.cwd(), secrets);
+  const where = relative.startsWith("..") ? secrets : relative || ".";
+  const token = cli.token ?? readDemoGatewayToken(secrets);
+  const keys = readDemoKeys(secrets)?.filter((k) => k.org === "acme");
   if (!token || !keys?.length) {
     log(
       `no ${token ? `demo keys (${where}/${DEMO_KEYS_FILE})` : `gateway token (${where}/${DEMO_GATEWAY_TOKEN_FILE}, --token or GATEHOUSE_GATEWAY_TOKEN)`}. ` +

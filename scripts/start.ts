@@ -5,6 +5,7 @@ import { readDemoGatewayToken } from "@/db/seed/demo-secrets";
 import {
   buildIfStale,
   dataDir,
+  demoSecretsDir,
   ensureAuthSecret,
   hasDemoAdmin,
   isEmpty,
@@ -75,7 +76,7 @@ for (let attempt = 0; attempt < 120; attempt++) {
       say(
         `other org:   ${DEMO_OTHER_ORG_ADMIN.email} / ${DEMO_OTHER_ORG_ADMIN.password}  (owner of Globex)`,
       );
-      if (readDemoGatewayToken(dataDir())) say("simulate traffic: npm run simulate");
+      if (readDemoGatewayToken(demoSecretsDir())) say("simulate traffic: npm run simulate");
     }
     break;
   }

@@ -21,6 +21,21 @@ const demoKeys = z.array(
 export type DemoKeys = z.infer<typeof demoKeys>;
 
 /**
+ * The folder of a database's demo secrets: the data folder for the embedded database, and for a
+ * PostgreSQL database a folder of its own inside it, so that seeding one never overwrites the
+ * other's (the simulator, run with the same DATABASE_URL, reads the same folder).
+ */
+export function demoSecretsDirFor(dataDir: string, databaseUrl: string | undefined): string {
+  if (!databaseUrl) return dataDir;
+  const url = new URL(databaseUrl);
+  const name = `${url.hostname}-${url.port || "5432"}${url.pathname}`.replace(
+    /[^a-zA-Z0-9.-]+/g,
+    "_",
+  );
+  return path.join(dataDir, "postgres", name);
+}
+
+/**
  * Creates Acme's "demo-simulator" gateway token (hashed in the database, audited, revocable in
  * Settings like any other) and writes its secret and the demo keys' secrets to `dataDir`, 0600.
  */
