@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -33,6 +33,11 @@ const WARM_UP_SECONDS = 3;
 const BATCH = 1_000;
 const PORTS = { bare: 4101, postgres: 4102, embedded: 4103 };
 const profile = process.argv.includes("--cpu-prof");
+// BENCH_SERVER_DIR=<checkout>: serve with `next start` from another checkout (an earlier commit,
+// built there), to measure before and after with the same harness; written to gateway-before.json.
+const otherCheckout = process.env.BENCH_SERVER_DIR
+  ? path.resolve(process.env.BENCH_SERVER_DIR)
+  : null;
 const resultsDir = path.resolve("bench/results");
 
 interface Row extends LoadFigures {
@@ -55,8 +60,9 @@ function load(spec: LoadCase): LoadFigures {
   return JSON.parse(output.trim().split("\n").at(-1)!) as LoadFigures;
 }
 
-function start(args: string[], env: Record<string, string>): ChildProcess {
+function start(args: string[], env: Record<string, string>, cwd?: string): ChildProcess {
   const child = spawn(process.execPath, args, {
+    cwd,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
   });
@@ -143,7 +149,14 @@ async function measureServer(
   const profileArgs = profile
     ? ["--cpu-prof", `--cpu-prof-dir=${path.join(resultsDir, "profiles", database)}`]
     : [];
-  const server = start([...profileArgs, ...productionServerArgs], { ...env, PORT: String(port) });
+  const serve = otherCheckout
+    ? [path.join(otherCheckout, "node_modules/next/dist/bin/next"), "start", "-p", String(port)]
+    : productionServerArgs;
+  const server = start(
+    [...profileArgs, ...serve],
+    { ...env, PORT: String(port) },
+    otherCheckout ?? undefined,
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/api/v1/authorize`);
   for (const { name, spec } of gatewayCases(url, fixture)) {
@@ -305,18 +318,34 @@ await measureServer(
 rmSync(dataDir, { recursive: true, force: true });
 
 const at = new Date().toISOString();
+const results = {
+  at,
+  server: otherCheckout ?? "server.ts",
+  machine: { ...machine, postgres: postgresVersion },
+  rows,
+};
 writeFileSync(
-  path.join(resultsDir, "gateway.json"),
-  `${JSON.stringify({ at, machine: { ...machine, postgres: postgresVersion }, rows }, null, 2)}\n`,
+  path.join(resultsDir, otherCheckout ? "gateway-before.json" : "gateway.json"),
+  `${JSON.stringify(results, null, 2)}\n`,
 );
-const table = [
-  "| database | case | connections | req/s | events/s | p50 ms | p99 ms | ratio to bare | errors | non-2xx |",
-  "|---|---|---|---|---|---|---|---|---|---|",
-  ...rows.map(
-    (r) =>
-      `| ${r.database} | ${r.case} | ${r.connections} | ${r.requestsPerSecond} | ${r.eventsPerSecond ?? ""} | ${r.p50Ms || ""} | ${r.p99Ms || ""} | ${r.ratioToBare ?? ""} | ${r.errors} | ${r.non2xx} |`,
-  ),
-].join("\n");
+if (otherCheckout) {
+  console.log(`\nwrote ${path.relative(process.cwd(), resultsDir)}/gateway-before.json`);
+  process.exit(0);
+}
+const tableOf = (of: Row[]) =>
+  [
+    "| database | case | connections | req/s | events/s | p50 ms | p99 ms | ratio to bare | errors | non-2xx |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...of.map(
+      (r) =>
+        `| ${r.database} | ${r.case} | ${r.connections} | ${r.requestsPerSecond} | ${r.eventsPerSecond ?? ""} | ${r.p50Ms || ""} | ${r.p99Ms || ""} | ${r.ratioToBare ?? ""} | ${r.errors} | ${r.non2xx} |`,
+    ),
+  ].join("\n");
+const table = tableOf(rows);
+const beforeFile = path.join(resultsDir, "gateway-before.json");
+const before = existsSync(beforeFile)
+  ? (JSON.parse(readFileSync(beforeFile, "utf8")) as { at: string; server: string; rows: Row[] })
+  : null;
 writeFileSync(
   path.resolve("BENCHMARKS.md"),
   `# Benchmarks
@@ -332,7 +361,15 @@ table without rollups, from the benchmark's own process (no HTTP). Figures in
 bench/results/gateway.json.
 
 ${table}
-`,
+${
+  before
+    ? `
+### Before: \`next start\` of the earlier checkout, same harness (BENCH_SERVER_DIR=${path.basename(before.server)}, run ${before.at})
+
+${tableOf(before.rows)}
+`
+    : ""
+}`,
 );
 console.log(`\nwrote ${path.relative(process.cwd(), resultsDir)}/gateway.json and BENCHMARKS.md`);
 process.exit(0);

@@ -24,10 +24,27 @@ export const AUTHORIZE_MAX_BODY_BYTES = 16 * 1024;
 // 1,000 events of a few hundred bytes each, with room to spare.
 export const USAGE_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-const bearerOf = (authorization: string | null | undefined) =>
-  authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-
 const NO_TOKEN = "A valid gateway token is required: Authorization: Bearer ghg_…";
+
+/** The database, this instance's snapshots of it, and the gateway the bearer token names. */
+async function caller(authorization: string | null | undefined) {
+  const db = await getDb();
+  const snapshots = snapshotsOf(db);
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const actor = bearer ? await gatewayActorForToken(db, bearer, snapshots) : null;
+  return { db, snapshots, actor };
+}
+
+const NOT_JSON = Symbol("not JSON");
+
+// Not the parser's message: it quotes the body, API key included.
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return NOT_JSON;
+  }
+}
 
 // POST /api/v1/authorize: the gateway asks whether a request may pass. Authenticated by a
 // gateway token; fails closed: when the database cannot answer, the answer is 503, never allow.
@@ -42,18 +59,11 @@ export async function answerAuthorize(
   if (body === null)
     return problem(413, `The body is larger than ${AUTHORIZE_MAX_BODY_BYTES} bytes.`);
   try {
-    const db = await getDb();
-    const snapshots = snapshotsOf(db);
-    const bearer = bearerOf(authorization);
-    const actor = bearer ? await gatewayActorForToken(db, bearer, snapshots) : null;
+    const { db, snapshots, actor } = await caller(authorization);
     if (!actor) return problem(401, NO_TOKEN);
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      // Not the parser's message: it quotes the body, API key included.
+    const json = parseJson(body);
+    if (json === NOT_JSON)
       return problem(400, "The body is not valid JSON.", ["body: not valid JSON"]);
-    }
     const unstorable = unstorableTextPath(json);
     if (unstorable)
       return problem(400, "The body is not a valid authorize request.", [
@@ -87,16 +97,11 @@ export async function answerUsage(
   });
   if (body === null) return problem(413, `The body is larger than ${USAGE_MAX_BODY_BYTES} bytes.`);
   try {
-    const db = await getDb();
-    const bearer = bearerOf(authorization);
-    const actor = bearer ? await gatewayActorForToken(db, bearer, snapshotsOf(db)) : null;
+    const { db, actor } = await caller(authorization);
     if (!actor) return problem(401, NO_TOKEN);
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
+    const json = parseJson(body);
+    if (json === NOT_JSON)
       return problem(400, "The body is not valid JSON.", ["body: not valid JSON"]);
-    }
     const envelope = usageBatchInput.safeParse(json);
     if (!envelope.success) {
       return problem(

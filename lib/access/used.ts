@@ -1,6 +1,6 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { queryRows } from "@/db/rows";
+import { queryRows, uuidArray } from "@/db/rows";
 import { apiKeys, groups, orgMembers } from "@/db/schema";
 import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 import type { Access, Used } from "./checks";
@@ -20,14 +20,6 @@ export interface UsedByScope {
   groups: Map<string, number>;
 }
 
-const uuids = (ids: readonly string[]) =>
-  ids.length
-    ? sql`array[${sql.join(
-        ids.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )}]`
-    : sql`array[]::uuid[]`;
-
 export async function usedThisMonth(
   db: Db,
   orgId: string,
@@ -37,9 +29,9 @@ export async function usedThisMonth(
   const month = toIsoDay(startOfMonthUtc(now));
   const nextMonth = toIsoDay(addMonthsUtc(now, 1));
   const at = now.toISOString();
-  const members = uuids(scope.memberIds);
-  const keys = uuids(scope.keyIds);
-  const groupIds = uuids(scope.groupIds);
+  const members = uuidArray(scope.memberIds);
+  const keys = uuidArray(scope.keyIds);
+  const groupIds = uuidArray(scope.groupIds);
   const rows = await queryRows<{ kind: "member" | "key" | "group"; id: string; micros: string }>(
     db,
     sql`

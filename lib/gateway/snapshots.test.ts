@@ -90,12 +90,7 @@ describe("gateway snapshots", () => {
     };
     expect(await ask()).toMatchObject({ allow: true });
     // A change the snapshot does not know yet, made where no trigger sees it: memory answers.
-    await connection.db.execute(sql`alter table api_keys disable trigger api_keys_notify_update`);
-    await connection.db
-      .update(apiKeys)
-      .set({ revokedAt: new Date() })
-      .where(eq(apiKeys.id, s.key.id));
-    await connection.db.execute(sql`alter table api_keys enable trigger api_keys_notify_update`);
+    await revokeUnnotified(s.key.id);
     expect(await ask()).toMatchObject({ allow: true });
     // Any notified change of the organisation reloads it.
     await connection.db
@@ -180,17 +175,20 @@ describe.runIf(usingPostgres)("gateway snapshots across instances (PostgreSQL)",
     );
     await until(() => !b.listening);
     // Not listening: a change made where no notification is sent is still seen at once.
-    await connection.db.execute(sql`alter table api_keys disable trigger api_keys_notify_update`);
-    await connection.db
-      .update(apiKeys)
-      .set({ revokedAt: new Date() })
-      .where(eq(apiKeys.id, s.key.id));
-    await connection.db.execute(sql`alter table api_keys enable trigger api_keys_notify_update`);
+    await revokeUnnotified(s.key.id);
     if (!b.listening) expect(await ask()).toMatchObject({ allow: false, reason: "key_revoked" });
     await until(() => b.listening);
     expect(await ask()).toMatchObject({ allow: false, reason: "key_revoked" });
   });
 });
+
+/** Revokes a key where no trigger sees it: no notification is sent. */
+async function revokeUnnotified(keyId: string) {
+  const { db } = connection;
+  await db.execute(sql`alter table api_keys disable trigger api_keys_notify_update`);
+  await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, keyId));
+  await db.execute(sql`alter table api_keys enable trigger api_keys_notify_update`);
+}
 
 async function until(condition: () => boolean) {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
