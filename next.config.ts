@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { SECURITY_HEADERS } from "./app/_server/security-headers";
 import { allowedServerActionOrigins } from "./lib/env";
 
 const nextConfig: NextConfig = {
@@ -12,21 +13,8 @@ const nextConfig: NextConfig = {
       bodySizeLimit: "1mb",
     },
   },
-  // On every response, pages and API alike; the page CSP (with its nonce) comes from proxy.ts.
   async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-          // Browsers honour it only over HTTPS, so it is harmless on http://localhost.
-          { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },
-        ],
-      },
-    ];
+    return [{ source: "/:path*", headers: [...SECURITY_HEADERS] }];
   },
 };
 

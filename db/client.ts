@@ -1,4 +1,5 @@
 import { env } from "@/lib/env";
+import { startSnapshots } from "@/lib/gateway/snapshots";
 import { syncModelCatalogue } from "@/lib/models/sync";
 import {
   type Connection,
@@ -33,6 +34,8 @@ async function open(): Promise<Connection> {
   try {
     await connection.migrate();
     await syncModelCatalogue(connection.db);
+    // The gateway API decides from memory, kept current by notifications (lib/gateway).
+    await startSnapshots(connection);
   } catch (error) {
     await connection.close().catch(() => {});
     throw error;

@@ -5,8 +5,8 @@ import {
   buildIfStale,
   ensureAuthSecret,
   loadEnvironment,
-  nextBin,
   openDatabase,
+  productionServerArgs,
   say,
   seed,
 } from "./setup";
@@ -39,9 +39,15 @@ const connection = await openDatabase();
 await seed(connection);
 await connection.close();
 
-const server = spawn(process.execPath, [nextBin, "start", "-p", port], {
+// Served as in production: server.ts.
+const server = spawn(process.execPath, productionServerArgs, {
   stdio: ["ignore", "inherit", "inherit"],
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: "1" },
+  env: {
+    ...process.env,
+    PORT: port,
+    NEXT_TELEMETRY_DISABLED: "1",
+    GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: "1",
+  },
 });
 const stop = () => server.kill("SIGTERM");
 process.on("SIGINT", stop);

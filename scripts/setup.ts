@@ -126,6 +126,12 @@ export async function hasDemoAdmin(connection: Connection): Promise<boolean> {
 
 export const nextBin = path.resolve("node_modules/next/dist/bin/next");
 
+/**
+ * Node's arguments for the production server (server.ts: the gateway API's lean path in front of
+ * Next.js) on the port in its environment's PORT.
+ */
+export const productionServerArgs = ["--import", "tsx", path.resolve("server.ts")];
+
 const buildInputs = [
   "app",
   "components",

@@ -13,12 +13,14 @@ import {
   lockDataDir,
   nextBin,
   openDatabase,
+  productionServerArgs,
   say,
   seed,
 } from "./setup";
 
 // `npm start`: build when the sources are newer than the build, migrate, seed the embedded
-// demo when its database is empty, then serve with `next start`. The server opens the
+// demo when its database is empty, then serve with server.ts (Next.js behind the gateway API's
+// lean path; `npm run dev`: `next dev`). The server opens the
 // database itself once this process has closed it (PGlite: one process at a time).
 
 const started = Date.now();
@@ -49,9 +51,9 @@ const demo = await hasDemoAdmin(connection);
 await connection.close();
 
 say(`starting on http://localhost:${port}`);
-const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
+const server = spawn(process.execPath, dev ? [nextBin, "dev", "-p", port] : productionServerArgs, {
   stdio: "inherit",
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  env: { ...process.env, PORT: port, NEXT_TELEMETRY_DISABLED: "1" },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => {

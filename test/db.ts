@@ -6,6 +6,16 @@ import { TEMPLATE_DATABASE, databaseUrl } from "./database-url";
 
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
 
+// The URL of each PostgreSQL test database, for tests that connect a second "instance" to it.
+const urls = new WeakMap<Connection, string>();
+
+/** The URL of a test database on PostgreSQL (another process or instance connects with it). */
+export function urlOf(connection: Connection): string {
+  const url = urls.get(connection);
+  if (!url) throw new Error("only PostgreSQL test databases have a URL");
+  return url;
+}
+
 /**
  * A fresh, migrated database for one test file: a copy of the template database on
  * PostgreSQL when DATABASE_URL is set, an in-memory PGlite otherwise. Dropped after the file.
@@ -23,6 +33,7 @@ export async function testDatabase(): Promise<Connection> {
   const admin = (await import("postgres")).default(base, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
   const connection = await connectPostgres(databaseUrl(base, name), { max: 20 });
+  urls.set(connection, databaseUrl(base, name));
   afterAll(async () => {
     await connection.close();
     await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -31,6 +31,7 @@ export async function createScene(databaseUrl: string) {
 
   return {
     orgId: f.org.id,
+    orgSlug: f.org.slug,
     owner: { memberId: f.me.id, email: owner!.email, password: PASSWORD },
     person: f.person,
     /** A member of the organisation (no password), with their email. */

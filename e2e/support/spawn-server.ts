@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
+import { productionServerArgs } from "../../scripts/setup";
 
 // A production server of its own for a test that stops it the hard way or puts something between
 // it and the database. It serves the build `npm run test:e2e` made, with the suite's environment
@@ -14,8 +14,6 @@ export interface SpawnedServer {
   output(): string;
 }
 
-const nextBin = path.resolve("node_modules/next/dist/bin/next");
-
 export async function spawnServer(options: {
   port: number;
   databaseUrl: string;
@@ -25,10 +23,11 @@ export async function spawnServer(options: {
   env?: Record<string, string | undefined>;
 }): Promise<SpawnedServer> {
   let output = "";
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(options.port)], {
+  const child = spawn(process.execPath, productionServerArgs, {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
+      PORT: String(options.port),
       DATABASE_URL: options.databaseUrl,
       PGAPPNAME: options.applicationName,
       NEXT_TELEMETRY_DISABLED: "1",

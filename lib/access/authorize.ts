@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import type { Db } from "@/db/connect";
 import { apiKeys } from "@/db/schema";
-import { recordRefusal } from "@/lib/audit/refusals";
+import { recordRepeatedRefusal } from "@/lib/audit/refusals";
 import { type Actor, assertCan } from "@/lib/auth/actor";
-import { touchLastUsed } from "@/lib/keys/last-used";
+import type { Snapshots } from "@/lib/gateway/snapshots";
+import { noteLastUse } from "@/lib/keys/last-used";
 import { hashSecret, isWellFormedSecret } from "@/lib/keys/secret";
 import { type Decision, decide } from "./decide";
 import { type AuthorizeInput, type DenyReason, authorizeInput } from "./schemas";
@@ -22,13 +23,16 @@ const MONEY_DENIALS: ReadonlySet<DenyReason> = new Set<DenyReason>([
 export interface AuthorizeOptions {
   now?: Date;
   reservationTtlSeconds?: number;
+  /** The instance's in-memory snapshots (the gateway API); without them, the database. */
+  snapshots?: Pick<Snapshots, "subject">;
 }
 
 /**
  * The gateway's question: may this member use this key for this model and these features,
  * within their limit, the key's limit and their groups' hard budgets? With an estimated cost,
- * an allowed request reserves it until the usage report settles it. Nothing is cached: a revoked
- * key or a removed membership is refused from the next call on.
+ * an allowed request reserves it until the usage report settles it. With snapshots, who may use
+ * what is read from memory, which every committed change reaches by notification; spend against
+ * limits is always read from the database.
  */
 export async function authorize(
   db: Db,
@@ -46,7 +50,7 @@ export async function authorize(
     ? await decideAndReserve(db, actor, input, user, now, options)
     : { decision: UNKNOWN_KEY, keyId: null };
   if (!decision.allow && !MONEY_DENIALS.has(decision.reason))
-    await recordRefusal(db, actor, {
+    await recordRepeatedRefusal(db, actor, {
       target: { type: "api_key", id: keyId },
       reason: decision.reason,
       detail: { user: user.externalId ?? user.email!, message: decision.message },
@@ -68,12 +72,10 @@ async function decideAndReserve(
   now: Date,
   options: AuthorizeOptions,
 ) {
-  const subject = await loadSubject(
-    db,
-    actor.orgId,
-    { secretHash: hashSecret(input.apiKey) },
-    user,
-  );
+  const keyLookup = { secretHash: hashSecret(input.apiKey) };
+  const subject = options.snapshots
+    ? await options.snapshots.subject(actor.orgId, keyLookup, user)
+    : await loadSubject(db, actor.orgId, keyLookup, user);
   const { decision } = await decide(
     db,
     actor.orgId,
@@ -85,7 +87,6 @@ async function decideAndReserve(
     },
     { now, reserve: true, reservationTtlSeconds: options.reservationTtlSeconds },
   );
-  if (decision.allow)
-    await touchLastUsed(db, apiKeys, decision.keyId, subject.key?.lastUsedAt ?? null, now);
+  if (decision.allow) noteLastUse(db, apiKeys, decision.keyId, now);
   return { decision, keyId: subject.key?.id ?? null };
 }

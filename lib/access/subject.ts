@@ -14,7 +14,6 @@ export interface SubjectKey {
   monthlyLimitMicros: number | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
-  lastUsedAt: Date | null;
 }
 
 export interface SubjectMember {
@@ -68,7 +67,6 @@ export async function loadSubject(
       monthly_limit_micros: number | null;
       expires_at: string | null;
       revoked_at: string | null;
-      last_used_at: string | null;
     } | null;
     member: {
       id: string;
@@ -82,7 +80,7 @@ export async function loadSubject(
     sql`
     with recursive
     k as (
-      select id, name, features, policy, monthly_limit_micros, expires_at, revoked_at, last_used_at
+      select id, name, features, policy, monthly_limit_micros, expires_at, revoked_at
       from api_keys where org_id = ${orgId}::uuid and ${keyCondition(keyLookup)}
     ),
     m as (
@@ -124,7 +122,6 @@ export async function loadSubject(
       monthlyLimitMicros: key.monthly_limit_micros,
       expiresAt: date(key.expires_at),
       revokedAt: date(key.revoked_at),
-      lastUsedAt: date(key.last_used_at),
     },
     member: member && {
       id: member.id,

@@ -3,11 +3,13 @@ import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { gatewayTokens } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
-import { recordRefusal } from "@/lib/audit/refusals";
+import { recordRepeatedRefusal } from "@/lib/audit/refusals";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { NotFound } from "@/lib/errors";
-import { touchLastUsed } from "@/lib/keys/last-used";
+import { noteLastUse } from "@/lib/keys/last-used";
 import { hashSecret, isWellFormedSecret, newSecret } from "@/lib/keys/secret";
+import type { Snapshots } from "./snapshots";
+import { tokenByHash } from "./token-lookup";
 
 // Tokens the gateway presents to the HTTP API (Authorization: Bearer ghg_…). Stored as a hash;
 // the secret is returned once, at creation.
@@ -47,22 +49,18 @@ export async function createGatewayToken(db: Db, actor: Actor, raw: { name: stri
   });
 }
 
-/** The gateway actor for a bearer token, or null for anything but a live token. */
+/**
+ * The gateway actor for a bearer token, or null for anything but a live token. With the
+ * instance's snapshots, the token is looked up in memory (see lib/gateway/snapshots.ts).
+ */
 export async function gatewayActorForToken(
   db: Db,
   bearer: string,
+  snapshots?: Pick<Snapshots, "token">,
 ): Promise<Extract<Actor, { kind: "gateway" }> | null> {
   if (!isWellFormedSecret(bearer, GATEWAY_TOKEN_PREFIX)) return null;
-  const [token] = await db
-    .select({
-      id: gatewayTokens.id,
-      orgId: gatewayTokens.orgId,
-      name: gatewayTokens.name,
-      lastUsedAt: gatewayTokens.lastUsedAt,
-      revokedAt: gatewayTokens.revokedAt,
-    })
-    .from(gatewayTokens)
-    .where(eq(gatewayTokens.tokenHash, hashSecret(bearer)));
+  const hash = hashSecret(bearer);
+  const token = snapshots ? await snapshots.token(hash) : await tokenByHash(db, hash);
   if (!token) return null;
   const actor = {
     kind: "gateway" as const,
@@ -72,13 +70,13 @@ export async function gatewayActorForToken(
   };
   if (token.revokedAt) {
     // Someone still holds a revoked token: its organisation's admins should know.
-    await recordRefusal(db, actor, {
+    await recordRepeatedRefusal(db, actor, {
       target: { type: "gateway_token", id: token.id },
       reason: "A revoked gateway token was presented.",
     });
     return null;
   }
-  await touchLastUsed(db, gatewayTokens, token.id, token.lastUsedAt, new Date());
+  noteLastUse(db, gatewayTokens, token.id);
   return actor;
 }
 

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { queryRows, toNumber } from "@/db/rows";
+import { queryRows, toNumber, uuidArray } from "@/db/rows";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 import type { Granularity, SpendFilters } from "./filters";
@@ -12,13 +12,6 @@ import { forecastMonth } from "./forecast";
 // each group its member belonged to at the time, ancestors included, once per group).
 
 const n = toNumber;
-const uuids = (ids: string[]) =>
-  ids.length
-    ? sql`array[${sql.join(
-        ids.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )}]`
-    : sql`array[]::uuid[]`;
 
 export interface SpendSummary {
   thisMonthMicros: number;
@@ -107,7 +100,7 @@ export async function monthlySpendByGroup(
       sql`select to_char(date_trunc('month', day), 'YYYY-MM') as month, group_id, sum(cost_micros) as cost
           from usage_daily_group
           where org_id = ${actor.orgId}::uuid and day >= ${first}::date
-            and group_id = any(${uuids(chosen.map((g) => g.id))})
+            and group_id = any(${uuidArray(chosen.map((g) => g.id))})
           group by 1, 2`,
     ),
   ]);
@@ -134,7 +127,7 @@ export async function monthlySpendByGroup(
  */
 async function chosenGroups(db: Db, orgId: string, groupIds: string[]): Promise<GroupRef[]> {
   const where = groupIds.length
-    ? sql`id = any(${uuids(groupIds)})`
+    ? sql`id = any(${uuidArray(groupIds)})`
     : sql`parent_id is null and (kind = 'department' or not exists (
         select 1 from groups d where d.org_id = ${orgId}::uuid and d.parent_id is null
           and d.kind = 'department' and d.archived_at is null))`;
@@ -171,7 +164,7 @@ export async function spendTrend(db: Db, actor: Actor, filters: SpendFilters): P
           sql`select to_char(${bucket(filters.granularity)}, 'YYYY-MM-DD') as bucket, group_id, sum(cost_micros) as cost
               from usage_daily_group
               where org_id = ${actor.orgId}::uuid and day between ${filters.from}::date and ${filters.to}::date
-                and group_id = any(${uuids(chosen.map((g) => g.id))})
+                and group_id = any(${uuidArray(chosen.map((g) => g.id))})
               group by 1, 2`,
         )
       : [],

@@ -1,0 +1,253 @@
+import type { KeyPolicy } from "@/db/schema";
+import { formatMicros } from "@/lib/money";
+import type { DenyReason } from "./schemas";
+import type { Subject, SubjectGroup } from "./subject";
+
+// The rules of a decision, as pure functions of what they are about: the database path (the
+// console's "Why?", the fallback while an instance is not listening) and the gateway's snapshot
+// path load the subject differently and then apply exactly these.
+
+export type Decision =
+  | { allow: false; reason: DenyReason; message: string }
+  | {
+      allow: true;
+      keyId: string;
+      memberId: string;
+      groups: { id: string; name: string }[];
+      policy: {
+        model: string;
+        fallbackModels: string[];
+        loadBalancing: KeyPolicy["loadBalancing"];
+        weights: Record<string, number>;
+      };
+      remaining: {
+        memberMicros: number | null;
+        keyMicros: number | null;
+        groups: { id: string; name: string; remainingMicros: number }[];
+      };
+      reservationId: string | null;
+    };
+
+// The rules in the order they are applied; the first that fails decides.
+export const rules = [
+  "key",
+  "member",
+  "group_access",
+  "model",
+  "features",
+  "member_limit",
+  "key_limit",
+  "group_budget",
+] as const;
+export type Rule = (typeof rules)[number];
+
+export interface Check {
+  rule: Rule;
+  passed: boolean;
+  detail: string;
+}
+
+export interface DecisionRequest {
+  model: string;
+  features: string[];
+  estimatedCostMicros: number;
+}
+
+export interface Outcome {
+  decision: Decision;
+  checks: Check[];
+}
+
+/** What a subject that passed the access rules is limited by, and the checks so far. */
+export interface Access {
+  key: NonNullable<Subject["key"]>;
+  member: NonNullable<Subject["member"]>;
+  granting: SubjectGroup[];
+  hardGroups: SubjectGroup[];
+  /** Whether any limit or hard budget applies, i.e. whether spend must be counted at all. */
+  limited: boolean;
+  checks: Check[];
+}
+
+/** Spend this calendar month plus open reservations, by member, key and hard-budget group. */
+export interface Used {
+  member: number;
+  key: number;
+  groups: ReadonlyMap<string, number>;
+}
+
+export const NOTHING_USED: Used = { member: 0, key: 0, groups: new Map() };
+
+const money = (micros: number) => formatMicros(micros, { precise: true });
+
+const failed = (checks: Check[], rule: Rule, reason: DenyReason, message: string): Outcome => {
+  checks.push({ rule, passed: false, detail: message });
+  return { decision: { allow: false, reason, message }, checks };
+};
+
+/** The rules that need no spend: key, member, group access, model, features. */
+export function checkAccess(
+  subject: Subject,
+  request: DecisionRequest,
+  now: Date,
+): Outcome | Access {
+  const checks: Check[] = [];
+  const pass = (rule: Rule, detail: string) => checks.push({ rule, passed: true, detail });
+  const fail = (rule: Rule, reason: DenyReason, message: string) =>
+    failed(checks, rule, reason, message);
+
+  const { key, member } = subject;
+  if (!key) return fail("key", "key_unknown", "The API key is not known in this organisation.");
+  if (key.revokedAt) return fail("key", "key_revoked", `The API key ${key.name} was revoked.`);
+  if (key.expiresAt && key.expiresAt <= now)
+    return fail(
+      "key",
+      "key_expired",
+      `The API key ${key.name} expired on ${key.expiresAt.toISOString()}.`,
+    );
+  pass("key", `${key.name} is live.`);
+
+  if (!member || member.status === "removed")
+    return fail("member", "user_unknown", "No member of this organisation matches that user.");
+  if (member.status === "suspended")
+    return fail("member", "user_suspended", `${member.name} is suspended.`);
+  pass("member", `${member.name} is an active member.`);
+
+  const granting = subject.groups.filter((g) => g.grantsKey);
+  if (!granting.length)
+    return fail(
+      "group_access",
+      "no_group_access",
+      `${member.name} is in no group that the API key ${key.name} is assigned to.`,
+    );
+  pass("group_access", `${key.name} is assigned to ${granting.map((g) => g.name).join(", ")}.`);
+
+  const { policy } = key;
+  if (policy.allowedModels.length && !policy.allowedModels.includes(request.model))
+    return fail(
+      "model",
+      "model_not_allowed",
+      `The API key ${key.name} does not allow the model ${request.model}.`,
+    );
+  pass(
+    "model",
+    policy.allowedModels.length
+      ? `${request.model} is one of the key's allowed models.`
+      : "The key allows every model.",
+  );
+
+  const missing = request.features.find((f) => !key.features.includes(f));
+  if (missing)
+    return fail(
+      "features",
+      "feature_not_enabled",
+      `The API key ${key.name} does not enable the feature ${missing}.`,
+    );
+  pass(
+    "features",
+    request.features.length
+      ? `The key enables ${request.features.join(", ")}.`
+      : "No features asked for.",
+  );
+
+  const hardGroups = subject.groups.filter(
+    (g) => g.budgetMode === "hard" && g.budgetMicros !== null,
+  );
+  const limited =
+    member.limitMicros !== null || key.monthlyLimitMicros !== null || hardGroups.length > 0;
+  return { key, member, granting, hardGroups, limited, checks };
+}
+
+/**
+ * The limits, given what is used: with an estimate, a request passes when its estimate still
+ * fits; without one, while anything is left.
+ */
+export function checkLimits(
+  access: Access,
+  request: DecisionRequest,
+  used: Used,
+  reservationId: string | null,
+): Outcome {
+  const { key, member, granting, hardGroups } = access;
+  const checks = [...access.checks];
+  const pass = (rule: Rule, detail: string) => checks.push({ rule, passed: true, detail });
+  const fail = (rule: Rule, reason: DenyReason, message: string) =>
+    failed(checks, rule, reason, message);
+  const estimate = request.estimatedCostMicros;
+  const over = (limit: number, usedMicros: number) =>
+    estimate ? usedMicros + estimate > limit : usedMicros >= limit;
+
+  if (member.limitMicros === null) pass("member_limit", `${member.name} has no personal limit.`);
+  else if (over(member.limitMicros, used.member))
+    return fail(
+      "member_limit",
+      "user_limit_exceeded",
+      `${member.name} has used ${money(used.member)} of a ${money(member.limitMicros)} monthly limit.`,
+    );
+  else
+    pass(
+      "member_limit",
+      `${member.name} has used ${money(used.member)} of ${money(member.limitMicros)}.`,
+    );
+
+  if (key.monthlyLimitMicros === null) pass("key_limit", `${key.name} has no monthly limit.`);
+  else if (over(key.monthlyLimitMicros, used.key))
+    return fail(
+      "key_limit",
+      "key_limit_exceeded",
+      `The API key ${key.name} has used ${money(used.key)} of its ${money(key.monthlyLimitMicros)} monthly limit.`,
+    );
+  else
+    pass(
+      "key_limit",
+      `${key.name} has used ${money(used.key)} of ${money(key.monthlyLimitMicros)}.`,
+    );
+
+  for (const group of hardGroups) {
+    const spent = used.groups.get(group.id) ?? 0;
+    if (over(group.budgetMicros!, spent))
+      return fail(
+        "group_budget",
+        "group_budget_exceeded",
+        `${group.name} has used ${money(spent)} of its ${money(group.budgetMicros!)} hard monthly budget.`,
+      );
+  }
+  pass(
+    "group_budget",
+    hardGroups.length
+      ? hardGroups
+          .map(
+            (g) =>
+              `${g.name} has used ${money(used.groups.get(g.id) ?? 0)} of ${money(g.budgetMicros!)}`,
+          )
+          .join("; ") + "."
+      : "None of the member's groups has a hard budget.",
+  );
+
+  const { policy } = key;
+  const decision: Decision = {
+    allow: true,
+    keyId: key.id,
+    memberId: member.id,
+    groups: granting.map(({ id, name }) => ({ id, name })),
+    policy: {
+      model: request.model,
+      fallbackModels: policy.fallbackModels,
+      loadBalancing: policy.loadBalancing,
+      weights: policy.weights,
+    },
+    remaining: {
+      memberMicros:
+        member.limitMicros === null ? null : member.limitMicros - used.member - estimate,
+      keyMicros:
+        key.monthlyLimitMicros === null ? null : key.monthlyLimitMicros - used.key - estimate,
+      groups: hardGroups.map((g) => ({
+        id: g.id,
+        name: g.name,
+        remainingMicros: g.budgetMicros! - (used.groups.get(g.id) ?? 0) - estimate,
+      })),
+    },
+    reservationId,
+  };
+  return { decision, checks };
+}

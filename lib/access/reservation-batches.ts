@@ -1,0 +1,124 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/db/connect";
+import { budgetReservations } from "@/db/schema";
+import { startOfMonthUtc } from "@/lib/time";
+import { type Access, type DecisionRequest, type Outcome, checkLimits } from "./checks";
+import { lockLimits, usedFor, usedThisMonth } from "./used";
+
+// Reserving decisions of one organisation are taken in batches: while one batch's transaction
+// runs, the requests that arrive queue, and the next batch takes them all in one transaction:
+// lock everything they count against (in the fixed order of lockLimits), read what is used once,
+// decide each request in arrival order counting the estimates allowed before it, insert the
+// reservations in one statement, commit. Hard budgets stay exact across instances: every batch,
+// in every instance, reads and reserves under the same row locks, so no two batches overlap on a
+// budget, and within a batch each decision sees the ones before it. A request is overshot by at
+// most its own estimate, as before batching.
+
+export interface ReservationOptions {
+  now: Date;
+  reservationTtlSeconds?: number;
+}
+
+interface Waiting {
+  access: Access;
+  request: DecisionRequest;
+  options: ReservationOptions;
+  resolve(outcome: Outcome): void;
+  reject(error: unknown): void;
+}
+
+interface Queue {
+  waiting: Waiting[];
+  running: boolean;
+}
+
+const DEFAULT_TTL_SECONDS = 300;
+// The most requests one transaction decides: bounds the statement sizes and the lock hold time.
+const MAX_BATCH = 500;
+
+const queuesByDb = new WeakMap<Db, Map<string, Queue>>();
+
+/** Decides a request that passed the access rules, reserving its estimate when allowed. */
+export function reserveInBatch(
+  db: Db,
+  orgId: string,
+  access: Access,
+  request: DecisionRequest,
+  options: ReservationOptions,
+): Promise<Outcome> {
+  let queues = queuesByDb.get(db);
+  if (!queues) queuesByDb.set(db, (queues = new Map()));
+  // A batch counts one calendar month: requests either side of midnight on the 1st do not mix.
+  const name = `${orgId}/${startOfMonthUtc(options.now).toISOString()}`;
+  let queue = queues.get(name);
+  if (!queue) queues.set(name, (queue = { waiting: [], running: false }));
+  const ready = new Promise<Outcome>((resolve, reject) =>
+    queue.waiting.push({ access, request, options, resolve, reject }),
+  );
+  if (!queue.running) void drain(db, orgId, queue, () => queues.delete(name));
+  return ready;
+}
+
+async function drain(db: Db, orgId: string, queue: Queue, forget: () => void) {
+  queue.running = true;
+  while (queue.waiting.length) {
+    const batch = queue.waiting.splice(0, MAX_BATCH);
+    try {
+      const outcomes = await decideBatch(db, orgId, batch);
+      batch.forEach((w, i) => w.resolve(outcomes[i]!));
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    }
+  }
+  queue.running = false;
+  forget();
+}
+
+function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]> {
+  const memberIds = new Set<string>();
+  const keyIds = new Set<string>();
+  const groupIds = new Set<string>();
+  for (const { access } of batch) {
+    if (access.member.limitMicros !== null) memberIds.add(access.member.id);
+    if (access.key.monthlyLimitMicros !== null) keyIds.add(access.key.id);
+    for (const g of access.hardGroups) groupIds.add(g.id);
+  }
+  const scope = {
+    memberIds: [...memberIds].sort(),
+    keyIds: [...keyIds].sort(),
+    groupIds: [...groupIds].sort(),
+  };
+  // Open reservations are counted as of the latest request's time.
+  const now = new Date(Math.max(...batch.map((w) => w.options.now.getTime())));
+  return db.transaction(async (tx) => {
+    await lockLimits(tx, scope);
+    const used = await usedThisMonth(tx, orgId, scope, now);
+    const rows: (typeof budgetReservations.$inferInsert)[] = [];
+    const outcomes = batch.map(({ access, request, options }) => {
+      const { key, member, hardGroups } = access;
+      const reservationId = randomUUID();
+      const outcome = checkLimits(access, request, usedFor(used, access), reservationId);
+      if (!outcome.decision.allow) return outcome;
+      const estimate = request.estimatedCostMicros;
+      const add = (map: Map<string, number>, id: string) =>
+        map.set(id, (map.get(id) ?? 0) + estimate);
+      add(used.members, member.id);
+      add(used.keys, key.id);
+      for (const g of hardGroups) add(used.groups, g.id);
+      const ttl = options.reservationTtlSeconds ?? DEFAULT_TTL_SECONDS;
+      rows.push({
+        id: reservationId,
+        orgId,
+        memberId: member.id,
+        keyId: key.id,
+        groupIds: hardGroups.map((g) => g.id),
+        amountMicros: estimate,
+        createdAt: options.now,
+        expiresAt: new Date(options.now.getTime() + ttl * 1000),
+      });
+      return outcome;
+    });
+    if (rows.length) await tx.insert(budgetReservations).values(rows);
+    return outcomes;
+  });
+}

@@ -1,0 +1,110 @@
+import { inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { queryRows, uuidArray } from "@/db/rows";
+import { apiKeys, groups, orgMembers } from "@/db/schema";
+import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
+import type { Access, Used } from "./checks";
+
+// What limits count: spend this calendar month (UTC) from the rollups plus open reservations,
+// for many members, keys and groups in one round trip (a batch of reservations reads them once).
+
+export interface LimitScope {
+  memberIds: readonly string[];
+  keyIds: readonly string[];
+  groupIds: readonly string[];
+}
+
+export interface UsedByScope {
+  members: Map<string, number>;
+  keys: Map<string, number>;
+  groups: Map<string, number>;
+}
+
+export async function usedThisMonth(
+  db: Db,
+  orgId: string,
+  scope: LimitScope,
+  now: Date,
+): Promise<UsedByScope> {
+  const month = toIsoDay(startOfMonthUtc(now));
+  const nextMonth = toIsoDay(addMonthsUtc(now, 1));
+  const at = now.toISOString();
+  const members = uuidArray(scope.memberIds);
+  const keys = uuidArray(scope.keyIds);
+  const groupIds = uuidArray(scope.groupIds);
+  const rows = await queryRows<{ kind: "member" | "key" | "group"; id: string; micros: string }>(
+    db,
+    sql`
+    select 'member' as kind, member_id as id, sum(cost_micros) as micros from usage_daily_member
+      where org_id = ${orgId}::uuid and member_id = any(${members}) and day >= ${month}::date and day < ${nextMonth}::date
+      group by member_id
+    union all
+    select 'key', key_id, sum(cost_micros) from usage_daily_member
+      where org_id = ${orgId}::uuid and key_id = any(${keys}) and day >= ${month}::date and day < ${nextMonth}::date
+      group by key_id
+    union all
+    select 'group', group_id, sum(cost_micros) from usage_daily_group
+      where group_id = any(${groupIds}) and day >= ${month}::date and day < ${nextMonth}::date
+      group by group_id
+    union all
+    select 'member', member_id, sum(amount_micros) from budget_reservations
+      where org_id = ${orgId}::uuid and member_id = any(${members}) and settled_at is null and expires_at > ${at}::timestamptz
+      group by member_id
+    union all
+    select 'key', key_id, sum(amount_micros) from budget_reservations
+      where org_id = ${orgId}::uuid and key_id = any(${keys}) and settled_at is null and expires_at > ${at}::timestamptz
+      group by key_id
+    union all
+    select 'group', g.id, sum(r.amount_micros) from budget_reservations r cross join unnest(r.group_ids) as g(id)
+      where r.group_ids && ${groupIds} and r.org_id = ${orgId}::uuid and r.settled_at is null and r.expires_at > ${at}::timestamptz
+        and g.id = any(${groupIds})
+      group by g.id`,
+  );
+  const used: UsedByScope = { members: new Map(), keys: new Map(), groups: new Map() };
+  const into = { member: used.members, key: used.keys, group: used.groups };
+  for (const row of rows) {
+    const map = into[row.kind];
+    map.set(row.id, (map.get(row.id) ?? 0) + Number(row.micros));
+  }
+  return used;
+}
+
+/** What one decision's limits see of a scope's figures. */
+export function usedFor(used: UsedByScope, access: Access): Used {
+  return {
+    member: used.members.get(access.member.id) ?? 0,
+    key: used.keys.get(access.key.id) ?? 0,
+    groups: used.groups,
+  };
+}
+
+/**
+ * Locks what reservations count against, in one fixed order (groups, then members, then keys,
+ * each by id), so that concurrent reservations against the same budgets, in this instance or
+ * another, run one after another and never deadlock. "No key update": usage inserts and alert
+ * inserts hold key-share locks on these rows through their foreign keys, and a plain FOR UPDATE
+ * would wait for (and could deadlock with) an ingest in flight.
+ */
+export async function lockLimits(tx: Db, scope: LimitScope) {
+  if (scope.groupIds.length)
+    await tx
+      .select({ id: groups.id })
+      .from(groups)
+      .where(inArray(groups.id, [...scope.groupIds]))
+      .orderBy(groups.id)
+      .for("no key update");
+  if (scope.memberIds.length)
+    await tx
+      .select({ id: orgMembers.id })
+      .from(orgMembers)
+      .where(inArray(orgMembers.id, [...scope.memberIds]))
+      .orderBy(orgMembers.id)
+      .for("no key update");
+  if (scope.keyIds.length)
+    await tx
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(inArray(apiKeys.id, [...scope.keyIds]))
+      .orderBy(apiKeys.id)
+      .for("no key update");
+}
