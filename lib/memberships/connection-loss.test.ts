@@ -19,11 +19,20 @@ beforeAll(async () => {
 });
 
 /**
- * Runs `work`, killing the database session that runs it as soon as it is seen executing a
- * statement of its transaction. (Killed while the client is still sending a large statement,
+ * Runs `work` while another transaction holds `lock` on a table it writes after its first
+ * statements (so that it is certainly caught midway, however loaded the machine), killing its
+ * database session as soon as it is seen executing a statement of its transaction. (Killed while the client is still sending a large statement,
  * postgres.js 3.4 throws from a timer, outside any promise: a crash, not a rejection; see the notes.)
  */
-async function killMidway(work: () => Promise<unknown>): Promise<unknown> {
+async function killMidway(lock: string, work: () => Promise<unknown>): Promise<unknown> {
+  return db.transaction(async (tx) => {
+    // This session waits "idle in transaction" meanwhile: not one the loop below kills.
+    await tx.execute(sql.raw(`lock table ${lock} in share row exclusive mode`));
+    return killWhileActive(work);
+  });
+}
+
+async function killWhileActive(work: () => Promise<unknown>): Promise<unknown> {
   let settled = false;
   const running = work().then(
     () => "committed",
@@ -65,7 +74,8 @@ describe.skipIf(!usingPostgres)("a connection lost mid-transaction", () => {
     });
     const before = await state();
 
-    const outcome = await killMidway(() => addMembers(db, f.actor, input));
+    // Held at the audit row, after its memberships and their history are written.
+    const outcome = await killMidway("audit_log", () => addMembers(db, f.actor, input));
     expect(outcome).not.toBe("committed");
     expect(await state()).toEqual(before);
 
@@ -112,7 +122,10 @@ describe.skipIf(!usingPostgres)("a connection lost mid-transaction", () => {
       ),
     });
 
-    const outcome = await killMidway(() => ingestUsage(db, systemActor(f.org.id), batch));
+    // Held at the group rollups, after its events are written.
+    const outcome = await killMidway("usage_daily_group", () =>
+      ingestUsage(db, systemActor(f.org.id), batch),
+    );
     expect(outcome).not.toBe("committed");
     expect(await totals()).toEqual({ events: 0, member: 0, group: 0 });
 
