@@ -5,6 +5,7 @@ import type { AcceptState } from "@/app/invite/[token]/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { Label } from "@/components/ui/label";
 
 interface AcceptInvitationFormProps {
@@ -30,6 +31,7 @@ export function AcceptInvitationForm({ token, action }: AcceptInvitationFormProp
             name={name}
             type="password"
             autoComplete="new-password"
+            maxLength={FIELD_LIMITS.password}
             aria-invalid={Boolean(state.fieldErrors?.[name])}
           />
           {state.fieldErrors?.[name] && (

@@ -6,6 +6,7 @@ import type { SignInState } from "@/app/login/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { Label } from "@/components/ui/label";
 
 interface LoginFormProps {
@@ -28,6 +29,7 @@ export function LoginForm({ action, callbackUrl }: LoginFormProps) {
           name="email"
           type="email"
           autoComplete="username"
+          maxLength={FIELD_LIMITS.memberEmail}
           autoFocus
           defaultValue={state.email}
           aria-invalid={Boolean(emailError)}
@@ -46,6 +48,7 @@ export function LoginForm({ action, callbackUrl }: LoginFormProps) {
           name="password"
           type="password"
           autoComplete="current-password"
+          maxLength={FIELD_LIMITS.password}
           aria-invalid={Boolean(passwordError)}
           aria-describedby={passwordError ? "password-error" : undefined}
         />

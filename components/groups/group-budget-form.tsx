@@ -1,5 +1,6 @@
 "use client";
 
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
@@ -76,6 +77,7 @@ export function GroupBudgetForm(props: GroupBudgetFormProps) {
               id="budget-dollars"
               inputMode="decimal"
               placeholder="No budget"
+              maxLength={FIELD_LIMITS.dollars}
               value={budget}
               onChange={(e) => setBudget(e.target.value)}
               aria-invalid={Boolean(errors.budgetDollars)}

@@ -12,7 +12,7 @@ import {
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { GROUP_DESCRIPTION_MAX_LENGTH, GROUP_NAME_MAX_LENGTH } from "@/lib/groups/limits";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import type { ActionResult } from "@/lib/action-result";
 import type { GroupSummary } from "@/lib/groups/queries";
 
@@ -121,7 +121,7 @@ export function GroupFormDialog(props: GroupFormDialogProps) {
               id="group-name"
               name="name"
               defaultValue={initial.name}
-              maxLength={GROUP_NAME_MAX_LENGTH}
+              maxLength={FIELD_LIMITS.groupName}
               {...described("name")}
             />
             {message("name")}
@@ -169,7 +169,7 @@ export function GroupFormDialog(props: GroupFormDialogProps) {
               id="group-description"
               name="description"
               defaultValue={initial.description}
-              maxLength={GROUP_DESCRIPTION_MAX_LENGTH}
+              maxLength={FIELD_LIMITS.groupDescription}
               rows={3}
               className="rounded-md border border-input bg-card px-3 py-2 text-sm shadow-sm"
               {...described("description")}

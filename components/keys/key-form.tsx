@@ -1,5 +1,6 @@
 "use client";
 
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -147,7 +148,7 @@ export function KeyForm(props: KeyFormProps) {
             <Input
               id="key-name"
               value={values.name}
-              maxLength={100}
+              maxLength={FIELD_LIMITS.keyName}
               onChange={(e) => set("name", e.target.value)}
               aria-invalid={Boolean(errorOf("name"))}
               aria-describedby={describedBy("key-name", errorOf("name"))}
@@ -165,6 +166,7 @@ export function KeyForm(props: KeyFormProps) {
                 inputMode="decimal"
                 value={values.monthlyLimitDollars}
                 placeholder="No limit"
+                maxLength={FIELD_LIMITS.dollars}
                 onChange={(e) => set("monthlyLimitDollars", e.target.value)}
                 aria-invalid={Boolean(errorOf("monthlyLimitDollars"))}
                 aria-describedby={describedBy("key-limit", errorOf("monthlyLimitDollars"))}
@@ -220,6 +222,7 @@ export function KeyForm(props: KeyFormProps) {
               <Input
                 aria-label="Another feature"
                 placeholder="Another feature, e.g. vision"
+                maxLength={FIELD_LIMITS.featureName}
                 value={customFeature}
                 onChange={(e) => setCustomFeature(e.target.value)}
                 onKeyDown={(e) => {

@@ -16,6 +16,7 @@ import {
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { ActionResult } from "@/lib/action-result";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import type { AddedMember } from "@/lib/members/commands";
 import type { AddMemberInput } from "@/lib/members/schemas";
 
@@ -147,8 +148,17 @@ export function AddMemberDialog({ canAddOwners, ssoName, addMember }: AddMemberD
                 {error}
               </p>
             )}
-            {field("name", "Name", { autoComplete: "off", required: true })}
-            {field("email", "Email", { type: "email", autoComplete: "off", required: true })}
+            {field("name", "Name", {
+              autoComplete: "off",
+              required: true,
+              maxLength: FIELD_LIMITS.memberName,
+            })}
+            {field("email", "Email", {
+              type: "email",
+              autoComplete: "off",
+              required: true,
+              maxLength: FIELD_LIMITS.memberEmail,
+            })}
             <div className="flex flex-col gap-1.5">
               <Label htmlFor="add-role">Role</Label>
               <select
@@ -198,6 +208,7 @@ export function AddMemberDialog({ canAddOwners, ssoName, addMember }: AddMemberD
               field("password", "Password (12 characters or more)", {
                 type: "password",
                 autoComplete: "new-password",
+                maxLength: FIELD_LIMITS.password,
               })}
             <DialogFooter>
               <Button type="button" variant="outline" onClick={() => setOpen(false)}>

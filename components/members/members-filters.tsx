@@ -2,20 +2,19 @@
 
 import { Search } from "lucide-react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { useEffect, useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 
 interface MembersFiltersProps {
   groups: { id: string; name: string }[];
-  /** The server's bound on the search (lib/members/schemas.ts). */
-  searchMaxLength: number;
 }
 
 const selectClass = "h-9 rounded-md border border-input bg-card px-2 text-sm shadow-sm";
 
 /** Filters live in the URL, so that a filtered list can be shared and survives a reload. */
-export function MembersFilters({ groups, searchMaxLength }: MembersFiltersProps) {
+export function MembersFilters({ groups }: MembersFiltersProps) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -73,7 +72,7 @@ export function MembersFilters({ groups, searchMaxLength }: MembersFiltersProps)
             value={q}
             onChange={(e) => setQ(e.target.value)}
             placeholder="Name or email"
-            maxLength={searchMaxLength}
+            maxLength={FIELD_LIMITS.memberSearch}
             className="w-64 pl-8"
           />
         </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { ArrowDown, ArrowUp, MoreHorizontal } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -486,6 +487,7 @@ function LimitDialog({
             value={value}
             onChange={(e) => setValue(e.target.value)}
             placeholder="e.g. 50"
+            maxLength={FIELD_LIMITS.dollars}
             autoFocus
           />
           <DialogFooter>

@@ -14,6 +14,7 @@ import {
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { ActionResult } from "@/lib/action-result";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { SecretReveal } from "@/components/keys/secret-reveal";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
@@ -150,6 +151,7 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
                 value={name}
                 onChange={(e) => setName(e.target.value)}
                 placeholder="edge-eu-west"
+                maxLength={FIELD_LIMITS.gatewayTokenName}
                 aria-invalid={Boolean(error)}
               />
               {error && <p className="text-sm text-destructive">{error}</p>}

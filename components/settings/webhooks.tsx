@@ -1,5 +1,6 @@
 "use client";
 
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
@@ -328,6 +329,7 @@ function AddEndpointDialog({ open, onOpenChange, create, onCreated }: AddEndpoin
                 value={url}
                 onChange={(e) => setUrl(e.target.value)}
                 placeholder="https://hooks.example.com/gatehouse"
+                maxLength={FIELD_LIMITS.webhookUrl}
                 aria-invalid={Boolean(fieldErrors.url)}
                 aria-describedby={describedBy("webhook-url", fieldErrors.url)}
                 autoFocus
@@ -344,6 +346,7 @@ function AddEndpointDialog({ open, onOpenChange, create, onCreated }: AddEndpoin
                 value={description}
                 onChange={(e) => setDescription(e.target.value)}
                 placeholder="Finance alerts in Slack"
+                maxLength={FIELD_LIMITS.webhookDescription}
                 aria-invalid={Boolean(fieldErrors.description)}
                 aria-describedby={describedBy("webhook-description", fieldErrors.description)}
               />

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import type { Db } from "@/db/connect";
 import { users } from "@/db/schema";
 import { passwordHashForTiming, verifyPassword } from "./password";
@@ -12,12 +13,12 @@ export const passwordSignInInput = z.object({
     .trim()
     .toLowerCase()
     .min(1, "Enter your email address.")
-    .max(254, "That email address is too long.")
+    .max(FIELD_LIMITS.memberEmail, "That email address is too long.")
     .pipe(z.email("Enter a valid email address, like name@company.com.")),
   password: z
     .string({ error: "Enter your password." })
     .min(1, "Enter your password.")
-    .max(1024, "That password is too long."),
+    .max(FIELD_LIMITS.password, "That password is too long."),
 });
 
 export type PasswordSignInInput = z.infer<typeof passwordSignInInput>;

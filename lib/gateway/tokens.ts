@@ -1,3 +1,4 @@
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
@@ -20,7 +21,10 @@ const createInput = z.object({
     .string()
     .trim()
     .min(1, "Enter a name.")
-    .max(100, "Keep the name to 100 characters or fewer."),
+    .max(
+      FIELD_LIMITS.gatewayTokenName,
+      `Keep the name to ${FIELD_LIMITS.gatewayTokenName} characters or fewer.`,
+    ),
 });
 
 export async function createGatewayToken(db: Db, actor: Actor, raw: { name: string }) {

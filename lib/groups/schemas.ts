@@ -1,21 +1,21 @@
 import { z } from "zod";
 import { budgetMode, groupKind } from "@/db/schema";
 import { optionalDollars, optionalEndOfDay } from "@/lib/form-input";
-import { GROUP_DESCRIPTION_MAX_LENGTH, GROUP_NAME_MAX_LENGTH } from "./limits";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 
 const name = z
   .string({ error: "Enter a name." })
   .trim()
   .min(1, "Enter a name.")
-  .max(GROUP_NAME_MAX_LENGTH, `Keep the name to ${GROUP_NAME_MAX_LENGTH} characters or fewer.`)
+  .max(FIELD_LIMITS.groupName, `Keep the name to ${FIELD_LIMITS.groupName} characters or fewer.`)
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "The name cannot contain control characters.");
 
 const description = z
   .string()
   .trim()
   .max(
-    GROUP_DESCRIPTION_MAX_LENGTH,
-    `Keep the description to ${GROUP_DESCRIPTION_MAX_LENGTH.toLocaleString("en-US")} characters or fewer.`,
+    FIELD_LIMITS.groupDescription,
+    `Keep the description to ${FIELD_LIMITS.groupDescription.toLocaleString("en-US")} characters or fewer.`,
   )
   .default("");
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { optionalDollars, optionalEndOfDay } from "@/lib/form-input";
 import { modelCatalogue } from "@/lib/models/catalogue";
 
@@ -31,7 +32,7 @@ const name = z
   .string({ error: "Enter a name." })
   .trim()
   .min(1, "Enter a name.")
-  .max(100, "Keep the name to 100 characters or fewer.")
+  .max(FIELD_LIMITS.keyName, `Keep the name to ${FIELD_LIMITS.keyName} characters or fewer.`)
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "The name cannot contain control characters.");
 
 const feature = z
@@ -39,7 +40,10 @@ const feature = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Feature names are lowercase words joined by dashes.")
-  .max(40, "Keep feature names to 40 characters or fewer.");
+  .max(
+    FIELD_LIMITS.featureName,
+    `Keep feature names to ${FIELD_LIMITS.featureName} characters or fewer.`,
+  );
 
 const keySettings = {
   name,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { memberRole, memberStatus } from "@/db/schema";
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { optionalDollars } from "@/lib/form-input";
 
 const memberId = z.uuid("Unknown member.");
@@ -9,13 +10,16 @@ const newMember = {
     .string()
     .trim()
     .toLowerCase()
-    .max(254, "That email address is too long.")
+    .max(FIELD_LIMITS.memberEmail, "That email address is too long.")
     .pipe(z.email("Enter a valid email address.")),
   name: z
     .string()
     .trim()
     .min(1, "Enter a name.")
-    .max(200, "Keep the name to 200 characters or fewer."),
+    .max(
+      FIELD_LIMITS.memberName,
+      `Keep the name to ${FIELD_LIMITS.memberName} characters or fewer.`,
+    ),
   role: z.enum(memberRole.enumValues, { error: "Choose a role." }),
 };
 
@@ -26,7 +30,7 @@ export const addMemberInput = z.discriminatedUnion("access", [
     password: z
       .string()
       .min(12, "Use at least 12 characters.")
-      .max(1024, "That password is too long."),
+      .max(FIELD_LIMITS.password, "That password is too long."),
   }),
   z.object({ ...newMember, access: z.literal("invite") }),
   // Signs in through single sign-on only: no password, no invitation link.
@@ -42,11 +46,8 @@ export const setSpendingLimitInput = z.object({ memberId, limitDollars: optional
 
 export const memberIdInput = z.object({ memberId });
 
-/** The members search, in the box and in the URL. */
-export const MEMBER_SEARCH_MAX_LENGTH = 200;
-
 export const listMembersInput = z.object({
-  q: z.string().trim().max(MEMBER_SEARCH_MAX_LENGTH).default(""),
+  q: z.string().trim().max(FIELD_LIMITS.memberSearch).default(""),
   groupId: z.uuid().optional().catch(undefined),
   notInGroupId: z.uuid().optional().catch(undefined),
   role: z.enum(memberRole.enumValues).optional().catch(undefined),
@@ -62,7 +63,7 @@ export const acceptInvitationInput = z.object({
   password: z
     .string()
     .min(12, "Use at least 12 characters.")
-    .max(1024, "That password is too long."),
+    .max(FIELD_LIMITS.password, "That password is too long."),
 });
 
 export type AddMemberInput = z.input<typeof addMemberInput>;

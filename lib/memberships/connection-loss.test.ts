@@ -21,18 +21,19 @@ beforeAll(async () => {
 /**
  * Runs `work` while another transaction holds `lock` on a table it writes after its first
  * statements (so that it is certainly caught midway, however loaded the machine), killing its
- * database session as soon as it is seen executing a statement of its transaction. (Killed while the client is still sending a large statement,
+ * database session once it is seen waiting for that lock (only it: a connection the pool is just
+ * opening must not be hit). (Killed while the client is still sending a large statement,
  * postgres.js 3.4 throws from a timer, outside any promise: a crash, not a rejection; see the notes.)
  */
 async function killMidway(lock: string, work: () => Promise<unknown>): Promise<unknown> {
   return db.transaction(async (tx) => {
     // This session waits "idle in transaction" meanwhile: not one the loop below kills.
     await tx.execute(sql.raw(`lock table ${lock} in share row exclusive mode`));
-    return killWhileActive(work);
+    return killOnceWaiting(work);
   });
 }
 
-async function killWhileActive(work: () => Promise<unknown>): Promise<unknown> {
+async function killOnceWaiting(work: () => Promise<unknown>): Promise<unknown> {
   let settled = false;
   const running = work().then(
     () => "committed",
@@ -45,7 +46,8 @@ async function killWhileActive(work: () => Promise<unknown>): Promise<unknown> {
       db,
       sql`select count(pg_terminate_backend(pid)) as n from pg_stat_activity
           where datname = current_database() and pid <> pg_backend_pid()
-            and xact_start is not null and backend_type = 'client backend' and state = 'active'`,
+            and xact_start is not null and backend_type = 'client backend' and state = 'active'
+            and wait_event_type = 'Lock'`,
     );
     killed = Number(row?.n ?? 0);
   }

@@ -1,3 +1,4 @@
+import { FIELD_LIMITS } from "@/lib/field-limits";
 import { z } from "zod";
 import { WEBHOOK_EVENT_TYPES } from "@/db/schema";
 
@@ -10,7 +11,7 @@ export const webhookUrl = z
   .string({ error: "Enter the endpoint's URL." })
   .trim()
   .min(1, "Enter the endpoint's URL.")
-  .max(2000, "Keep the URL to 2,000 characters or fewer.")
+  .max(FIELD_LIMITS.webhookUrl, "Keep the URL to 2,000 characters or fewer.")
   .superRefine((value, ctx) => {
     let url: URL;
     try {
@@ -42,7 +43,10 @@ export const createWebhookEndpointInput = z.object({
   description: z
     .string()
     .trim()
-    .max(200, "Keep the description to 200 characters or fewer.")
+    .max(
+      FIELD_LIMITS.webhookDescription,
+      `Keep the description to ${FIELD_LIMITS.webhookDescription} characters or fewer.`,
+    )
     .optional()
     .default(""),
   events: z

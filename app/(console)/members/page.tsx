@@ -9,7 +9,7 @@ import { getDb } from "@/db/client";
 import { env, oidcEnabled } from "@/lib/env";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
 import { listMembers } from "@/lib/members/queries";
-import { MEMBER_SEARCH_MAX_LENGTH, listMembersInput } from "@/lib/members/schemas";
+import { listMembersInput } from "@/lib/members/schemas";
 import { parseSearchParams } from "@/lib/search-params";
 import {
   addMembersAction,
@@ -61,7 +61,7 @@ export default async function MembersPage({ searchParams }: MembersPageProps) {
       />
       <div className="flex flex-col gap-4">
         <IgnoredParams names={ignored} />
-        <MembersFilters groups={liveGroups} searchMaxLength={MEMBER_SEARCH_MAX_LENGTH} />
+        <MembersFilters groups={liveGroups} />
         <MembersTable
           rows={page.rows}
           total={page.total}
