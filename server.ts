@@ -65,7 +65,10 @@ async function answerLean(
 ) {
   try {
     const body = await readBody(request, maxBodyBytes);
-    send(response, await answer(request.headers.authorization, body));
+    send(
+      response,
+      await answer(request.headers.authorization, body, request.headers["content-type"]),
+    );
   } catch (error) {
     // Only the connection can fail here (the answers catch everything else).
     console.error("[gatehouse] gateway API request failed:", error);

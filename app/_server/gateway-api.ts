@@ -37,6 +37,13 @@ async function caller(authorization: string | null | undefined) {
 
 const NOT_JSON = Symbol("not JSON");
 
+// A body declared as something else (text/plain, a form) is refused, not guessed at; a client
+// that declares nothing is read as JSON.
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const UNSUPPORTED_TYPE = "Send the body as JSON: Content-Type: application/json.";
+const declaresOtherThanJson = (contentType: string | null | undefined) =>
+  Boolean(contentType) && !JSON_TYPE.test(contentType!);
+
 // Not the parser's message: it quotes the body, API key included.
 function parseJson(body: string): unknown {
   try {
@@ -51,11 +58,13 @@ function parseJson(body: string): unknown {
 export async function answerAuthorize(
   authorization: string | null | undefined,
   body: string | null,
+  contentType?: string | null,
 ): Promise<ApiAnswer> {
   const problem = (status: number, error: string, details?: string[]) => ({
     status,
     body: { allow: false, error, ...(details ? { details } : {}) },
   });
+  if (declaresOtherThanJson(contentType)) return problem(415, UNSUPPORTED_TYPE);
   if (body === null)
     return problem(413, `The body is larger than ${AUTHORIZE_MAX_BODY_BYTES} bytes.`);
   try {
@@ -90,11 +99,13 @@ export async function answerAuthorize(
 export async function answerUsage(
   authorization: string | null | undefined,
   body: string | null,
+  contentType?: string | null,
 ): Promise<ApiAnswer> {
   const problem = (status: number, error: string, details?: string[]) => ({
     status,
     body: { error, ...(details ? { details } : {}) },
   });
+  if (declaresOtherThanJson(contentType)) return problem(415, UNSUPPORTED_TYPE);
   if (body === null) return problem(413, `The body is larger than ${USAGE_MAX_BODY_BYTES} bytes.`);
   try {
     const { db, actor } = await caller(authorization);
@@ -132,12 +143,20 @@ export async function answerUsage(
 
 /** A Next.js route handler for one of the calls (`next dev`, and the tests that call them). */
 export function gatewayRoute(
-  answer: (authorization: string | null, body: string | null) => Promise<ApiAnswer>,
+  answer: (
+    authorization: string | null,
+    body: string | null,
+    contentType: string | null,
+  ) => Promise<ApiAnswer>,
   maxBodyBytes: number,
 ) {
   return async (request: Request) => {
     const body = await readBody(request, maxBodyBytes);
-    const { status, body: json } = await answer(request.headers.get("authorization"), body);
+    const { status, body: json } = await answer(
+      request.headers.get("authorization"),
+      body,
+      request.headers.get("content-type"),
+    );
     return Response.json(json, { status, headers: { "cache-control": "no-store" } });
   };
 }

@@ -118,6 +118,44 @@ describe("POST /api/v1/authorize", () => {
     });
   });
 
+  it("lists every problem of an invalid request, not only the first", async () => {
+    const invalid = await call(
+      ask(a, { model: 5, features: "streaming", estimatedCostMicros: -1, extra: true }),
+      a.token,
+    );
+    expect(invalid.status).toBe(400);
+    const fields = (invalid.json.details as string[]).map((d) => d.split(":")[0]);
+    expect(fields.sort()).toEqual(["body", "estimatedCostMicros", "features", "model"]);
+  });
+
+  it("answers 415 for a body declared as anything but JSON", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+      const response = await POST(
+        new Request("http://gatehouse.test/api/v1/authorize", {
+          method: "POST",
+          headers: { "content-type": type, authorization: `Bearer ${a.token}` },
+          body: JSON.stringify(ask(a)),
+        }),
+      );
+      expect(response.status, type).toBe(415);
+      expect(await response.json()).toMatchObject({
+        allow: false,
+        error: expect.stringMatching(/JSON/),
+      });
+    }
+    const charset = await POST(
+      new Request("http://gatehouse.test/api/v1/authorize", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          authorization: `Bearer ${a.token}`,
+        },
+        body: JSON.stringify(ask(a)),
+      }),
+    );
+    expect(charset.status).toBe(200);
+  });
+
   it("answers 413 for a body over 16 KiB, counted in bytes", async () => {
     const ascii = await call(ask(a, { model: "m".repeat(16 * 1024) }), a.token);
     expect(ascii.status).toBe(413);

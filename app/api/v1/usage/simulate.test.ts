@@ -104,7 +104,7 @@ describe("npm run simulate", () => {
       const response = await authorizePost(
         new Request("http://gatehouse.test/api/v1/authorize", {
           method: "POST",
-          headers: { authorization: `Bearer ${token}` },
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
           body: JSON.stringify({
             apiKey: keys.get(person.keyName ?? "eng-prod-key"),
             user: { email: person.email },
