@@ -27,10 +27,19 @@ interface AddMemberDialogProps {
   addMember: (input: AddMemberInput) => Promise<ActionResult<AddedMember>>;
 }
 
+type Access = AddMemberInput["access"];
+
+/** The ways a new member may sign in; single sign-on only where the server has a provider. */
+const accessChoices = (ssoName: string | undefined): [Access, string][] => [
+  ["invite", "Send an invitation link"],
+  ["password", "Set a password now"],
+  ...(ssoName ? [["sso", `With ${ssoName} only (no password, no link)`] as [Access, string]] : []),
+];
+
 export function AddMemberDialog({ canAddOwners, ssoName, addMember }: AddMemberDialogProps) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [access, setAccess] = useState<AddMemberInput["access"]>("invite");
+  const [access, setAccess] = useState<Access>("invite");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [link, setLink] = useState<string | null>(null);
@@ -174,35 +183,17 @@ export function AddMemberDialog({ canAddOwners, ssoName, addMember }: AddMemberD
             </div>
             <fieldset className="flex flex-col gap-1.5">
               <legend className="mb-1 text-sm font-medium">How they sign in</legend>
-              <label className="flex items-center gap-2 text-sm">
-                <input
-                  type="radio"
-                  name="access"
-                  checked={access === "invite"}
-                  onChange={() => setAccess("invite")}
-                />{" "}
-                Send an invitation link
-              </label>
-              <label className="flex items-center gap-2 text-sm">
-                <input
-                  type="radio"
-                  name="access"
-                  checked={access === "password"}
-                  onChange={() => setAccess("password")}
-                />{" "}
-                Set a password now
-              </label>
-              {ssoName && (
-                <label className="flex items-center gap-2 text-sm">
+              {accessChoices(ssoName).map(([value, label]) => (
+                <label key={value} className="flex items-center gap-2 text-sm">
                   <input
                     type="radio"
                     name="access"
-                    checked={access === "sso"}
-                    onChange={() => setAccess("sso")}
+                    checked={access === value}
+                    onChange={() => setAccess(value)}
                   />{" "}
-                  With {ssoName} only (no password, no link)
+                  {label}
                 </label>
-              )}
+              ))}
             </fieldset>
             {access === "password" &&
               field("password", "Password (12 characters or more)", {
