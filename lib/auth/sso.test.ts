@@ -194,13 +194,21 @@ describe("signInWithSso", () => {
   it("admits a member added for single sign-on only, who has no password and no invitation", async () => {
     const f = await orgFixture(db, "admin");
     const email = `sso-only-${randomUUID().slice(0, 6)}@${f.org.slug}.test`;
-    const added = await addMember(db, f.actor, {
-      email,
-      name: "Sso Only",
-      role: "member",
-      access: "sso",
-    });
+    const added = await addMember(
+      db,
+      f.actor,
+      {
+        email,
+        name: "Sso Only",
+        role: "member",
+        access: "sso",
+      },
+      { ssoConfigured: true },
+    );
     expect(added.invitationPath).toBeNull();
+    await expect(
+      addMember(db, f.actor, { email: `x-${email}`, name: "X", role: "member", access: "sso" }),
+    ).rejects.toThrow(/not configured/);
     const [user] = await db.select().from(users).where(eq(users.email, email));
     expect(user!.passwordHash).toBeNull();
     expect(await signInWithSso(db, identity({ email }), noTrust)).toMatchObject({

@@ -157,12 +157,17 @@ async function provisionJustInTime(
     .leftJoin(orgSsoPolicies, eq(orgSsoPolicies.orgId, orgEmailDomains.orgId))
     .where(eq(orgEmailDomains.domain, emailDomain(email)));
   if (!claim?.jit) return { refused: { reason: "unknown", userId: null } };
-  await addMember(tx, systemActor(claim.orgId, SSO_ACTOR_LABEL), {
-    email,
-    name: identity.name ?? email.slice(0, email.indexOf("@")),
-    role: "member",
-    access: "sso",
-  });
+  await addMember(
+    tx,
+    systemActor(claim.orgId, SSO_ACTOR_LABEL),
+    {
+      email,
+      name: identity.name ?? email.slice(0, email.indexOf("@")),
+      role: "member",
+      access: "sso",
+    },
+    { ssoConfigured: true },
+  );
   const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
   await link(tx, user!.id, identity, now);
   return { ok: true, userId: user!.id, linked: true, provisioned: true };

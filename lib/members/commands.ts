@@ -65,9 +65,19 @@ export interface AddedMember {
  * Adds a person to the organisation: a new user, or an existing one (from another organisation)
  * who keeps their password. They join every default group of the organisation.
  */
-export async function addMember(db: Db, actor: Actor, raw: AddMemberInput): Promise<AddedMember> {
+export async function addMember(
+  db: Db,
+  actor: Actor,
+  raw: AddMemberInput,
+  options: { ssoConfigured?: boolean } = {},
+): Promise<AddedMember> {
   assertCan(actor, "org:manage");
   const input = addMemberInput.parse(raw);
+  // Without a provider, a member with neither password nor invitation could never sign in.
+  if (input.access === "sso" && !options.ssoConfigured)
+    throw new Invalid("Single sign-on is not configured on this server.", {
+      access: "Choose an invitation or a password.",
+    });
   if (input.role === "owner" && actor.kind === "user" && actor.role !== "owner") {
     throw new Forbidden("Only an owner can add another owner.");
   }

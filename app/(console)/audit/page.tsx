@@ -13,7 +13,13 @@ import { AdminOnly } from "@/components/layout/admin-only";
 import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
-import { AUDIT_EXPORT_LIMIT, auditFacets, listAuditEntries } from "@/lib/audit/queries";
+import { parseSearchParams } from "@/lib/search-params";
+import {
+  AUDIT_EXPORT_LIMIT,
+  auditFacets,
+  auditFiltersInput,
+  listAuditEntries,
+} from "@/lib/audit/queries";
 
 export const metadata: Metadata = { title: "Audit log · Gatehouse" };
 
@@ -33,9 +39,9 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
       </>
     );
   }
-  const raw = Object.fromEntries(
-    Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-  );
+  // The filters catch what they cannot use; this takes the first of repeated keys and leaves
+  // out text the database cannot hold.
+  const { query: raw } = parseSearchParams(auditFiltersInput, await searchParams);
   const db = await getDb();
   const [{ rows, total, page, pages, pageSize, filters }, facets] = await Promise.all([
     listAuditEntries(db, actor, raw),

@@ -1,6 +1,7 @@
 "use server";
 
 import { action } from "@/app/_server/action";
+import { oidcEnabled } from "@/lib/env";
 import {
   addMember,
   changeMemberRole,
@@ -17,7 +18,8 @@ const revalidate = ["/members", "/groups"];
 
 export const addMemberAction = action(
   "addMember",
-  (input: AddMemberInput, actor, db) => addMember(db, actor, input),
+  (input: AddMemberInput, actor, db) =>
+    addMember(db, actor, input, { ssoConfigured: oidcEnabled() }),
   { revalidate },
 );
 export const changeMemberRoleAction = action(
