@@ -153,22 +153,42 @@ export const budgetReservations = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     settledAt: timestamp({ withTimezone: true }),
+    // When its amount left budget_holds: set once it is settled or expired (by the next batch of
+    // reservations of its organisation, or the background sweep). Until then it is held.
+    releasedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    // authorize sums the open reservations of one member, one key and a few groups on every
-    // reserving call, under the budget's lock: each sum is an index range, never an org scan.
-    index("budget_reservations_open_member_idx")
-      .on(t.memberId, t.expiresAt)
-      .where(sql`${t.settledAt} is null`),
-    index("budget_reservations_open_key_idx")
-      .on(t.keyId, t.expiresAt)
-      .where(sql`${t.settledAt} is null`),
-    index("budget_reservations_open_groups_idx")
-      .using("gin", t.groupIds)
-      .where(sql`${t.settledAt} is null`),
-    index("budget_reservations_expires_idx").on(t.expiresAt),
+    // What a batch of reservations releases, and subtracts while still held: the settled ones,
+    // and the open ones past their expiry (a range at the start of this index).
+    index("budget_reservations_settled_held_idx")
+      .on(t.orgId)
+      .where(sql`${t.releasedAt} is null and ${t.settledAt} is not null`),
+    index("budget_reservations_open_held_idx")
+      .on(t.orgId, t.expiresAt)
+      .where(sql`${t.releasedAt} is null and ${t.settledAt} is null`),
+    // What the sweep prunes: released, long expired.
+    index("budget_reservations_released_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.releasedAt} is not null`),
     check("budget_reservations_amount_positive", sql`${t.amountMicros} > 0`),
   ],
+);
+
+// The amount of the reservations not yet released, per member, key and hard-budget group they
+// count against: what authorize reads instead of summing every open reservation (thousands, at
+// a few hundred requests a second of LLM calls that last seconds). Moved only in the
+// transactions that insert or release reservations, so it always equals that sum.
+export const budgetHolds = pgTable(
+  "budget_holds",
+  {
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    // A member, key or group id (UUIDs: they cannot collide).
+    scopeId: uuid().notNull(),
+    heldMicros: bigint({ mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.scopeId] })],
 );
 
 export const budgetAlerts = pgTable(

@@ -3,13 +3,15 @@ import type { Db } from "@/db/connect";
 import { budgetReservations } from "@/db/schema";
 import { startOfMonthUtc } from "@/lib/time";
 import { type Access, type DecisionRequest, type Outcome, checkLimits } from "./checks";
+import { applyHoldDeltas, releaseDueReservations } from "./reservations";
 import { lockLimits, usedFor, usedThisMonth } from "./used";
 
 // Reserving decisions of one organisation are taken in batches: while one batch's transaction
 // runs, the requests that arrive queue, and the next batch takes them all in one transaction:
 // lock everything they count against (in the fixed order of lockLimits), read what is used once,
-// decide each request in arrival order counting the estimates allowed before it, insert the
-// reservations in one statement, commit. Hard budgets stay exact across instances: every batch,
+// release what has been settled or has expired, decide each request in arrival order counting
+// the estimates allowed before it, insert the reservations in one statement, move the holds by
+// what was released and reserved, commit. Hard budgets stay exact across instances: every batch,
 // in every instance, reads and reserves under the same row locks, so no two batches overlap on a
 // budget, and within a batch each decision sees the ones before it. A request is overshot by at
 // most its own estimate, as before batching.
@@ -92,7 +94,9 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
   const now = new Date(Math.max(...batch.map((w) => w.options.now.getTime())));
   return db.transaction(async (tx) => {
     await lockLimits(tx, scope);
+    // Read before releasing: the read subtracts what is due for release, the release moves it.
     const used = await usedThisMonth(tx, orgId, scope, now);
+    const holds = (await releaseDueReservations(tx, orgId, now)).get(orgId) ?? new Map();
     const rows: (typeof budgetReservations.$inferInsert)[] = [];
     const outcomes = batch.map(({ access, request, options }) => {
       const { key, member, hardGroups } = access;
@@ -105,6 +109,7 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
       add(used.members, member.id);
       add(used.keys, key.id);
       for (const g of hardGroups) add(used.groups, g.id);
+      for (const id of [member.id, key.id, ...hardGroups.map((g) => g.id)]) add(holds, id);
       const ttl = options.reservationTtlSeconds ?? DEFAULT_TTL_SECONDS;
       rows.push({
         id: reservationId,
@@ -119,6 +124,7 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
       return outcome;
     });
     if (rows.length) await tx.insert(budgetReservations).values(rows);
+    await applyHoldDeltas(tx, orgId, holds);
     return outcomes;
   });
 }

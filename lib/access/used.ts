@@ -5,8 +5,9 @@ import { apiKeys, groups, orgMembers } from "@/db/schema";
 import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 import type { Access, Used } from "./checks";
 
-// What limits count: spend this calendar month (UTC) from the rollups plus open reservations,
-// for many members, keys and groups in one round trip (a batch of reservations reads them once).
+// What limits count: spend this calendar month (UTC) from the rollups plus open reservations
+// (what budget_holds holds, less the settled and expired ones not yet released), for many
+// members, keys and groups in one round trip (a batch of reservations reads them once).
 
 export interface LimitScope {
   memberIds: readonly string[];
@@ -32,7 +33,12 @@ export async function usedThisMonth(
   const members = uuidArray(scope.memberIds);
   const keys = uuidArray(scope.keyIds);
   const groupIds = uuidArray(scope.groupIds);
-  const rows = await queryRows<{ kind: "member" | "key" | "group"; id: string; micros: string }>(
+  const everything = uuidArray([...scope.memberIds, ...scope.keyIds, ...scope.groupIds]);
+  const rows = await queryRows<{
+    kind: "member" | "key" | "group" | "hold";
+    id: string;
+    micros: string;
+  }>(
     db,
     sql`
     select 'member' as kind, member_id as id, sum(cost_micros) as micros from usage_daily_member
@@ -47,23 +53,33 @@ export async function usedThisMonth(
       where group_id = any(${groupIds}) and day >= ${month}::date and day < ${nextMonth}::date
       group by group_id
     union all
-    select 'member', member_id, sum(amount_micros) from budget_reservations
-      where org_id = ${orgId}::uuid and member_id = any(${members}) and settled_at is null and expires_at > ${at}::timestamptz
-      group by member_id
+    select 'hold', scope_id, held_micros from budget_holds
+      where org_id = ${orgId}::uuid and scope_id = any(${everything})
     union all
-    select 'key', key_id, sum(amount_micros) from budget_reservations
-      where org_id = ${orgId}::uuid and key_id = any(${keys}) and settled_at is null and expires_at > ${at}::timestamptz
-      group by key_id
-    union all
-    select 'group', g.id, sum(r.amount_micros) from budget_reservations r cross join unnest(r.group_ids) as g(id)
-      where r.group_ids && ${groupIds} and r.org_id = ${orgId}::uuid and r.settled_at is null and r.expires_at > ${at}::timestamptz
-        and g.id = any(${groupIds})
-      group by g.id`,
+    -- Held but no longer counting: settled (their usage is in the rollups above) or expired, and
+    -- not yet released (a few: each batch releases what it can first).
+    select 'hold', s.id, -sum(r.amount_micros)
+      from budget_reservations r cross join lateral unnest(array[r.member_id, r.key_id] || r.group_ids) as s(id)
+      where r.org_id = ${orgId}::uuid and r.released_at is null
+        and (r.settled_at is not null or (r.settled_at is null and r.expires_at <= ${at}::timestamptz))
+        and s.id = any(${everything})
+      group by s.id`,
   );
   const used: UsedByScope = { members: new Map(), keys: new Map(), groups: new Map() };
   const into = { member: used.members, key: used.keys, group: used.groups };
+  const memberSet = new Set(scope.memberIds);
+  const keySet = new Set(scope.keyIds);
   for (const row of rows) {
-    const map = into[row.kind];
+    // A hold is a member's, a key's or a group's by the scope its id came from.
+    const kind =
+      row.kind !== "hold"
+        ? row.kind
+        : memberSet.has(row.id)
+          ? "member"
+          : keySet.has(row.id)
+            ? "key"
+            : "group";
+    const map = into[kind];
     map.set(row.id, (map.get(row.id) ?? 0) + Number(row.micros));
   }
   return used;
