@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { authorize } from "@/lib/access/authorize";
 import { gatewayActorForToken } from "@/lib/gateway/tokens";
 import { snapshotsOf } from "@/lib/gateway/snapshots";
-import { ingestUsage } from "@/lib/spend/ingest";
+import { ingestUsageInTurn } from "@/lib/spend/ingest-queue";
 import { type UsageEventInput, usageBatchInput } from "@/lib/spend/usage-event";
 import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from "@/lib/text";
 
@@ -121,7 +121,7 @@ export async function answerUsage(
         envelope.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`),
       );
     }
-    const result = await ingestUsage(db, actor, envelope.data.events as UsageEventInput[]);
+    const result = await ingestUsageInTurn(db, actor, envelope.data.events as UsageEventInput[]);
     return {
       status: 200,
       body: {

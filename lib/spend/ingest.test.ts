@@ -15,6 +15,7 @@ import { systemActor } from "@/lib/auth/actor";
 import { Forbidden } from "@/lib/errors";
 import { testDatabase } from "@/test/db";
 import { ingestUsage } from "./ingest";
+import { ingestUsageInTurn } from "./ingest-queue";
 
 let db: Db;
 let orgId: string;
@@ -247,5 +248,39 @@ describe("event times", () => {
     expect(result.accepted).toEqual(["fine"]);
     expect(result.rejected.map((r) => r.eventId)).toEqual(odd.map((_, i) => `odd-${i}`));
     expect(result.rejected.every((r) => r.reason.startsWith("occurredAt:"))).toBe(true);
+  });
+});
+
+describe("batches that arrive together (the gateway API's queue)", () => {
+  it("stores them in one turn, answering each as if stored alone", async () => {
+    const actor = systemActor(orgId);
+    const before = await groupSpend(engineering);
+    // Four batches at once: the first goes alone, the three that queue behind it share a turn.
+    const [first, second, third, fourth] = await Promise.all([
+      ingestUsageInTurn(db, actor, [event("q-1", "2026-09-01", 10), event("q-2", "2026-09-01")]),
+      ingestUsageInTurn(db, actor, [
+        event("q-3", "2026-09-02", 20),
+        { ...event("q-bad", "2026-09-02"), memberId: "00000000-0000-4000-8000-000000000000" },
+      ]),
+      // q-1 again (a retry of the first batch), and one of its own.
+      ingestUsageInTurn(db, actor, [
+        event("q-1", "2026-09-01", 10),
+        event("q-4", "2026-09-03", 30),
+      ]),
+      ingestUsageInTurn(db, actor, [
+        event("q-3", "2026-09-02", 20),
+        event("q-5", "2026-09-03", 40),
+      ]),
+    ]);
+    expect(first).toEqual({ accepted: ["q-1", "q-2"], duplicates: [], rejected: [] });
+    expect(second).toMatchObject({
+      accepted: ["q-3"],
+      duplicates: [],
+      rejected: [{ index: 1, eventId: "q-bad" }],
+    });
+    expect(third).toEqual({ accepted: ["q-4"], duplicates: ["q-1"], rejected: [] });
+    expect(fourth).toEqual({ accepted: ["q-5"], duplicates: ["q-3"], rejected: [] });
+    // Each event counted once: 10 + 1,000 + 20 + 30 + 40.
+    expect((await groupSpend(engineering)) - before).toBe(1_100);
   });
 });

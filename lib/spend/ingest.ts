@@ -30,10 +30,71 @@ export async function ingestUsage(
   actor: Actor,
   batch: readonly UsageEventInput[],
 ): Promise<IngestResult> {
+  const [result] = await ingestUsageBatches(db, actor, [batch]);
+  return result!;
+}
+
+/**
+ * Several batches of one organisation in one transaction, each answered as if stored alone
+ * (in order: an event id of an earlier batch is a duplicate in a later one). What the gateway
+ * API does with the batches that arrive while one is being stored (ingest-queue.ts): one
+ * statement, one commit and one rollup row per day, member, key and model for all of them.
+ */
+export async function ingestUsageBatches(
+  db: Db,
+  actor: Actor,
+  batches: readonly (readonly UsageEventInput[])[],
+): Promise<IngestResult[]> {
   assertCan(actor, "usage:ingest");
+  const seen = new Set<string>();
+  const parsed = batches.map((batch) => parseBatch(batch, seen));
+  const valid = parsed.flatMap((p) => p.valid);
+  if (valid.length === 0)
+    return parsed.map(({ rejected, duplicates }) => ({ accepted: [], duplicates, rejected }));
+
+  return db.transaction(async (tx) => {
+    const known = await knownReferences(tx, actor.orgId, valid);
+    const rows = [];
+    for (const { valid: events, rejected, indexOf } of parsed)
+      for (const event of events) {
+        const memberId = known.memberOf(event);
+        const reason = !memberId
+          ? event.user
+            ? "user: no member of this organisation matches the user"
+            : "memberId: no such member in this organisation"
+          : !known.keys.has(event.keyId)
+            ? "keyId: no such API key in this organisation"
+            : event.costMicros === undefined && !known.models.has(event.model)
+              ? "model: unknown model, and no costMicros given"
+              : null;
+        if (reason) {
+          rejected.push({ index: indexOf.get(event.eventId)!, eventId: event.eventId, reason });
+          continue;
+        }
+        rows.push(eventRow(event, memberId!, known.models.get(event.model)));
+      }
+    const { fresh, touched } = rows.length
+      ? await insertWithRollups(tx, actor.orgId, rows)
+      : { fresh: [], touched: [] };
+    if (touched.length) await raiseBudgetAlerts(tx, actor.orgId, touched);
+    const accepted = new Set(fresh);
+    const stored = new Set(rows.map((r) => r.event_id));
+    return parsed.map(({ valid: events, duplicates, rejected }) => {
+      const mine = events.filter((e) => stored.has(e.eventId)).map((e) => e.eventId);
+      return {
+        accepted: mine.filter((id) => accepted.has(id)),
+        duplicates: [...duplicates, ...mine.filter((id) => !accepted.has(id))],
+        rejected: rejected.sort((a, b) => a.index - b.index),
+      };
+    });
+  });
+}
+
+// Each event validated on its own: a bad one is rejected with its reason, the rest go in. An id
+// already seen (in this batch, or an earlier one stored with it) is a duplicate.
+function parseBatch(batch: readonly UsageEventInput[], seen: Set<string>) {
   const rejected: RejectedEvent[] = [];
   const duplicates: string[] = [];
-  const seen = new Set<string>();
   const valid: UsageEvent[] = [];
   // Where each valid event sits in the batch, for its rejection (ids are trimmed when parsed).
   const indexOf = new Map<string, number>();
@@ -55,62 +116,36 @@ export async function ingestUsage(
       valid.push(parsed.data);
     }
   });
-  if (valid.length === 0) return { accepted: [], duplicates, rejected };
+  return { valid, rejected, duplicates, indexOf };
+}
 
-  return db.transaction(async (tx) => {
-    const known = await knownReferences(tx, actor.orgId, valid);
-    const rows = [];
-    for (const event of valid) {
-      const memberId = known.memberOf(event);
-      const reason = !memberId
-        ? event.user
-          ? "user: no member of this organisation matches the user"
-          : "memberId: no such member in this organisation"
-        : !known.keys.has(event.keyId)
-          ? "keyId: no such API key in this organisation"
-          : event.costMicros === undefined && !known.models.has(event.model)
-            ? "model: unknown model, and no costMicros given"
-            : null;
-      if (reason) {
-        rejected.push({
-          index: indexOf.get(event.eventId)!,
-          eventId: event.eventId,
-          reason,
-        });
-        continue;
-      }
-      const model = known.models.get(event.model);
-      rows.push({
-        event_id: event.eventId,
-        occurred_at: event.occurredAt.toISOString(),
-        member_id: memberId,
-        key_id: event.keyId,
-        model: event.model,
-        provider: event.provider ?? model?.provider ?? "unknown",
-        features: event.features,
-        input_tokens: event.inputTokens,
-        output_tokens: event.outputTokens,
-        cached_tokens: event.cachedTokens,
-        cost_micros:
-          event.costMicros ??
-          costMicros(model!, {
-            input: event.inputTokens,
-            output: event.outputTokens,
-            cached: event.cachedTokens,
-          }),
-        latency_ms: event.latencyMs ?? null,
-        status: event.status,
-        reservation_id: event.reservationId ?? null,
-      });
-    }
-    const { fresh, touched } = rows.length
-      ? await insertWithRollups(tx, actor.orgId, rows)
-      : { fresh: [], touched: [] };
-    if (touched.length) await raiseBudgetAlerts(tx, actor.orgId, touched);
-    const accepted = new Set(fresh);
-    for (const row of rows) if (!accepted.has(row.event_id)) duplicates.push(row.event_id);
-    return { accepted: fresh, duplicates, rejected: rejected.sort((a, b) => a.index - b.index) };
-  });
+function eventRow(
+  event: UsageEvent,
+  memberId: string,
+  model: typeof models.$inferSelect | undefined,
+) {
+  return {
+    event_id: event.eventId,
+    occurred_at: event.occurredAt.toISOString(),
+    member_id: memberId,
+    key_id: event.keyId,
+    model: event.model,
+    provider: event.provider ?? model?.provider ?? "unknown",
+    features: event.features,
+    input_tokens: event.inputTokens,
+    output_tokens: event.outputTokens,
+    cached_tokens: event.cachedTokens,
+    cost_micros:
+      event.costMicros ??
+      costMicros(model!, {
+        input: event.inputTokens,
+        output: event.outputTokens,
+        cached: event.cachedTokens,
+      }),
+    latency_ms: event.latencyMs ?? null,
+    status: event.status,
+    reservation_id: event.reservationId ?? null,
+  };
 }
 
 // What the batch refers to, read once per batch: its members (by id, or by email or external id
