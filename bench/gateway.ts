@@ -377,14 +377,19 @@ statement log and auto_explain):
   trip. The server's CPU goes to node:http (the response's writev alone is the largest single
   item), then SHA-256 of the token and the key, the zod parse of the body and the checks; with
   one core left by the load generator it answers at a fraction of the bare server's rate.
-- authorize with a reservation: one transaction per batch (lock, read the month's spend and open
-  reservations, insert, commit with its WAL flush, 3-7 ms on this disk), one batch at a time per
-  organisation and instance. Its read sums every open reservation of the group: reservations the
-  benchmark never settles pile up (thousands within a run), and that sum grows with them.
-- usage: bound by PostgreSQL. Of a batch's ~130 ms, ~90 ms is the one statement that claims the
-  ids, inserts the events and upserts the rollups; ~70 ms of that is the per-group rollup (one row
-  per day, group, member, key and model: 3,000 rows for 1,000 events of 1,000 members two levels
-  below the root), each row an index probe and foreign-key checks.
+- authorize with a reservation: one transaction per batch of the requests that queued while the
+  previous one ran (lock the budget's rows, read the month's spend and what budget_holds holds,
+  release what was settled or expired, insert, move the holds, commit), one batch at a time per
+  organisation and instance. Since the holds, a batch's cost no longer grows with the open
+  reservations (the benchmark never settles any: thousands pile up within a run). At 50
+  connections the batches are CPU-bound: the server, PostgreSQL and the load generator share
+  two cores, and a request waits for the batch in flight and then its own.
+- usage: bound by PostgreSQL's work per event (~60 µs in one backend, statement log): claim the
+  id, insert the event, and upsert a row per day, member, key and model into the member rollup
+  and into the group rollup of each of the member's groups and their ancestors (3,000 rows for
+  1,000 events of members two levels below the root), plus the feature rollup. Batches of one
+  organisation that arrive together share a transaction (two at a time); a plain INSERT of the
+  same events without rollups is the floor it is compared with.
 
 ${table}
 ${
