@@ -180,6 +180,28 @@ describe("an organisation's identity providers", () => {
     expect(await listSsoProviders(db, f.actor)).toHaveLength(1);
   });
 
+  it("refuses an issuer at an internal address unless the operator allows it", async () => {
+    const f = await orgFixture(db, "owner");
+    const input = {
+      name: "Internal",
+      issuer: "https://169.254.169.254/latest",
+      clientId: "id",
+      clientSecret: "secret",
+      trustEmailsForOrgDomains: false,
+      enabled: true,
+    };
+    const strict = { envProviderConfigured: false, allowPrivate: false };
+    await expect(createSsoProvider(db, f.actor, input, strict)).rejects.toMatchObject({
+      fieldErrors: { issuer: expect.stringMatching(/private or internal address/) },
+    });
+    await expect(
+      createSsoProvider(db, f.actor, { ...input, issuer: "http://idp.example.com" }, strict),
+    ).rejects.toThrow(/https/);
+    expect(await listSsoProviders(db, f.actor)).toEqual([]);
+    await createSsoProvider(db, f.actor, input, { ...strict, allowPrivate: true });
+    expect(await listSsoProviders(db, f.actor)).toHaveLength(1);
+  });
+
   it("keeps single sign-on possible for an organisation that requires it", async () => {
     const f = await orgWithProvider();
     await updateSsoPolicy(
