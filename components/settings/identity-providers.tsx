@@ -83,9 +83,9 @@ export function IdentityProviders(props: IdentityProvidersProps) {
     });
 
   return (
-    <section aria-labelledby="sso-providers-title" className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-end justify-between gap-2">
-        <div>
+    <section aria-labelledby="sso-providers-title" className="flex flex-col gap-3 border-t pt-6">
+      <div className="flex flex-wrap items-start justify-between gap-x-6 gap-y-2">
+        <div className="min-w-0 flex-1">
           <h3 id="sso-providers-title" className="text-sm font-medium">
             Your identity providers
           </h3>
@@ -96,7 +96,7 @@ export function IdentityProviders(props: IdentityProvidersProps) {
           </p>
         </div>
         {canEdit && (
-          <Button size="sm" onClick={() => setEditing({ kind: "new" })}>
+          <Button size="sm" className="shrink-0" onClick={() => setEditing({ kind: "new" })}>
             Add provider
           </Button>
         )}
@@ -180,7 +180,7 @@ export function IdentityProviders(props: IdentityProvidersProps) {
                     : "Trusted only when the provider says email_verified: true"}
                 </dd>
                 <dt className="text-muted-foreground">Redirect URI</dt>
-                <dd className="font-mono text-xs break-all">
+                <dd className="font-mono text-xs break-all select-all">
                   {redirectUriBase}
                   {p.id}
                 </dd>
@@ -319,11 +319,11 @@ function ProviderDialog({
         </DialogDescription>
         <dl className="grid gap-1 rounded-md bg-muted/50 p-3 text-sm">
           <dt className="text-muted-foreground">Redirect URI</dt>
-          <dd className="font-mono text-xs break-all" data-testid="sso-redirect-uri">
+          <dd className="font-mono text-xs break-all select-all" data-testid="sso-redirect-uri">
             {redirectUri}
           </dd>
           <dt className="mt-1 text-muted-foreground">Post-logout redirect URI</dt>
-          <dd className="font-mono text-xs break-all">{postLogoutUri}</dd>
+          <dd className="font-mono text-xs break-all select-all">{postLogoutUri}</dd>
         </dl>
         <form
           className="flex flex-col gap-4"
@@ -336,18 +336,17 @@ function ProviderDialog({
             });
           }}
         >
-          {text("name", "Name", "What people see: “Continue with …”.", {
+          {text("name", "Name", "What people see, like Acme Okta: “Continue with Acme Okta”.", {
             maxLength: FIELD_LIMITS.ssoProviderName,
-            placeholder: "Acme Okta",
             autoFocus: true,
           })}
           {text(
             "issuer",
             "Issuer URL",
-            "As the provider's discovery document says it (…/.well-known/openid-configuration is read from it).",
+            "Exactly as the provider's discovery document says it; for Entra ID https://login.microsoftonline.com/<tenant id>/v2.0.",
             {
               maxLength: FIELD_LIMITS.ssoIssuer,
-              placeholder: "https://login.microsoftonline.com/<tenant id>/v2.0",
+              placeholder: "https://",
               inputMode: "url",
               spellCheck: false,
             },
@@ -432,15 +431,20 @@ function TestResultPanel({ result }: { result: SsoTestResult }) {
       aria-label="Test sign-in result"
       className="flex flex-col gap-2 rounded-md border bg-muted/30 p-4 text-sm"
     >
-      <p className="flex items-center gap-2 font-medium">
-        {ok ? (
-          <CheckCircle2 className="size-4 text-success" aria-hidden />
-        ) : (
-          <XCircle className="size-4 text-destructive" aria-hidden />
-        )}
-        Test sign-in{result.providerName ? ` with ${result.providerName}` : ""}:{" "}
-        {result.error ? "failed" : ok ? "would sign in" : "would be refused"}
-      </p>
+      <div className="flex items-start justify-between gap-2">
+        <p className="flex items-center gap-2 font-medium">
+          {ok ? (
+            <CheckCircle2 className="size-4 text-success" aria-hidden />
+          ) : (
+            <XCircle className="size-4 text-destructive" aria-hidden />
+          )}
+          Test sign-in{result.providerName ? ` with ${result.providerName}` : ""}:{" "}
+          {result.error ? "failed" : ok ? "would sign in" : "would be refused"}
+        </p>
+        <a href="/settings#single-sign-on" className="text-xs text-muted-foreground underline">
+          Dismiss
+        </a>
+      </div>
       {result.error ? (
         <p className="text-destructive">{result.error}</p>
       ) : (

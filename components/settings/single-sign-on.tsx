@@ -105,12 +105,16 @@ export function SingleSignOn({
       {children}
 
       <form
-        className="flex flex-col gap-4"
+        aria-labelledby="sso-policy-title"
+        className="flex flex-col gap-4 border-t pt-6"
         onSubmit={(e) => {
           e.preventDefault();
           save();
         }}
       >
+        <h3 id="sso-policy-title" className="text-sm font-medium">
+          Sign-in policy
+        </h3>
         <fieldset disabled={!editable || pending} className="flex max-w-xl flex-col gap-4">
           <legend className="sr-only">Sign-in policy</legend>
           <label className="flex items-start gap-2 text-sm">
@@ -190,7 +194,7 @@ export function SingleSignOn({
         </fieldset>
       </form>
 
-      <div className="flex flex-col gap-2">
+      <div className="flex flex-col gap-2 border-t pt-6">
         <h3 className="text-sm font-medium">Linked identities</h3>
         <Table>
           <THead className="bg-transparent">
