@@ -98,8 +98,8 @@ export function SingleSignOn({
         </dl>
       ) : (
         <p className="text-sm text-muted-foreground">
-          This server has no provider for every organisation (AUTH_OIDC_*, set by an operator). Add
-          your organisation&apos;s own below; the sign-in policy applies once one is enabled.
+          No server-wide provider is configured (AUTH_OIDC_*, set by an operator). Add your
+          organisation&apos;s own below; the sign-in policy applies once one is enabled.
         </p>
       )}
       {children}
