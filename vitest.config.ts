@@ -14,7 +14,9 @@ export default defineConfig({
     // Tests create webhook endpoints on 127.0.0.1 and on names that resolve nowhere here
     // (hooks.example.test), as the e2e server does: internal destinations are allowed for the
     // whole run. The tests of that check (lib/webhooks) turn it on per call with a fake resolver.
-    env: { GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: "1" },
+    // The same for organisations' identity providers (a real one runs on 127.0.0.1 for the
+    // security harness); lib/auth/provider-fetch.test.ts turns the check on per call.
+    env: { GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: "1", GATEHOUSE_SSO_ALLOW_PRIVATE: "1" },
     // postgres.js 3.4.9 throws from a timer (outside any promise) when a connection is killed
     // while it still has bytes to send; the query has already failed with CONNECTION_ENDED or
     // similar. The connection-loss tests provoke exactly that; Next's server logs such errors

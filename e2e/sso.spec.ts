@@ -65,6 +65,8 @@ const test = base.extend<Fixtures, WorkerFixtures>({
             AUTH_OIDC_CLIENT_ID: idp.clientId,
             AUTH_OIDC_CLIENT_SECRET: idp.clientSecret,
             AUTH_OIDC_NAME: "Acme SSO",
+            // Organisations' own providers run on loopback here too.
+            GATEHOUSE_SSO_ALLOW_PRIVATE: "1",
           },
         });
       const servers = {
@@ -283,3 +285,139 @@ test("an owner requires single sign-on and provisions their domain's people just
   await page.reload();
   await expect(page.getByRole("row", { name: /New Comer/ })).toContainText(`new.comer@${domain}`);
 });
+
+// An organisation's own provider: a second OpenID provider, configured by the scene's owner in
+// Settings. Started once the Add dialog shows the redirect URI to register (its client is fixed).
+test("an owner adds their organisation's provider, tests it, and its members sign in email-first; nobody else", async ({
+  page,
+  browser,
+  scene,
+  sql,
+}) => {
+  const base = HOSTS.named;
+  const domain = scene.owner.email.split("@")[1]!;
+  await sql`insert into org_email_domains (org_id, domain) values (${scene.orgId}, ${domain})`;
+  const ann = await scene.member("Ann Member");
+
+  await new LoginPage(page).signIn({ email: scene.owner.email, password: scene.owner.password });
+  await page.goto(`${base}/settings`);
+  const providers = page.getByRole("region", { name: "Your identity providers" });
+  await providers.getByRole("button", { name: "Add provider" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add an identity provider" });
+  const redirectUri = (await dialog.getByTestId("sso-redirect-uri").textContent())!;
+  expect(redirectUri).toMatch(new RegExp(`^${base}/api/auth/callback/sso-[0-9a-f-]{36}$`));
+  const orgIdp = await startOidcProvider({
+    redirectUris: [redirectUri],
+    postLogoutRedirectUris: [`${base}/login`],
+  });
+  try {
+    await dialog.getByLabel("Name", { exact: true }).fill("Scene Okta");
+    await dialog.getByLabel("Issuer URL").fill(orgIdp.issuer);
+    await dialog.getByLabel("Client id").fill(orgIdp.clientId);
+    await dialog.getByLabel("Client secret").fill(orgIdp.clientSecret);
+    await dialog.getByRole("button", { name: "Add provider" }).click();
+    await expect(page.getByText("Scene Okta is added.")).toBeVisible();
+    const card = providers.getByRole("listitem", { name: "Scene Okta" });
+    await expect(card).toContainText(orgIdp.issuer);
+    await expect(card).toContainText("Set (stored encrypted, never shown)");
+    // The secret is never sent back: not in the page, not in the edit form.
+    expect(await page.content()).not.toContain(orgIdp.clientSecret);
+    await card.getByRole("button", { name: "Edit" }).click();
+    await expect(page.getByRole("dialog").getByLabel("Client secret")).toHaveValue("");
+    await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+
+    // Test sign-in shows what came back and what would happen, and changes nothing.
+    orgIdp.account("ann-test", { email: ann.email, emailVerified: true, name: "Ann at Okta" });
+    await card.getByRole("button", { name: "Test sign-in" }).click();
+    await providerSignIn(page, "ann-test");
+    await expect(page).toHaveURL(/\/settings\?ssoTest=/);
+    const result = page.getByRole("status", { name: "Test sign-in result" });
+    await expect(result).toContainText("would sign in");
+    await expect(result).toContainText(orgIdp.issuer);
+    await expect(result).toContainText("ann-test");
+    await expect(result).toContainText(ann.email);
+    await expect(result).toContainText("and links this identity to them");
+    expect(await sql`select 1 from sso_identities where subject = 'ann-test'`).toHaveLength(0);
+    await new ConsoleShell(page).openUserMenu();
+    await expect(page.getByRole("menu")).toContainText(scene.owner.email);
+    await page.keyboard.press("Escape");
+
+    // Ann signs in email-first, to this organisation only.
+    const annContext = await browser.newContext();
+    const annPage = await annContext.newPage();
+    orgIdp.account("ann", { email: ann.email, emailVerified: true });
+    await ssoEmailFirst(annPage, base, ann.email);
+    await providerSignIn(annPage, "ann");
+    await expect(annPage).toHaveURL(`${base}/groups`);
+    const [link] = await sql<{ provider_id: string | null; user_id: string }[]>`
+      select provider_id, user_id from sso_identities where subject = 'ann'`;
+    expect(link?.user_id).toBe(ann.userId);
+    expect(link?.provider_id).toBe(redirectUri.split("/sso-")[1]);
+    const [session] = await sql<{ scope_org_id: string }[]>`
+      select scope_org_id from user_sessions where user_id = ${ann.userId} and ended_at is null`;
+    expect(session?.scope_org_id).toBe(scene.orgId);
+    await annContext.close();
+
+    // A person of another organisation, even with an email of this domain, is refused by it.
+    const other = await createScene(databaseUrl);
+    try {
+      const outsiderEmail = `outsider-${randomUUID().slice(0, 6)}@${domain}`;
+      const [outsider] = await sql<{ id: string }[]>`
+        insert into users (email, name) values (${outsiderEmail}, 'Outsider') returning id`;
+      await sql`insert into org_members (org_id, user_id, role) values (${other.orgId}, ${outsider!.id}, 'owner')`;
+      orgIdp.account("outsider", { email: outsiderEmail, emailVerified: true });
+      const outsiderContext = await browser.newContext();
+      const outsiderPage = await outsiderContext.newPage();
+      await ssoEmailFirst(outsiderPage, base, outsiderEmail);
+      await providerSignIn(outsiderPage, "outsider");
+      await expect(outsiderPage).toHaveURL(/\/login\?error=sso_unknown/);
+      await expect(loginError(outsiderPage)).toContainText("no Gatehouse account");
+      await outsiderContext.close();
+      const refusals = await sql<{ org_id: string; target_type: string }[]>`
+        select org_id, target_type from audit_log
+        where action = 'access.refused' and after->>'subject' = 'outsider'`;
+      expect(refusals).toEqual([{ org_id: scene.orgId, target_type: "sso_provider" }]);
+    } finally {
+      await other.close();
+    }
+
+    // An admin sees the provider but cannot change or test it.
+    const admin = await scene.member("Admin Person");
+    await sql`update org_members set role = 'admin' where id = ${admin.memberId}`;
+    await sql`update users set password_hash = (select password_hash from users where email = ${scene.owner.email})
+      where id = ${admin.userId}`;
+    const adminContext = await browser.newContext();
+    const adminPage = await adminContext.newPage();
+    await adminPage.goto(`${base}/login`);
+    const adminLogin = new LoginPage(adminPage);
+    await adminLogin.fill(admin.email, scene.owner.password);
+    await adminLogin.submit();
+    await expect(adminPage).toHaveURL(/\/groups$/);
+    await adminPage.goto(`${base}/settings`);
+    const adminCard = adminPage
+      .getByRole("region", { name: "Your identity providers" })
+      .getByRole("listitem", { name: "Scene Okta" });
+    await expect(adminCard).toBeVisible();
+    for (const name of ["Test sign-in", "Edit", "Disable", "Delete"])
+      await expect(adminCard.getByRole("button", { name })).toHaveCount(0);
+    await expect(adminPage.getByRole("button", { name: "Add provider" })).toHaveCount(0);
+    await adminContext.close();
+  } finally {
+    await orgIdp.close();
+  }
+});
+
+/** "Sign in with SSO" on the console's sign-in page, with a work email. */
+async function ssoEmailFirst(page: Page, base: string, email: string) {
+  await page.goto(`${base}/login`);
+  await page.getByRole("button", { name: "Sign in with SSO" }).click();
+  await page.getByLabel("Work email").fill(email);
+  await page.getByRole("button", { name: "Continue with SSO" }).click();
+}
+
+/** At the provider's development login form. */
+async function providerSignIn(page: Page, login: string) {
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+}

@@ -20,6 +20,9 @@ const schema = z.object({
   SESSION_MAX_HOURS: z.coerce.number().int().positive().max(720).default(12),
   GATEHOUSE_ALLOWED_ORIGINS: z.string().optional(),
   GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: z.stringbool().default(false),
+  // Organisations' own identity providers at internal addresses (and over plain http): for
+  // single-company installs with an internal provider, development and the e2e suite.
+  GATEHOUSE_SSO_ALLOW_PRIVATE: z.stringbool().default(false),
 });
 
 export type Env = z.infer<typeof schema>;

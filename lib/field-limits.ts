@@ -13,6 +13,10 @@ export const FIELD_LIMITS = {
   gatewayTokenName: 100,
   webhookUrl: 2000,
   webhookDescription: 200,
+  ssoProviderName: 100,
+  ssoIssuer: 2000,
+  ssoClientId: 500,
+  ssoClientSecret: 2000,
   /** Dollar amounts as typed ("10,000,000.00"): the value's own bound is checked on the server. */
   dollars: 16,
 } as const;

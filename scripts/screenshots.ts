@@ -19,7 +19,7 @@ for (const scheme of ["light", "dark"] as const) {
   await page.screenshot({ path: `${out}/login-${scheme}.png` });
   await page.getByLabel("Email").fill(process.env.EMAIL ?? "admin@acme.test");
   await page.getByLabel("Password").fill(process.env.PASSWORD ?? "gatehouse-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(/\/groups/);
   for (const p of paths) {
     await page.goto(`${base}${p}`);

@@ -232,6 +232,26 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Unlinks the single sign-on identities of a member of the actor's organisation; owners only.",
     owners,
   ),
+  "app/(console)/settings/actions.ts#createSsoProviderAction": action(
+    "Adds an identity provider of the actor's organisation (client secret stored encrypted, never shown back; issuer at a public address); owners only.",
+    owners,
+  ),
+  "app/(console)/settings/actions.ts#updateSsoProviderAction": action(
+    "Changes one of the organisation's identity providers (an empty secret keeps the stored one); owners only.",
+    owners,
+  ),
+  "app/(console)/settings/actions.ts#setSsoProviderEnabledAction": action(
+    "Enables or disables one of the organisation's identity providers (disabling ends its sessions); owners only.",
+    owners,
+  ),
+  "app/(console)/settings/actions.ts#deleteSsoProviderAction": action(
+    "Deletes one of the organisation's identity providers, its links and its sessions; owners only.",
+    owners,
+  ),
+  "app/(console)/settings/actions.ts#startSsoTestAction": action(
+    "Starts Test sign-in against one of the organisation's identity providers: answers the provider's URL, changes nothing; owners only.",
+    owners,
+  ),
   "app/(console)/settings/actions.ts#createWebhookEndpointAction": action(
     "Adds a webhook endpoint to the actor's organisation; signing secret shown once.",
     manage,
@@ -268,6 +288,11 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
   ),
   "app/login/actions.ts#signInWithSsoAction": action(
     "Starts the OpenID Connect redirect; takes no input. Only existing accounts, matched by verified email, get in (app/_server/auth.ts).",
+    open,
+  ),
+
+  "app/login/actions.ts#signInWithOrgSsoAction": action(
+    "Email-first single sign-on: sends the browser to the provider of the organisation claiming the email's domain; the identity is judged when it returns (lib/auth/sso.ts).",
     open,
   ),
 

@@ -8,6 +8,7 @@ import { ORG_COOKIE, getConsoleContext } from "@/app/_server/session";
 import { getDb } from "@/db/client";
 import { endSessionUrl } from "@/lib/auth/oidc";
 import { endSession } from "@/lib/auth/sessions";
+import { orgProviderClient } from "@/lib/auth/sso-providers";
 import { resolveConsoleContext } from "@/lib/orgs/context";
 
 const orgId = z.uuid();
@@ -41,8 +42,10 @@ export async function switchOrganisation(
 // "Continue with …" would sign straight back in.
 export async function signOutAction(): Promise<void> {
   const sessionId = (await auth())?.sessionId;
-  const sso = sessionId ? await endSession(await getDb(), sessionId, "signed_out") : null;
-  const client = oidcClient();
+  const db = await getDb();
+  const sso = sessionId ? await endSession(db, sessionId, "signed_out") : null;
+  // The organisation's own provider (while it is enabled), else the environment's.
+  const client = sso?.org ? await orgProviderClient(db, sso.org.providerId) : oidcClient();
   if (!sso) {
     await signOut({ redirectTo: "/login" });
     return;

@@ -1,4 +1,4 @@
-import { createActionURL } from "@auth/core";
+import { createActionURL, customFetch } from "@auth/core";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
@@ -6,7 +6,8 @@ import { getDb } from "@/db/client";
 import { identityClaims } from "@/lib/auth/oidc";
 import { startSession } from "@/lib/auth/sessions";
 import { passwordSignInInput, signInWithPassword } from "@/lib/auth/sign-in";
-import { providerIdentity, signInWithSso } from "@/lib/auth/sso";
+import { providerIdentity, signInWithOrgProvider, signInWithSso } from "@/lib/auth/sso";
+import type { OrgProviderClient } from "@/lib/auth/sso-providers";
 import { env, oidcEnabled, oidcVerifiedEmailDomains } from "@/lib/env";
 import { clientIp } from "./client-ip";
 
@@ -32,7 +33,16 @@ class Throttled extends CredentialsSignin {
   }
 }
 
-function providers(): NextAuthConfig["providers"] {
+/** Auth.js's id of an organisation's provider: its callback is /api/auth/callback/sso-<id>. */
+export const orgProviderAuthId = (providerId: string) => `sso-${providerId}`;
+
+/** The provider id named by an Auth.js path (/api/auth/signin/sso-<id>, …/callback/…), if any. */
+export function orgProviderIdOfPath(pathname: string): string | null {
+  const match = /\/(?:signin|callback)\/sso-([0-9a-f-]{36})$/i.exec(pathname);
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+function providers(orgProvider?: OrgProviderClient): NextAuthConfig["providers"] {
   const list: NextAuthConfig["providers"] = [
     Credentials({
       credentials: { email: {}, password: {} },
@@ -67,6 +77,18 @@ function providers(): NextAuthConfig["providers"] {
       clientSecret: e.AUTH_OIDC_CLIENT_SECRET,
     });
   }
+  // An organisation's own provider, only for the request that names it (its sign-in, its
+  // callback): its requests go through the SSRF checks (lib/auth/provider-fetch.ts).
+  if (orgProvider)
+    list.push({
+      id: orgProviderAuthId(orgProvider.id),
+      name: orgProvider.name,
+      type: "oidc",
+      issuer: orgProvider.issuer,
+      clientId: orgProvider.clientId,
+      clientSecret: orgProvider.clientSecret,
+      [customFetch]: orgProvider.fetch,
+    });
   return list;
 }
 
@@ -89,8 +111,11 @@ export function oidcClient() {
   return oidcEnabled() ? { issuer: e.AUTH_OIDC_ISSUER!, clientId: e.AUTH_OIDC_CLIENT_ID! } : null;
 }
 
-/** Auth.js's configuration, for NextAuth below and for the route handler (its own URL). */
-export const authConfig = (): NextAuthConfig => ({
+/**
+ * Auth.js's configuration, for NextAuth below and for the route handler (its own URL); with
+ * `orgProvider`, for a sign-in through that organisation's provider.
+ */
+export const authConfig = (orgProvider?: OrgProviderClient): NextAuthConfig => ({
   trustHost: true,
   basePath: "/api/auth",
   secret: env().AUTH_SECRET,
@@ -103,13 +128,30 @@ export const authConfig = (): NextAuthConfig => ({
   // The cookie lives as long as a session may; the session row decides whether it still does.
   session: { strategy: "jwt", maxAge: env().SESSION_MAX_HOURS * 60 * 60 },
   pages: { signIn: "/login", error: "/login" },
-  providers: providers(),
+  providers: providers(orgProvider),
   callbacks: {
     // Single sign-on: lib/auth/sso.ts decides who the identity is (linked identity, else a
     // verified email). Its answer replaces the provider's subject as the user's id: Auth.js hands
     // this same `user` object to the jwt callback below, whose token.sub is our user id.
     async signIn({ user, account, profile }) {
-      if (account?.provider !== "oidc") return true;
+      if (account?.provider === "credentials") return true;
+      if (orgProvider && account?.provider === orgProviderAuthId(orgProvider.id)) {
+        const claims = await identityClaims(
+          orgProvider,
+          (profile ?? {}) as Record<string, unknown>,
+          account.access_token,
+        );
+        const issuer = typeof claims.iss === "string" ? claims.iss : orgProvider.issuer;
+        const result = await signInWithOrgProvider(
+          await getDb(),
+          orgProvider,
+          providerIdentity(issuer, claims),
+        );
+        if (!result.ok) return `/login?error=sso_${result.reason}`;
+        user.id = result.userId;
+        return true;
+      }
+      if (account?.provider !== "oidc") return false;
       const client = oidcClient()!;
       const claims = await identityClaims(
         client,
@@ -132,11 +174,16 @@ export const authConfig = (): NextAuthConfig => ({
       delete token.email;
       delete token.picture;
       token.sub = user?.id;
+      const viaOrg = orgProvider && account.provider === orgProviderAuthId(orgProvider.id);
       const sso =
-        account.provider === "oidc"
+        account.provider === "oidc" || viaOrg
           ? {
-              issuer: typeof profile?.iss === "string" ? profile.iss : oidcClient()!.issuer,
+              issuer:
+                typeof profile?.iss === "string"
+                  ? profile.iss
+                  : (orgProvider?.issuer ?? oidcClient()!.issuer),
               idToken: account.id_token ?? null,
+              ...(viaOrg ? { org: { providerId: orgProvider.id, orgId: orgProvider.orgId } } : {}),
             }
           : undefined;
       token.sid = token.sub
@@ -152,4 +199,17 @@ export const authConfig = (): NextAuthConfig => ({
   },
 });
 
-export const { handlers, auth, signIn, signOut } = NextAuth(authConfig);
+export const { handlers, auth, signIn, signOut } = NextAuth(() => authConfig());
+
+/**
+ * Starts single sign-on through an organisation's provider (email-first sign-in): redirects the
+ * browser to it, with the email as `login_hint`. Throws like signIn().
+ */
+export async function signInWithOrgProviderRedirect(
+  orgProvider: OrgProviderClient,
+  email: string,
+  redirectTo: string,
+): Promise<void> {
+  const { signIn: signInThere } = NextAuth(authConfig(orgProvider));
+  await signInThere(orgProviderAuthId(orgProvider.id), { redirectTo }, { login_hint: email });
+}

@@ -3,13 +3,16 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getConsoleContext } from "@/app/_server/session";
 import { LoginForm } from "@/components/auth/login-form";
+import { SsoEmailForm } from "@/components/auth/sso-email-form";
 import { Logo } from "@/components/brand/logo";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { getDb } from "@/db/client";
 import { DEMO_ADMIN } from "@/db/seed/demo-credentials";
+import { anyOrgProviderEnabled } from "@/lib/auth/sso-providers";
 import { env, oidcEnabled } from "@/lib/env";
-import { signInWithPasswordAction, signInWithSsoAction } from "./actions";
+import { signInWithOrgSsoAction, signInWithPasswordAction, signInWithSsoAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in · Gatehouse" };
 export const dynamic = "force-dynamic";
@@ -22,6 +25,10 @@ const ssoErrors: Record<string, string> = {
     "Your identity provider did not confirm that your email address is verified, so Gatehouse cannot tell whose account it is. Ask your administrator.",
   sso_identity_conflict:
     "Your Gatehouse account is linked to a different identity at this provider. Ask an owner of your organisation to unlink it.",
+  sso_outside_domains:
+    "Your email address is not of a domain your organisation has claimed for single sign-on, so its provider cannot sign you in. Ask an owner of your organisation.",
+  sso_provider_unavailable:
+    "That identity provider is no longer available here. Sign in with SSO again, or ask your administrator.",
   AccessDenied: "Single sign-on was refused.",
   CredentialsSignin: "Email or password is incorrect.",
   Configuration: "Sign-in is misconfigured on this server. Contact your administrator.",
@@ -46,7 +53,9 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
   const authUrl = env().AUTH_URL ? new URL(env().AUTH_URL!) : null;
   const requestHeaders = await headers();
   const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host");
-  const elsewhere = oidcEnabled() && authUrl && host && host !== authUrl.host ? authUrl : null;
+  const orgSso = await anyOrgProviderEnabled(await getDb());
+  const elsewhere =
+    (oidcEnabled() || orgSso) && authUrl && host && host !== authUrl.host ? authUrl : null;
   return (
     <main className="flex min-h-dvh items-center justify-center bg-background p-6">
       <div className="flex w-full max-w-sm flex-col gap-6">
@@ -74,11 +83,18 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
             {params.invited && <Alert>Your password is set. Sign in with it now.</Alert>}
             {params.signedOut === "provider" && (
               <Alert>
-                You are signed out of Gatehouse, but still signed in at {env().AUTH_OIDC_NAME}: on a
+                You are signed out of Gatehouse, but still signed in at your identity provider: on a
                 shared computer, sign out there too.
               </Alert>
             )}
             <LoginForm action={signInWithPasswordAction} callbackUrl={callbackUrl} />
+            {(oidcEnabled() || orgSso) && (
+              <div className="flex items-center gap-3 text-xs text-muted-foreground" aria-hidden>
+                <span className="h-px flex-1 bg-border" />
+                or
+                <span className="h-px flex-1 bg-border" />
+              </div>
+            )}
             {oidcEnabled() && (
               <form action={signInWithSsoAction}>
                 <Button type="submit" variant="outline" className="w-full">
@@ -86,6 +102,7 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
                 </Button>
               </form>
             )}
+            {orgSso && <SsoEmailForm action={signInWithOrgSsoAction} callbackUrl={callbackUrl} />}
           </CardContent>
         </Card>
         {demo && (

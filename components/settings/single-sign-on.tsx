@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { type ReactNode, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import {
@@ -18,8 +18,12 @@ import type { ActionResult } from "@/lib/action-result";
 import type { LinkedIdentity, SsoPolicy, SsoPolicyInput } from "@/lib/auth/sso-policy";
 
 interface SingleSignOnProps {
-  /** The provider this server is configured with; null when single sign-on is off. */
+  /** The provider this server is configured with (AUTH_OIDC_*); null when there is none. */
   provider: { name: string; issuer: string; redirectUri: string } | null;
+  /** The organisation has an enabled provider of its own. */
+  orgProviderEnabled: boolean;
+  /** The organisation's own providers, shown between the server's provider and the policy. */
+  children?: ReactNode;
   policy: SsoPolicy;
   owners: { memberId: string; name: string; email: string }[];
   identities: LinkedIdentity[];
@@ -38,6 +42,8 @@ const date = new Intl.DateTimeFormat("en-GB", {
 /** How people of the organisation sign in: the policy, and the identities linked to members. */
 export function SingleSignOn({
   provider,
+  orgProviderEnabled,
+  children,
   policy,
   owners,
   identities,
@@ -53,7 +59,7 @@ export function SingleSignOn({
   const [domains, setDomains] = useState(policy.emailDomains.join(", "));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [unlinking, setUnlinking] = useState<LinkedIdentity | null>(null);
-  const editable = canEdit && Boolean(provider);
+  const editable = canEdit && (Boolean(provider) || orgProviderEnabled);
 
   const save = () =>
     startTransition(async () => {
@@ -83,7 +89,7 @@ export function SingleSignOn({
     <div className="flex flex-col gap-6">
       {provider ? (
         <dl className="grid grid-cols-[9rem_1fr] gap-y-2 text-sm">
-          <dt className="text-muted-foreground">Provider</dt>
+          <dt className="text-muted-foreground">Server&apos;s provider</dt>
           <dd className="font-medium">{provider.name}</dd>
           <dt className="text-muted-foreground">Issuer</dt>
           <dd className="font-mono text-xs break-all">{provider.issuer}</dd>
@@ -92,19 +98,23 @@ export function SingleSignOn({
         </dl>
       ) : (
         <p className="text-sm text-muted-foreground">
-          Single sign-on is not configured on this server. An operator sets AUTH_OIDC_ISSUER,
-          AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET (see the README); the policy below then
-          applies.
+          No server-wide provider is configured (AUTH_OIDC_*, set by an operator). Add your
+          organisation&apos;s own below; the sign-in policy applies once one is enabled.
         </p>
       )}
+      {children}
 
       <form
-        className="flex flex-col gap-4"
+        aria-labelledby="sso-policy-title"
+        className="flex flex-col gap-4 border-t pt-6"
         onSubmit={(e) => {
           e.preventDefault();
           save();
         }}
       >
+        <h3 id="sso-policy-title" className="text-sm font-medium">
+          Sign-in policy
+        </h3>
         <fieldset disabled={!editable || pending} className="flex max-w-xl flex-col gap-4">
           <legend className="sr-only">Sign-in policy</legend>
           <label className="flex items-start gap-2 text-sm">
@@ -184,7 +194,7 @@ export function SingleSignOn({
         </fieldset>
       </form>
 
-      <div className="flex flex-col gap-2">
+      <div className="flex flex-col gap-2 border-t pt-6">
         <h3 className="text-sm font-medium">Linked identities</h3>
         <Table>
           <THead className="bg-transparent">
@@ -200,15 +210,16 @@ export function SingleSignOn({
           </THead>
           <tbody>
             {identities.map((i) => (
-              <Tr key={`${i.memberId}-${i.issuer}`}>
+              <Tr key={`${i.memberId}-${i.providerName ?? ""}-${i.issuer}`}>
                 <Td>
                   <span className="font-medium">{i.name}</span>
                   <span className="block text-xs text-muted-foreground">{i.memberEmail}</span>
                 </Td>
                 <Td>
                   <span>{i.email ?? "no email"}</span>
-                  <span className="block font-mono text-xs break-all text-muted-foreground">
-                    {i.issuer}
+                  <span className="block text-xs text-muted-foreground">
+                    {i.providerName ?? provider?.name ?? "Server's provider"} ·{" "}
+                    <span className="font-mono break-all">{i.issuer}</span>
                   </span>
                 </Td>
                 <Td className="text-muted-foreground">{date.format(new Date(i.linkedAt))}</Td>

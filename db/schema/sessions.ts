@@ -1,5 +1,6 @@
 import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { users } from "./orgs";
+import { orgs, users } from "./orgs";
+import { orgSsoProviders } from "./sso";
 
 // Console sign-in sessions. The session cookie (an Auth.js JWT) carries the id of a row here;
 // every request checks the row, so that a session can end before its cookie does: idle timeout,
@@ -19,6 +20,11 @@ export const userSessions = pgTable(
     // provider's session too at sign-out (RP-initiated logout's id_token_hint).
     ssoIssuer: text(),
     ssoIdToken: text(),
+    // Signed in through an organisation's own provider: that provider, and the one organisation
+    // the session opens (lib/orgs/context.ts). Never null for such a session: deleting the
+    // provider ends its sessions first (lib/auth/sso-providers.ts), and the scope is kept.
+    ssoProviderId: uuid().references(() => orgSsoProviders.id, { onDelete: "set null" }),
+    scopeOrgId: uuid().references(() => orgs.id, { onDelete: "cascade" }),
   },
   (t) => [index("user_sessions_user_idx").on(t.userId)],
 );

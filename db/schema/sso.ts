@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   boolean,
   check,
   index,
@@ -11,10 +12,42 @@ import {
 } from "drizzle-orm/pg-core";
 import { orgs, users } from "./orgs";
 
+// An organisation's own OpenID provider, set up by its owners in Settings (the environment's
+// provider, AUTH_OIDC_*, serves the whole installation). The client secret is encrypted like
+// webhook signing secrets (lib/webhooks/secret-box.ts, bound to the org and the provider's id)
+// and never shown back. `trustEmailsForOrgDomains`: the owner's word that this provider verifies
+// the emails of the organisation's claimed domains although it sends no `email_verified`.
+export const orgSsoProviders = pgTable(
+  "org_sso_providers",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    issuer: text().notNull(),
+    clientId: text().notNull(),
+    clientSecretCiphertext: text().notNull(),
+    trustEmailsForOrgDomains: boolean().notNull().default(false),
+    enabled: boolean().notNull().default(true),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("org_sso_providers_org_idx").on(t.orgId),
+    uniqueIndex("org_sso_providers_org_name_key").on(t.orgId, t.name),
+    check("org_sso_providers_name_length", sql`char_length(${t.name}) between 1 and 100`),
+  ],
+);
+
 // Single sign-on (OpenID Connect). A person's account is linked to their identity at a provider
 // (its issuer and subject) at the first sign-in that matched them by a verified email; from then
 // on only the issuer and subject find the account, so a changed or reused email at the provider
-// moves nothing. One identity per provider per account.
+// moves nothing. One identity per provider per account. A link made through an organisation's
+// own provider (`providerId`) belongs to that provider alone: it is looked up by the provider and
+// the subject, never by the issuer, so that no organisation's provider (even one configured with
+// the same issuer URL) reaches the links of the environment's provider or of another one.
 export const ssoIdentities = pgTable(
   "sso_identities",
   {
@@ -22,6 +55,8 @@ export const ssoIdentities = pgTable(
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    // null: the environment's provider.
+    providerId: uuid().references((): AnyPgColumn => orgSsoProviders.id, { onDelete: "cascade" }),
     issuer: text().notNull(),
     subject: text().notNull(),
     // The email the provider gave at the latest sign-in: shown to owners, never used to match.
@@ -30,8 +65,18 @@ export const ssoIdentities = pgTable(
     lastSignInAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("sso_identities_issuer_subject_key").on(t.issuer, t.subject),
-    uniqueIndex("sso_identities_user_issuer_key").on(t.userId, t.issuer),
+    uniqueIndex("sso_identities_issuer_subject_key")
+      .on(t.issuer, t.subject)
+      .where(sql`${t.providerId} is null`),
+    uniqueIndex("sso_identities_user_issuer_key")
+      .on(t.userId, t.issuer)
+      .where(sql`${t.providerId} is null`),
+    uniqueIndex("sso_identities_provider_subject_key")
+      .on(t.providerId, t.subject)
+      .where(sql`${t.providerId} is not null`),
+    uniqueIndex("sso_identities_user_provider_key")
+      .on(t.userId, t.providerId)
+      .where(sql`${t.providerId} is not null`),
   ],
 );
 
@@ -69,3 +114,4 @@ export const orgEmailDomains = pgTable(
 );
 
 export type SsoIdentity = typeof ssoIdentities.$inferSelect;
+export type OrgSsoProvider = typeof orgSsoProviders.$inferSelect;

@@ -14,7 +14,7 @@ export class LoginPage {
   }
 
   async submit() {
-    await this.page.getByRole("button", { name: "Sign in" }).click();
+    await this.page.getByRole("button", { name: "Sign in", exact: true }).click();
   }
 
   /** Submits and waits for the server's answer, so that attempts never overlap. */

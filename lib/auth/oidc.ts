@@ -7,24 +7,37 @@ import * as oauth from "oauth4webapi";
 export interface OidcClient {
   issuer: string;
   clientId: string;
+  /**
+   * An organisation's own provider: every request goes through this (lib/auth/provider-fetch.ts),
+   * and its discovery document is fetched each time rather than kept.
+   */
+  fetch?: typeof fetch;
 }
 
 const metadata = new Map<string, Promise<oauth.AuthorizationServer>>();
 
-const insecure = (issuer: string) => ({
-  [oauth.allowInsecureRequests]: issuer.startsWith("http:"),
+/** oauth4webapi's options for the client's requests. */
+export const requestOptions = (client: OidcClient) => ({
+  [oauth.allowInsecureRequests]: client.issuer.startsWith("http:"),
+  ...(client.fetch ? { [oauth.customFetch]: client.fetch } : {}),
 });
 
-/** The provider's discovery document, fetched once per process (again after a failure). */
-export function discover(issuer: string): Promise<oauth.AuthorizationServer> {
-  let found = metadata.get(issuer);
-  if (!found) {
-    const url = new URL(issuer);
-    found = oauth
-      .discoveryRequest(url, insecure(issuer))
+/**
+ * The provider's discovery document: the environment's provider's fetched once per process
+ * (again after a failure), an organisation's provider's every time.
+ */
+export function discover(client: OidcClient): Promise<oauth.AuthorizationServer> {
+  const url = new URL(client.issuer);
+  const fetchIt = () =>
+    oauth
+      .discoveryRequest(url, requestOptions(client))
       .then((response) => oauth.processDiscoveryResponse(url, response));
-    found.catch(() => metadata.delete(issuer));
-    metadata.set(issuer, found);
+  if (client.fetch) return fetchIt();
+  let found = metadata.get(client.issuer);
+  if (!found) {
+    found = fetchIt();
+    found.catch(() => metadata.delete(client.issuer));
+    metadata.set(client.issuer, found);
   }
   return found;
 }
@@ -45,13 +58,13 @@ export async function identityClaims(
   accessToken: string | undefined,
 ): Promise<Record<string, unknown>> {
   if ((hasEmail(idToken) && saysVerified(idToken)) || !accessToken) return idToken;
-  const as = await discover(client.issuer);
+  const as = await discover(client);
   if (!as.userinfo_endpoint || typeof idToken.sub !== "string") return idToken;
   const response = await oauth.userInfoRequest(
     as,
     { client_id: client.clientId },
     accessToken,
-    insecure(client.issuer),
+    requestOptions(client),
   );
   const userinfo = await oauth.processUserInfoResponse(
     as,
@@ -80,7 +93,7 @@ export async function endSessionUrl(
   client: OidcClient,
   options: { idToken: string | null; postLogoutRedirectUri: string },
 ): Promise<string | null> {
-  const as = await discover(client.issuer).catch(() => null);
+  const as = await discover(client).catch(() => null);
   if (!as?.end_session_endpoint) return null;
   const url = new URL(as.end_session_endpoint);
   url.searchParams.set("client_id", client.clientId);

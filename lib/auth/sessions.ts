@@ -22,6 +22,8 @@ const TOUCH_RESOLUTION_MS = 60_000;
 export interface SsoSession {
   issuer: string;
   idToken: string | null;
+  /** Through an organisation's own provider: the provider, and the organisation it opens alone. */
+  org?: { providerId: string; orgId: string };
 }
 
 export async function startSession(
@@ -38,6 +40,8 @@ export async function startSession(
       lastSeenAt: now,
       ssoIssuer: sso?.issuer ?? null,
       ssoIdToken: sso?.idToken ?? null,
+      ssoProviderId: sso?.org?.providerId ?? null,
+      scopeOrgId: sso?.org?.orgId ?? null,
     })
     .returning({ id: userSessions.id });
   return session!.id;
@@ -47,6 +51,8 @@ export interface LiveSession {
   userId: string;
   /** Signed in through single sign-on (an organisation that requires it accepts only these). */
   viaSso: boolean;
+  /** Signed in through an organisation's own provider: the one organisation it opens. */
+  scopeOrgId: string | null;
 }
 
 /** A live session's user, after noting its activity; null for a session that has ended. */
@@ -70,7 +76,11 @@ export async function checkSession(
       .update(userSessions)
       .set({ lastSeenAt: now })
       .where(and(eq(userSessions.id, session.id), lt(userSessions.lastSeenAt, now)));
-  return { userId: session.userId, viaSso: session.ssoIssuer !== null };
+  return {
+    userId: session.userId,
+    viaSso: session.ssoIssuer !== null,
+    scopeOrgId: session.scopeOrgId,
+  };
 }
 
 /** Ends a session; for one that came through single sign-on, what ending it there too needs. */
@@ -83,7 +93,12 @@ export async function endSession(
   if (!z.uuid().safeParse(sessionId).success) return null;
   return db.transaction(async (tx) => {
     const [live] = await tx
-      .select({ issuer: userSessions.ssoIssuer, idToken: userSessions.ssoIdToken })
+      .select({
+        issuer: userSessions.ssoIssuer,
+        idToken: userSessions.ssoIdToken,
+        providerId: userSessions.ssoProviderId,
+        orgId: userSessions.scopeOrgId,
+      })
       .from(userSessions)
       .where(and(eq(userSessions.id, sessionId), isNull(userSessions.endedAt)))
       .for("update");
@@ -93,7 +108,14 @@ export async function endSession(
       .update(userSessions)
       .set({ endedAt: now, endedReason: reason, ssoIdToken: null })
       .where(eq(userSessions.id, sessionId));
-    return live.issuer ? { issuer: live.issuer, idToken: live.idToken } : null;
+    if (!live.issuer) return null;
+    return {
+      issuer: live.issuer,
+      idToken: live.idToken,
+      ...(live.providerId && live.orgId
+        ? { org: { providerId: live.providerId, orgId: live.orgId } }
+        : {}),
+    };
   });
 }
 

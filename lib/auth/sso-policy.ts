@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray, ne, notInArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, notInArray, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
 import {
   orgEmailDomains,
   orgMembers,
   orgSsoPolicies,
+  orgSsoProviders,
   orgs,
   ssoIdentities,
   users,
@@ -14,6 +15,7 @@ import { type Actor, assertCan } from "@/lib/auth/actor";
 import { Conflict, Forbidden, Invalid } from "@/lib/errors";
 import { requireMember } from "@/lib/members/lookup";
 import { opensToPassword } from "@/lib/orgs/context";
+import { orgHasEnabledProvider } from "./sso-providers";
 
 // An organisation's sign-in policy, set by its owners: single sign-on required (password sign-in
 // refused for its members, except one break-glass owner who keeps a password for the day the
@@ -77,8 +79,8 @@ export async function getSsoPolicy(db: Db, actor: Actor): Promise<SsoPolicy> {
 
 /**
  * Owners only: who signs in how is the keys to the organisation. Single sign-on can be required
- * only where a provider is configured (`ssoConfigured`), or nobody but the break-glass owner
- * could sign in.
+ * only where a provider is configured (the environment's, `ssoConfigured`, or an enabled one of
+ * the organisation's own), or nobody but the break-glass owner could sign in.
  */
 export async function updateSsoPolicy(
   db: Db,
@@ -90,8 +92,14 @@ export async function updateSsoPolicy(
   if (actor.kind === "user" && actor.role !== "owner")
     throw new Forbidden("Only owners can change how people sign in.");
   const input = ssoPolicyInput.parse(raw);
-  if (input.ssoRequired && !options.ssoConfigured)
-    throw new Invalid("Single sign-on is not configured on this server, so it cannot be required.");
+  if (
+    input.ssoRequired &&
+    !options.ssoConfigured &&
+    !(await orgHasEnabledProvider(db, actor.orgId))
+  )
+    throw new Invalid(
+      "No identity provider is enabled for this organisation, so single sign-on cannot be required.",
+    );
   const domains = [...new Set(input.emailDomains)];
   if (input.jitProvisioning && domains.length === 0)
     throw new Invalid("Add the email domains whose people may be provisioned.", {
@@ -181,13 +189,19 @@ export interface LinkedIdentity {
   memberId: string;
   name: string;
   memberEmail: string;
+  /** The organisation's provider it came through; null: the environment's provider. */
+  providerName: string | null;
   issuer: string;
   email: string | null;
   linkedAt: Date;
   lastSignInAt: Date;
 }
 
-/** The provider identities linked to the organisation's members (owners and admins see them). */
+/**
+ * The provider identities linked to the organisation's members (owners and admins see them):
+ * through the environment's provider or one of the organisation's own, never through another
+ * organisation's (that is its business).
+ */
 export async function listLinkedIdentities(db: Db, actor: Actor): Promise<LinkedIdentity[]> {
   assertCan(actor, "org:manage");
   return db
@@ -195,6 +209,7 @@ export async function listLinkedIdentities(db: Db, actor: Actor): Promise<Linked
       memberId: orgMembers.id,
       name: users.name,
       memberEmail: users.email,
+      providerName: orgSsoProviders.name,
       issuer: ssoIdentities.issuer,
       email: ssoIdentities.email,
       linkedAt: ssoIdentities.linkedAt,
@@ -203,14 +218,23 @@ export async function listLinkedIdentities(db: Db, actor: Actor): Promise<Linked
     .from(ssoIdentities)
     .innerJoin(orgMembers, eq(orgMembers.userId, ssoIdentities.userId))
     .innerJoin(users, eq(users.id, ssoIdentities.userId))
-    .where(and(eq(orgMembers.orgId, actor.orgId), ne(orgMembers.status, "removed")))
+    .leftJoin(orgSsoProviders, eq(orgSsoProviders.id, ssoIdentities.providerId))
+    .where(
+      and(
+        eq(orgMembers.orgId, actor.orgId),
+        ne(orgMembers.status, "removed"),
+        or(isNull(ssoIdentities.providerId), eq(orgSsoProviders.orgId, actor.orgId)),
+      ),
+    )
     .orderBy(asc(users.email), asc(ssoIdentities.issuer));
 }
 
 /**
  * Owners unlink a member's identities (a person's account was linked to the wrong identity, or
  * their identity at the provider was replaced): the next single sign-on matches by verified email
- * again. Only for a person of this organisation alone: the link serves all their organisations.
+ * again. The links of the organisation's own providers serve it alone and always go; the
+ * environment provider's serves all the person's organisations, so it goes only for a person of
+ * this organisation alone.
  */
 export async function unlinkSsoIdentities(db: Db, actor: Actor, raw: { memberId: string }) {
   assertCan(actor, "org:manage");
@@ -232,19 +256,31 @@ export async function unlinkSsoIdentities(db: Db, actor: Actor, raw: { memberId:
         ),
       )
       .limit(1);
-    if (elsewhere)
-      throw new Invalid(
-        `${member.name} also belongs to another organisation, so their identity cannot be unlinked from here.`,
-      );
+    const ownProviders = tx
+      .select({ id: orgSsoProviders.id })
+      .from(orgSsoProviders)
+      .where(eq(orgSsoProviders.orgId, actor.orgId));
     const removed = await tx
       .delete(ssoIdentities)
-      .where(eq(ssoIdentities.userId, member.userId))
+      .where(
+        and(
+          eq(ssoIdentities.userId, member.userId),
+          elsewhere
+            ? inArray(ssoIdentities.providerId, ownProviders)
+            : or(isNull(ssoIdentities.providerId), inArray(ssoIdentities.providerId, ownProviders)),
+        ),
+      )
       .returning({
         id: ssoIdentities.id,
         issuer: ssoIdentities.issuer,
         subject: ssoIdentities.subject,
       });
-    if (removed.length === 0) throw new Invalid(`${member.name} has no linked identity.`);
+    if (removed.length === 0)
+      throw new Invalid(
+        elsewhere
+          ? `${member.name} also belongs to another organisation, so their identity cannot be unlinked from here.`
+          : `${member.name} has no linked identity.`,
+      );
     await audit(
       tx,
       actor,

@@ -282,7 +282,7 @@ describe("the organisation's sign-in policy", () => {
         { ssoRequired: true, breakGlassMemberId: null, jitProvisioning: false, emailDomains: [] },
         { ssoConfigured: false },
       ),
-    ).rejects.toThrow(/not configured/);
+    ).rejects.toThrow(/No identity provider is enabled/);
   });
 
   it("is the owners' to change, and a domain belongs to one organisation", async () => {

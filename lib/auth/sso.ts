@@ -1,7 +1,14 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
-import { orgEmailDomains, orgMembers, orgSsoPolicies, ssoIdentities, users } from "@/db/schema";
+import {
+  type MemberRole,
+  orgEmailDomains,
+  orgMembers,
+  orgSsoPolicies,
+  ssoIdentities,
+  users,
+} from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { type Actor, systemActor } from "@/lib/auth/actor";
@@ -31,7 +38,8 @@ export interface ProviderTrust {
   verifiedEmailDomains: readonly string[];
 }
 
-export type SsoRefusal = "no_email" | "unverified_email" | "unknown" | "identity_conflict";
+export type SsoRefusal =
+  "no_email" | "unverified_email" | "unknown" | "identity_conflict" | "outside_domains";
 
 export type SsoSignIn =
   | { ok: true; userId: string; linked: boolean; provisioned: boolean }
@@ -89,7 +97,11 @@ export async function signInWithSso(
       .update(ssoIdentities)
       .set({ lastSignInAt: now, email: identity.email })
       .where(
-        and(eq(ssoIdentities.issuer, identity.issuer), eq(ssoIdentities.subject, identity.subject)),
+        and(
+          isNull(ssoIdentities.providerId),
+          eq(ssoIdentities.issuer, identity.issuer),
+          eq(ssoIdentities.subject, identity.subject),
+        ),
       )
       .returning({ userId: ssoIdentities.userId });
     if (linked) return { ok: true, userId: linked.userId, linked: false, provisioned: false };
@@ -103,10 +115,16 @@ export async function signInWithSso(
     const [other] = await tx
       .select({ subject: ssoIdentities.subject })
       .from(ssoIdentities)
-      .where(and(eq(ssoIdentities.userId, user.id), eq(ssoIdentities.issuer, identity.issuer)));
+      .where(
+        and(
+          isNull(ssoIdentities.providerId),
+          eq(ssoIdentities.userId, user.id),
+          eq(ssoIdentities.issuer, identity.issuer),
+        ),
+      );
     if (other) return { refused: { reason: "identity_conflict", userId: user.id } };
 
-    await link(tx, user.id, identity, now);
+    await link(tx, user.id, identity, now, await actorsOfUser(tx, user.id));
     return { ok: true, userId: user.id, linked: true, provisioned: false };
   });
   if ("ok" in refusal) return refusal;
@@ -120,11 +138,20 @@ interface Refused {
   userId: string | null;
 }
 
-async function link(tx: Db, userId: string, identity: ProviderIdentity, now: Date) {
+/** Links the identity (to an organisation's provider when `providerId`), audited to `actors`. */
+async function link(
+  tx: Db,
+  userId: string,
+  identity: ProviderIdentity,
+  now: Date,
+  actors: Extract<Actor, { kind: "user" }>[],
+  providerId: string | null = null,
+) {
   const [row] = await tx
     .insert(ssoIdentities)
     .values({
       userId,
+      providerId,
       issuer: identity.issuer,
       subject: identity.subject,
       email: identity.email,
@@ -132,13 +159,20 @@ async function link(tx: Db, userId: string, identity: ProviderIdentity, now: Dat
       lastSignInAt: now,
     })
     .returning({ id: ssoIdentities.id });
-  for (const actor of await actorsOfUser(tx, userId))
+  for (const actor of actors)
     await audit(
       tx,
       actor,
       "sso.identity_linked",
       { type: "member", id: actor.memberId },
-      { after: { identityId: row!.id, issuer: identity.issuer, subject: identity.subject } },
+      {
+        after: {
+          identityId: row!.id,
+          issuer: identity.issuer,
+          subject: identity.subject,
+          ...(providerId ? { providerId } : {}),
+        },
+      },
     );
 }
 
@@ -169,12 +203,12 @@ async function provisionJustInTime(
     { ssoConfigured: true },
   );
   const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
-  await link(tx, user!.id, identity, now);
+  await link(tx, user!.id, identity, now, await actorsOfUser(tx, user!.id));
   return { ok: true, userId: user!.id, linked: true, provisioned: true };
 }
 
 /** The user as an actor in each organisation they belong to (suspended included, removed not). */
-async function actorsOfUser(tx: Db, userId: string) {
+async function actorsOfUser(tx: Db, userId: string, orgId?: string) {
   const rows = await tx
     .select({
       orgId: orgMembers.orgId,
@@ -184,7 +218,13 @@ async function actorsOfUser(tx: Db, userId: string) {
     })
     .from(orgMembers)
     .innerJoin(users, eq(users.id, orgMembers.userId))
-    .where(and(eq(orgMembers.userId, userId), ne(orgMembers.status, "removed")));
+    .where(
+      and(
+        eq(orgMembers.userId, userId),
+        ne(orgMembers.status, "removed"),
+        orgId ? eq(orgMembers.orgId, orgId) : undefined,
+      ),
+    );
   return rows.map((r): Extract<Actor, { kind: "user" }> => ({
     kind: "user",
     userId,
@@ -202,6 +242,8 @@ const REFUSAL_MESSAGES: Record<SsoRefusal, string> = {
   unknown: "There is no Gatehouse account for this identity.",
   identity_conflict:
     "This account is linked to another identity at the same provider; an owner can unlink it.",
+  outside_domains:
+    "The email address is not of a domain the organisation claims, so its provider cannot vouch for it.",
 };
 
 export const ssoRefusalMessage = (reason: SsoRefusal) => REFUSAL_MESSAGES[reason];
@@ -222,4 +264,196 @@ async function recordSsoRefusal(db: Db, identity: ProviderIdentity, refused: Ref
         email: identity.email ?? "",
       },
     });
+}
+
+// An organisation's own provider (lib/auth/sso-providers.ts) is controlled by that
+// organisation's owners, so what it asserts counts inside that organisation only:
+// - its links are its own: looked up by the provider and the subject, never by the issuer, so
+//   that it reaches neither the environment provider's links nor another organisation's (two
+//   organisations may both use https://accounts.google.com: each gets its own links);
+// - an identity not yet linked matches by verified email only a member of the organisation (not
+//   removed) whose email is of a domain the organisation claims; "verified" is the provider's
+//   `email_verified: true`, or, when it sends no such claim, the owner's choice that this
+//   provider's emails are verified for the claimed domains;
+// - just in time, only into that organisation, only for a domain it claims, and only for an
+//   email no account has yet (an account of another organisation is not pulled in);
+// - the session it begins opens that organisation only (user_sessions.scope_org_id), even for a
+//   person who belongs to others too (lib/orgs/context.ts);
+// - refusals are recorded in that organisation, and name no other organisation's people: an
+//   account elsewhere is refused exactly like an unknown person.
+
+export interface OrgProvider {
+  id: string;
+  orgId: string;
+  trustEmailsForOrgDomains: boolean;
+}
+
+export interface MatchedMember {
+  memberId: string;
+  userId: string;
+  name: string;
+  email: string;
+  role: MemberRole;
+  status: "active" | "suspended" | "removed";
+}
+
+export type OrgSsoDecision =
+  | { kind: "signed_in" | "linked"; member: MatchedMember }
+  | { kind: "provisioned"; email: string }
+  | { kind: "refused"; reason: SsoRefusal; member: MatchedMember | null };
+
+/** The member of the organisation with this user id (not removed), or null. */
+async function memberOf(tx: Db, orgId: string, userId: string): Promise<MatchedMember | null> {
+  const [row] = await tx
+    .select({
+      memberId: orgMembers.id,
+      userId: orgMembers.userId,
+      name: users.name,
+      email: users.email,
+      role: orgMembers.role,
+      status: orgMembers.status,
+    })
+    .from(orgMembers)
+    .innerJoin(users, eq(users.id, orgMembers.userId))
+    .where(
+      and(
+        eq(orgMembers.orgId, orgId),
+        eq(orgMembers.userId, userId),
+        ne(orgMembers.status, "removed"),
+      ),
+    );
+  return row ?? null;
+}
+
+/**
+ * What the organisation's provider's identity would do, changing nothing: sign in a linked
+ * member, link a member matched by verified email, provision a newcomer, or be refused (why).
+ * Sign-in applies it; Test sign-in shows it to the owner.
+ */
+export async function decideOrgProviderSignIn(
+  db: Db,
+  provider: OrgProvider,
+  identity: ProviderIdentity,
+): Promise<OrgSsoDecision> {
+  if (!identity.subject) return { kind: "refused", reason: "no_email", member: null };
+  const [linked] = await db
+    .select({ userId: ssoIdentities.userId })
+    .from(ssoIdentities)
+    .where(
+      and(eq(ssoIdentities.providerId, provider.id), eq(ssoIdentities.subject, identity.subject)),
+    );
+  if (linked) {
+    const member = await memberOf(db, provider.orgId, linked.userId);
+    return member
+      ? { kind: "signed_in", member }
+      : { kind: "refused", reason: "unknown", member: null };
+  }
+  if (!identity.email) return { kind: "refused", reason: "no_email", member: null };
+  const domains = (
+    await db
+      .select({ domain: orgEmailDomains.domain })
+      .from(orgEmailDomains)
+      .where(eq(orgEmailDomains.orgId, provider.orgId))
+  ).map((d) => d.domain);
+  if (!domains.includes(emailDomain(identity.email)))
+    return { kind: "refused", reason: "outside_domains", member: null };
+  const [user] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, identity.email));
+  const member = user ? await memberOf(db, provider.orgId, user.id) : null;
+  const trust = { verifiedEmailDomains: provider.trustEmailsForOrgDomains ? domains : [] };
+  if (!emailIsVerified(identity, trust))
+    return { kind: "refused", reason: "unverified_email", member };
+  if (!user) {
+    const [policy] = await db
+      .select({ jit: orgSsoPolicies.jitProvisioning })
+      .from(orgSsoPolicies)
+      .where(eq(orgSsoPolicies.orgId, provider.orgId));
+    return policy?.jit
+      ? { kind: "provisioned", email: identity.email }
+      : { kind: "refused", reason: "unknown", member: null };
+  }
+  if (!member) return { kind: "refused", reason: "unknown", member: null };
+  const [other] = await db
+    .select({ id: ssoIdentities.id })
+    .from(ssoIdentities)
+    .where(and(eq(ssoIdentities.providerId, provider.id), eq(ssoIdentities.userId, user.id)));
+  if (other) return { kind: "refused", reason: "identity_conflict", member };
+  return { kind: "linked", member };
+}
+
+export type OrgSsoSignIn =
+  | { ok: true; userId: string; linked: boolean; provisioned: boolean }
+  | { ok: false; reason: SsoRefusal };
+
+/** Sign-in through an organisation's own provider: the decision above, applied. */
+export async function signInWithOrgProvider(
+  db: Db,
+  provider: OrgProvider,
+  identity: ProviderIdentity,
+  now = new Date(),
+): Promise<OrgSsoSignIn> {
+  const outcome = await db.transaction(
+    async (tx): Promise<OrgSsoSignIn | { refused: OrgSsoDecision & { kind: "refused" } }> => {
+      const decision = await decideOrgProviderSignIn(tx, provider, identity);
+      switch (decision.kind) {
+        case "refused":
+          return { refused: decision };
+        case "signed_in":
+          await tx
+            .update(ssoIdentities)
+            .set({ lastSignInAt: now, email: identity.email })
+            .where(
+              and(
+                eq(ssoIdentities.providerId, provider.id),
+                eq(ssoIdentities.subject, identity.subject),
+              ),
+            );
+          return { ok: true, userId: decision.member.userId, linked: false, provisioned: false };
+        case "linked": {
+          const actors = await actorsOfUser(tx, decision.member.userId, provider.orgId);
+          await link(tx, decision.member.userId, identity, now, actors, provider.id);
+          return { ok: true, userId: decision.member.userId, linked: true, provisioned: false };
+        }
+        case "provisioned": {
+          const { email } = decision;
+          await addMember(
+            tx,
+            systemActor(provider.orgId, SSO_ACTOR_LABEL),
+            {
+              email,
+              name: identity.name ?? email.slice(0, email.indexOf("@")),
+              role: "member",
+              access: "sso",
+            },
+            { ssoConfigured: true },
+          );
+          const [user] = await tx
+            .select({ id: users.id })
+            .from(users)
+            .where(eq(users.email, email));
+          const actors = await actorsOfUser(tx, user!.id, provider.orgId);
+          await link(tx, user!.id, identity, now, actors, provider.id);
+          return { ok: true, userId: user!.id, linked: true, provisioned: true };
+        }
+      }
+    },
+  );
+  if ("ok" in outcome) return outcome;
+  const { reason, member } = outcome.refused;
+  await recordRefusal(db, systemActor(provider.orgId, SSO_ACTOR_LABEL), {
+    target: member
+      ? { type: "member", id: member.memberId }
+      : { type: "sso_provider", id: provider.id },
+    reason: `sso_${reason}`,
+    detail: {
+      message: REFUSAL_MESSAGES[reason],
+      providerId: provider.id,
+      issuer: identity.issuer,
+      subject: identity.subject.slice(0, 200),
+      email: identity.email ?? "",
+    },
+  });
+  return { ok: false, reason };
 }

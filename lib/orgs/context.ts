@@ -13,6 +13,8 @@ export interface ConsoleContext {
   user: { id: string; name: string; email: string };
   /** The session came through single sign-on. */
   viaSso: boolean;
+  /** The session came through an organisation's own provider and opens that organisation only. */
+  scopeOrgId: string | null;
   orgs: OrgChoice[];
   /** null when the user has no active membership of any organisation. */
   actor: Extract<Actor, { kind: "user" }> | null;
@@ -24,13 +26,15 @@ export interface ConsoleContext {
  * The cookie is only a preference: it never grants anything by itself. An organisation that
  * requires single sign-on is not open to a session signed in otherwise (but its break-glass
  * owner's): decided here, per organisation and per request, so that one organisation's policy
- * never locks a person out of another, and sessions begun before the policy end with it.
+ * never locks a person out of another, and sessions begun before the policy end with it. A
+ * session begun through an organisation's own provider opens that organisation alone: its
+ * provider vouches for nothing else (lib/auth/sso.ts).
  */
 export async function resolveConsoleContext(
   db: Db,
   userId: string,
   preferredOrgId: string | undefined,
-  session: { viaSso: boolean },
+  session: { viaSso: boolean; scopeOrgId?: string | null },
 ): Promise<ConsoleContext | null> {
   const [user] = await db
     .select({ id: users.id, name: users.name, email: users.email })
@@ -51,11 +55,16 @@ export async function resolveConsoleContext(
     .leftJoin(orgSsoPolicies, eq(orgSsoPolicies.orgId, orgMembers.orgId))
     .where(and(eq(orgMembers.userId, userId), eq(orgMembers.status, "active")))
     .orderBy(asc(orgs.name));
-  const memberships = rows.filter((m) => session.viaSso || opensToPassword(m, userId));
+  const memberships = rows.filter(
+    (m) =>
+      (!session.scopeOrgId || m.orgId === session.scopeOrgId) &&
+      (session.viaSso || opensToPassword(m, userId)),
+  );
   const active = memberships.find((m) => m.orgId === preferredOrgId) ?? memberships[0];
   return {
     user,
     viaSso: session.viaSso,
+    scopeOrgId: session.scopeOrgId ?? null,
     orgs: memberships.map((m) => ({ id: m.orgId, name: m.orgName, role: m.role })),
     actor: active
       ? {

@@ -79,15 +79,16 @@ const ALLOW_HINT =
   "Webhooks go to public addresses only; an operator can allow internal ones with GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE=1.";
 
 /**
- * For the admin adding the endpoint. The address a host name resolves to is not shown: it would
- * tell an admin of any organisation what the internal DNS holds.
+ * For the admin adding the endpoint (or an owner adding an identity provider, with its own
+ * `hint`). The address a host name resolves to is not shown: it would tell an admin of any
+ * organisation what the internal DNS holds.
  */
-export function destinationFieldError(problem: DestinationProblem): string {
+export function destinationFieldError(problem: DestinationProblem, hint = ALLOW_HINT): string {
   switch (problem.kind) {
     case "internal":
       return problem.literal
-        ? `This URL points to a private or internal address (${problem.literal}). ${ALLOW_HINT}`
-        : `This URL's host name resolves to a private or internal address. ${ALLOW_HINT}`;
+        ? `This URL points to a private or internal address (${problem.literal}). ${hint}`
+        : `This URL's host name resolves to a private or internal address. ${hint}`;
     case "not_found":
       return "This URL's host name could not be found (DNS). Check it for typos.";
     case "dns_failed":

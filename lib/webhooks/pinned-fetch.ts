@@ -9,18 +9,31 @@ import type { LookupFunction } from "node:net";
 // goes to the addresses destination.ts checked, never to those of a second lookup, which a
 // hostile DNS server could have changed in between (DNS rebinding). TLS still verifies the
 // certificate against the URL's host name, which is also sent as SNI and in Host. Redirects are
-// not followed; the answer's body is not read. A fresh connection each time (no agent pool):
-// deliveries are few, and a pooled socket could outlive the check that allowed it.
+// not followed; a webhook's answer body is not read. A fresh connection each time (no agent
+// pool): deliveries are few, and a pooled socket could outlive the check that allowed it.
+// Single sign-on's requests to an organisation's provider (lib/auth/provider-fetch.ts) go the
+// same way, and read the answer's body up to `maxBodyBytes`.
 
-/** Like fetch(url, init) for a webhook POST; answers a Response with the status and no body. */
+export interface PinnedFetchOptions {
+  /** Read the answer's body (headers too), refusing one longer than this; default: no body. */
+  maxBodyBytes?: number;
+}
+
+/** Like fetch(url, init); answers a Response with the status (and the body when asked). */
 export function pinnedFetch(
   url: string,
   init: RequestInit,
   addresses?: readonly LookupAddress[] | null,
+  options: PinnedFetchOptions = {},
 ): Promise<Response> {
   const target = new URL(url);
   const client = target.protocol === "https:" ? https : http;
-  const body = typeof init.body === "string" ? init.body : "";
+  const body =
+    typeof init.body === "string"
+      ? init.body
+      : init.body instanceof URLSearchParams
+        ? init.body.toString()
+        : "";
   const headers = Object.fromEntries(new Headers(init.headers).entries());
   return new Promise((resolve, reject) => {
     const request = client.request(
@@ -34,9 +47,40 @@ export function pinnedFetch(
       },
       (response) => {
         const status = response.statusCode ?? 0;
-        response.destroy();
-        if (status < 200 || status > 599) reject(new Error(`Unexpected HTTP status ${status}.`));
-        else resolve(new Response(null, { status }));
+        if (status < 200 || status > 599) {
+          response.destroy();
+          reject(new Error(`Unexpected HTTP status ${status}.`));
+          return;
+        }
+        const limit = options.maxBodyBytes;
+        if (limit === undefined) {
+          response.destroy();
+          resolve(new Response(null, { status }));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let length = 0;
+        response.on("data", (chunk: Buffer) => {
+          length += chunk.length;
+          if (length > limit) {
+            response.destroy();
+            reject(new Error(`The answer is longer than ${limit} bytes.`));
+          } else chunks.push(chunk);
+        });
+        response.on("error", reject);
+        response.on("end", () => {
+          const answerHeaders = new Headers();
+          for (const [name, value] of Object.entries(response.headers))
+            for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+              answerHeaders.append(name, v);
+          const nullBody = status === 204 || status === 304 || (status >= 100 && status < 200);
+          resolve(
+            new Response(nullBody ? null : Buffer.concat(chunks), {
+              status,
+              headers: answerHeaders,
+            }),
+          );
+        });
       },
     );
     request.on("error", reject);

@@ -4,7 +4,8 @@ import { env } from "@/lib/env";
 // Webhook signing secrets are encrypted at rest with AES-256-GCM. The key is derived with HKDF
 // (SHA-256) from AUTH_SECRET, which every instance already shares, so no new variable is needed.
 // The ciphertext is bound to its endpoint (org id and endpoint id as associated data): a
-// ciphertext copied onto another row does not decrypt. Changing AUTH_SECRET makes existing
+// ciphertext copied onto another row does not decrypt. The client secrets of organisations'
+// identity providers are kept the same way, bound to `sso_provider/<id>` (lib/auth/sso-providers.ts). Changing AUTH_SECRET makes existing
 // secrets unreadable: deliveries then fail with a message, and the endpoints must be recreated.
 //
 // Format: v1.<iv base64url>.<ciphertext base64url>.<tag base64url>

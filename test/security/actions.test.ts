@@ -88,7 +88,7 @@ describe.each(actionCases.map((c) => [c.id, c] as const))("%s", (id, c) => {
       const answer = await c.run(input);
       const after = await fingerprint(db, a.org.id);
       if (cell.own === "allowed") {
-        expect(answer, JSON.stringify(input)).toMatchObject({ ok: true });
+        expect(answer, JSON.stringify({ input, answer })).toMatchObject({ ok: true });
         if (c.writes) expect(after, "an allowed call changed nothing").not.toEqual(before);
       } else {
         expect(answer.ok).toBe(false);

@@ -36,18 +36,27 @@ import {
 } from "@/app/(console)/members/actions";
 import {
   createGatewayTokenAction,
+  createSsoProviderAction,
   createWebhookEndpointAction,
+  deleteSsoProviderAction,
   deleteWebhookEndpointAction,
   disableWebhookEndpointAction,
   enableWebhookEndpointAction,
   retryDeliveryAction,
   revokeGatewayTokenAction,
   sendTestEventAction,
+  setSsoProviderEnabledAction,
+  startSsoTestAction,
   unlinkSsoIdentitiesAction,
   updateSsoPolicyAction,
+  updateSsoProviderAction,
 } from "@/app/(console)/settings/actions";
 import { acceptInvitationAction } from "@/app/invite/[token]/actions";
-import { signInWithPasswordAction, signInWithSsoAction } from "@/app/login/actions";
+import {
+  signInWithOrgSsoAction,
+  signInWithPasswordAction,
+  signInWithSsoAction,
+} from "@/app/login/actions";
 import { ssoIdentities } from "@/db/schema";
 import { startSession } from "@/lib/auth/sessions";
 import { acceptInvitation } from "@/lib/members/commands";
@@ -548,6 +557,69 @@ export const actionCases: ActionCase[] = [
     fields: ["memberId"],
   },
   {
+    id: `${ACTIONS}/settings/actions.ts#createSsoProviderAction`,
+    run: wrapped(createSsoProviderAction),
+    input: async () => ({
+      name: fresh("idp"),
+      issuer: "https://login.example.test/tenant",
+      clientId: "gatehouse",
+      clientSecret: "a-client-secret",
+      trustEmailsForOrgDomains: false,
+      enabled: true,
+    }),
+    foreign: "none",
+    writes: true,
+    fields: ["name", "issuer", "clientId", "clientSecret", "trustEmailsForOrgDomains", "enabled"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#updateSsoProviderAction`,
+    run: wrapped(updateSsoProviderAction),
+    input: async ({ w }) => ({
+      providerId: await w.ssoProvider(),
+      name: fresh("idp"),
+      issuer: "https://login.example.test/renamed",
+      clientId: "gatehouse",
+      clientSecret: "",
+      trustEmailsForOrgDomains: true,
+      enabled: true,
+    }),
+    foreign: "ids",
+    writes: true,
+    fields: [
+      "providerId",
+      "name",
+      "issuer",
+      "clientId",
+      "clientSecret",
+      "trustEmailsForOrgDomains",
+      "enabled",
+    ],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#setSsoProviderEnabledAction`,
+    run: wrapped(setSsoProviderEnabledAction),
+    input: async ({ w }) => ({ providerId: await w.ssoProvider(), enabled: false }),
+    foreign: "ids",
+    writes: true,
+    fields: ["providerId", "enabled"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#deleteSsoProviderAction`,
+    run: wrapped(deleteSsoProviderAction),
+    input: async ({ w }) => ({ providerId: await w.ssoProvider() }),
+    foreign: "ids",
+    writes: true,
+    fields: ["providerId"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#startSsoTestAction`,
+    run: wrapped(startSsoTestAction),
+    input: async ({ w }) => ({ providerId: await w.ssoProvider() }),
+    foreign: "ids",
+    writes: false,
+    fields: ["providerId"],
+  },
+  {
     id: `${ACTIONS}/settings/actions.ts#createWebhookEndpointAction`,
     run: wrapped(createWebhookEndpointAction),
     input: async () => ({
@@ -636,6 +708,15 @@ export const actionCases: ActionCase[] = [
     foreign: "ids",
     writes: true,
     fields: ["email", "password", "callbackUrl"],
+  },
+  {
+    id: "app/login/actions.ts#signInWithOrgSsoAction",
+    // To the provider of the organisation claiming the email's domain (the same for every call).
+    run: formAction(signInWithOrgSsoAction, (to) => to.startsWith("/api/auth/signin/sso-")),
+    input: async ({ w }) => await w.ssoEmail(),
+    foreign: "none",
+    writes: false,
+    fields: ["email", "providerId", "callbackUrl"],
   },
   {
     id: "app/login/actions.ts#signInWithSsoAction",

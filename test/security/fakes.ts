@@ -76,6 +76,11 @@ export const nextAuth = { AuthError, CredentialsSignin };
 export const authModule = {
   // Single sign-on is not configured in these tests (e2e/sso.spec.ts signs in through a real one).
   oidcClient: () => null,
+  orgProviderAuthId: (providerId: string) => `sso-${providerId}`,
+  // Email-first sign-in ends, like signIn(), with the redirect to Auth.js's route.
+  signInWithOrgProviderRedirect: async (provider: { id: string }) => {
+    redirect(`/api/auth/signin/sso-${provider.id}`);
+  },
   publicOrigin: (headers: Headers) => `http://${headers.get("host") ?? "localhost"}`,
   auth: async () =>
     state.session

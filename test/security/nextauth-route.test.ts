@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { register } from "node:module";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
+import { orgSsoProviders, ssoIdentities } from "@/db/schema";
 import { type Role, authorizationMatrix, roles } from "@/security/authorization-matrix";
 import { testDatabase } from "@/test/db";
 import { scimToken } from "./callers";
@@ -155,5 +157,40 @@ describe("POST /api/auth/[...nextauth]", () => {
     expect(foreign.location).toMatch(/\/login\?error=CredentialsSignin/);
     expect(foreign).toEqual(unknown);
     expect(await fingerprint(db, b.org.id)).toEqual(before);
+  });
+});
+
+describe("an organisation's provider's paths", () => {
+  const unavailable = "http://gatehouse.test/login?error=sso_provider_unavailable";
+
+  it("answer an unknown, disabled or foreign-looking provider like one that does not exist", async () => {
+    const { caller } = await callerFor("anonymous");
+    const providerId = await a.ssoProvider();
+    await db
+      .update(orgSsoProviders)
+      .set({ enabled: false })
+      .where(eq(orgSsoProviders.id, providerId));
+    for (const id of [randomUUID(), providerId]) {
+      for (const path of [`/api/auth/signin/sso-${id}`, `/api/auth/callback/sso-${id}?code=x`]) {
+        const response = await GET(request(caller, path));
+        expect(response.status, path).toBe(303);
+        expect(response.headers.get("location"), path).toBe(unavailable);
+      }
+    }
+  });
+
+  it("hand a callback that is no pending Test sign-in to Auth.js, which refuses a forged state", async () => {
+    const { caller } = await callerFor("owner");
+    const providerId = await a.ssoProvider();
+    // Auth.js logs the refused callback (its logger in app/_server/auth.ts); expected here.
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await GET(
+      request(caller, `/api/auth/callback/sso-${providerId}?code=forged&state=forged`),
+    );
+    expect(response.headers.get("location")).toMatch(/\/login\?error=/);
+    expect(response.headers.getSetCookie().join()).not.toContain("gatehouse-sso-test-result");
+    expect(await db.select().from(ssoIdentities)).toEqual([]);
+    expect(logged).toHaveBeenCalled();
+    logged.mockRestore();
   });
 });

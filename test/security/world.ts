@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { queryRows } from "@/db/rows";
-import { type MemberRole, budgetAlerts, webhookDeliveries } from "@/db/schema";
+import {
+  type MemberRole,
+  budgetAlerts,
+  orgEmailDomains,
+  orgSsoProviders,
+  webhookDeliveries,
+} from "@/db/schema";
 import {
   insertApiKey,
   insertGroup,
@@ -18,6 +24,8 @@ import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
 import { archiveGroup } from "@/lib/groups/commands";
 import { addMember, suspendMember } from "@/lib/members/commands";
 import { createWebhookEndpoint, disableWebhookEndpoint } from "@/lib/webhooks/commands";
+import { sealSecret } from "@/lib/webhooks/secret-box";
+import { startOidcProvider } from "@/e2e/support/oidc-provider";
 import { state } from "./fakes";
 
 // Two organisations, A (the caller's) and B (another tenant), and helpers that make a fresh
@@ -98,6 +106,38 @@ export async function buildOrg(db: Db, label: string) {
     return e.id;
   };
 
+  /**
+   * An identity provider of the organisation, made directly (no per-organisation limit), at a
+   * real OpenID provider on loopback (Test sign-in reads its discovery document).
+   */
+  const ssoProvider = async () => {
+    const id = randomUUID();
+    await db.insert(orgSsoProviders).values({
+      id,
+      orgId: org.id,
+      name: unique("idp"),
+      issuer: (await testIssuer()).issuer,
+      clientId: "gatehouse",
+      clientSecretCiphertext: sealSecret("test-client-secret", org.id, `sso_provider/${id}`),
+    });
+    return id;
+  };
+
+  let routed: Promise<string> | undefined;
+  /**
+   * An email of the organisation's domain, claimed (again: a policy change may have dropped it)
+   * and one of its providers (the organisation has several by now): email-first sign-in routes
+   * it there, to the same provider every time.
+   */
+  const ssoEmail = async () => {
+    const providerId = await (routed ??= ssoProvider());
+    await db
+      .insert(orgEmailDomains)
+      .values({ orgId: org.id, domain: `${slug}.test` })
+      .onConflictDoNothing();
+    return { email: `someone@${slug}.test`, providerId };
+  };
+
   const failedDelivery = async () => {
     const endpointId = await endpoint();
     const [d] = await db
@@ -166,6 +206,8 @@ export async function buildOrg(db: Db, label: string) {
     key,
     token,
     endpoint,
+    ssoProvider,
+    ssoEmail,
     failedDelivery,
     alert,
     invitation,
@@ -174,6 +216,14 @@ export async function buildOrg(db: Db, label: string) {
 }
 
 export type OrgWorld = Awaited<ReturnType<typeof buildOrg>>;
+
+let issuer: ReturnType<typeof startOidcProvider> | undefined;
+/** One real OpenID provider per test process, on loopback (GATEHOUSE_SSO_ALLOW_PRIVATE=1 here). */
+export const testIssuer = () =>
+  (issuer ??= startOidcProvider({
+    redirectUris: ["http://localhost/api/auth/callback/sso"],
+    postLogoutRedirectUris: [],
+  }));
 
 /** Signs `person` in for the next call: a fresh session row, as a sign-in makes. */
 export async function signIn(db: Db, person: Person | null) {

@@ -1,6 +1,7 @@
 "use server";
 
 import { action } from "@/app/_server/action";
+import { orgHasEnabledProvider } from "@/lib/auth/sso-providers";
 import { oidcEnabled } from "@/lib/env";
 import {
   addMember,
@@ -18,8 +19,10 @@ const revalidate = ["/members", "/groups"];
 
 export const addMemberAction = action(
   "addMember",
-  (input: AddMemberInput, actor, db) =>
-    addMember(db, actor, input, { ssoConfigured: oidcEnabled() }),
+  async (input: AddMemberInput, actor, db) =>
+    addMember(db, actor, input, {
+      ssoConfigured: oidcEnabled() || (await orgHasEnabledProvider(db, actor.orgId)),
+    }),
   { revalidate },
 );
 export const changeMemberRoleAction = action(

@@ -6,6 +6,7 @@ import { AddMemberDialog } from "@/components/members/add-member-dialog";
 import { MembersFilters } from "@/components/members/members-filters";
 import { MembersTable } from "@/components/members/members-table";
 import { getDb } from "@/db/client";
+import { orgHasEnabledProvider } from "@/lib/auth/sso-providers";
 import { env, oidcEnabled } from "@/lib/env";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
 import { listMembers } from "@/lib/members/queries";
@@ -38,9 +39,10 @@ export default async function MembersPage({ searchParams }: MembersPageProps) {
   const { actor } = await requireConsole();
   const { query: filters, ignored } = parseSearchParams(listMembersInput, await searchParams);
   const db = await getDb();
-  const [page, groups] = await Promise.all([
+  const [page, groups, orgSso] = await Promise.all([
     listMembers(db, actor, filters),
     listGroupsWithCounts(db, actor),
+    orgHasEnabledProvider(db, actor.orgId),
   ]);
   const liveGroups = groups.filter((g) => !g.archivedAt).map((g) => ({ id: g.id, name: g.name }));
   const canEdit = actor.role !== "member";
@@ -53,7 +55,7 @@ export default async function MembersPage({ searchParams }: MembersPageProps) {
           canEdit && (
             <AddMemberDialog
               canAddOwners={actor.role === "owner"}
-              ssoName={oidcEnabled() ? env().AUTH_OIDC_NAME : undefined}
+              ssoName={oidcEnabled() ? env().AUTH_OIDC_NAME : orgSso ? "single sign-on" : undefined}
               addMember={addMemberAction}
             />
           )

@@ -1,7 +1,19 @@
 "use server";
 
+import { headers } from "next/headers";
 import { action } from "@/app/_server/action";
+import { orgProviderAuthId, publicOrigin } from "@/app/_server/auth";
+import { keepPendingSsoTest } from "@/app/_server/sso-test";
 import { type SsoPolicyInput, unlinkSsoIdentities, updateSsoPolicy } from "@/lib/auth/sso-policy";
+import {
+  type CreateSsoProviderInput,
+  type UpdateSsoProviderInput,
+  createSsoProvider,
+  deleteSsoProvider,
+  setSsoProviderEnabled,
+  updateSsoProvider,
+} from "@/lib/auth/sso-providers";
+import { startSsoTest } from "@/lib/auth/sso-test";
 import { oidcEnabled } from "@/lib/env";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
 import {
@@ -61,6 +73,7 @@ export const deleteWebhookEndpointAction = action(
   { revalidate: ["/settings"] },
 );
 
+// SSO can be required where the environment's provider or an enabled one of the organisation's is.
 export const updateSsoPolicyAction = action(
   "updateSsoPolicy",
   (input: SsoPolicyInput, actor, db) =>
@@ -71,4 +84,45 @@ export const unlinkSsoIdentitiesAction = action(
   "unlinkSsoIdentities",
   (input: { memberId: string }, actor, db) => unlinkSsoIdentities(db, actor, input),
   { revalidate: ["/settings"] },
+);
+
+// An organisation's own identity providers (owners; lib/auth/sso-providers.ts).
+const providerOptions = () => ({ envProviderConfigured: oidcEnabled() });
+
+export const createSsoProviderAction = action(
+  "createSsoProvider",
+  (input: CreateSsoProviderInput, actor, db) =>
+    createSsoProvider(db, actor, input, providerOptions()),
+  { revalidate: ["/settings"] },
+);
+export const updateSsoProviderAction = action(
+  "updateSsoProvider",
+  (input: UpdateSsoProviderInput, actor, db) =>
+    updateSsoProvider(db, actor, input, providerOptions()),
+  { revalidate: ["/settings"] },
+);
+export const setSsoProviderEnabledAction = action(
+  "setSsoProviderEnabled",
+  (input: { providerId: string; enabled: boolean }, actor, db) =>
+    setSsoProviderEnabled(db, actor, input, providerOptions()),
+  { revalidate: ["/settings"] },
+);
+export const deleteSsoProviderAction = action(
+  "deleteSsoProvider",
+  (input: { providerId: string }, actor, db) =>
+    deleteSsoProvider(db, actor, input, providerOptions()),
+  { revalidate: ["/settings"] },
+);
+// Test sign-in: the browser goes to the answered URL; the provider sends it back to the
+// provider's redirect URI, where app/_server/sso-test.ts finishes the test.
+export const startSsoTestAction = action(
+  "startSsoTest",
+  async (input: { providerId: string }, actor, db) => {
+    const origin = publicOrigin(await headers());
+    const { url, pending } = await startSsoTest(db, actor, input, {
+      redirectUri: (id) => `${origin}/api/auth/callback/${orgProviderAuthId(id)}`,
+    });
+    await keepPendingSsoTest(pending);
+    return { url };
+  },
 );

@@ -1,16 +1,20 @@
 import type { Metadata } from "next";
+import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
-import { oidcClient, publicOrigin } from "@/app/_server/auth";
+import { oidcClient, orgProviderAuthId, publicOrigin } from "@/app/_server/auth";
+import { ssoTestResult } from "@/app/_server/sso-test";
 import { requireConsole } from "@/app/_server/session";
 import { AdminOnly } from "@/components/layout/admin-only";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { GatewayTokens } from "@/components/settings/gateway-tokens";
+import { IdentityProviders } from "@/components/settings/identity-providers";
 import { SingleSignOn } from "@/components/settings/single-sign-on";
 import { WebhookEndpoints } from "@/components/settings/webhooks";
 import { WebhookDeliveries } from "@/components/settings/webhooks-deliveries";
 import { getSsoPolicy, listLinkedIdentities } from "@/lib/auth/sso-policy";
+import { listSsoProviders } from "@/lib/auth/sso-providers";
 import { env } from "@/lib/env";
 import { listGatewayTokens } from "@/lib/gateway/tokens";
 import { listMembers } from "@/lib/members/queries";
@@ -18,20 +22,29 @@ import { getOrgOverview } from "@/lib/orgs/queries";
 import { listDeliveries, listWebhookEndpoints } from "@/lib/webhooks/queries";
 import {
   createGatewayTokenAction,
+  createSsoProviderAction,
   createWebhookEndpointAction,
+  deleteSsoProviderAction,
   deleteWebhookEndpointAction,
   disableWebhookEndpointAction,
   enableWebhookEndpointAction,
   retryDeliveryAction,
   revokeGatewayTokenAction,
   sendTestEventAction,
+  setSsoProviderEnabledAction,
+  startSsoTestAction,
   unlinkSsoIdentitiesAction,
   updateSsoPolicyAction,
+  updateSsoProviderAction,
 } from "./actions";
 
 export const metadata: Metadata = { title: "Settings · Gatehouse" };
 
-export default async function SettingsPage() {
+interface SettingsPageProps {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export default async function SettingsPage({ searchParams }: SettingsPageProps) {
   const { actor } = await requireConsole();
   if (actor.role === "member") {
     return (
@@ -42,8 +55,8 @@ export default async function SettingsPage() {
     );
   }
   const db = await getDb();
-  const [{ org }, tokens, endpoints, deliveries, ssoPolicy, identities, owners] = await Promise.all(
-    [
+  const [{ org }, tokens, endpoints, deliveries, ssoPolicy, identities, owners, orgProviders] =
+    await Promise.all([
       getOrgOverview(db, actor),
       listGatewayTokens(db, actor),
       listWebhookEndpoints(db, actor),
@@ -51,16 +64,23 @@ export default async function SettingsPage() {
       getSsoPolicy(db, actor),
       listLinkedIdentities(db, actor),
       listMembers(db, actor, { role: "owner", status: "active", pageSize: 100 }),
-    ],
-  );
+      listSsoProviders(db, actor),
+    ]);
+  const origin = publicOrigin(await headers());
   const client = oidcClient();
   const provider = client
     ? {
         name: env().AUTH_OIDC_NAME,
         issuer: client.issuer,
-        redirectUri: `${publicOrigin(await headers())}/api/auth/callback/oidc`,
+        redirectUri: `${origin}/api/auth/callback/oidc`,
       }
     : null;
+  // Test sign-in's result, for the owner who ran it, once the provider has sent them back.
+  const testedId = (await searchParams).ssoTest;
+  const testResult =
+    actor.role === "owner" && typeof testedId === "string"
+      ? await ssoTestResult(actor.userId)
+      : null;
   return (
     <>
       <PageHeader
@@ -102,7 +122,7 @@ export default async function SettingsPage() {
             />
           </CardContent>
         </Card>
-        <Card className="lg:col-span-2">
+        <Card className="lg:col-span-2" id="single-sign-on">
           <CardHeader>
             <CardTitle>Single sign-on</CardTitle>
             <CardDescription>
@@ -115,6 +135,7 @@ export default async function SettingsPage() {
           <CardContent>
             <SingleSignOn
               provider={provider}
+              orgProviderEnabled={orgProviders.some((p) => p.enabled)}
               policy={ssoPolicy}
               owners={owners.rows.map((o) => ({
                 memberId: o.memberId,
@@ -125,7 +146,22 @@ export default async function SettingsPage() {
               canEdit={actor.role === "owner"}
               update={updateSsoPolicyAction}
               unlink={unlinkSsoIdentitiesAction}
-            />
+            >
+              <IdentityProviders
+                providers={orgProviders}
+                redirectUriBase={`${origin}/api/auth/callback/${orgProviderAuthId("")}`}
+                postLogoutUri={`${origin}/login`}
+                newProviderId={randomUUID()}
+                orgDomains={ssoPolicy.emailDomains}
+                canEdit={actor.role === "owner"}
+                testResult={testResult?.providerId === testedId ? testResult : null}
+                create={createSsoProviderAction}
+                update={updateSsoProviderAction}
+                setEnabled={setSsoProviderEnabledAction}
+                remove={deleteSsoProviderAction}
+                startTest={startSsoTestAction}
+              />
+            </SingleSignOn>
           </CardContent>
         </Card>
         <Card className="lg:col-span-2">

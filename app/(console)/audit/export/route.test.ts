@@ -25,6 +25,7 @@ function signedInAs(actor: ConsoleContext["actor"]) {
   vi.mocked(getConsoleContext).mockResolvedValue({
     user: { id: "u", name: "U", email: "u@example.test" },
     viaSso: false,
+    scopeOrgId: null,
     orgs: [],
     actor,
   });
