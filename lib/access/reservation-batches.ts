@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/connect";
 import { budgetReservations } from "@/db/schema";
 import { startOfMonthUtc } from "@/lib/time";
+import { turnTaker } from "@/lib/turns";
 import { type Access, type DecisionRequest, type Outcome, checkLimits } from "./checks";
 import { applyHoldDeltas, releaseDueReservations } from "./reservations";
 import { lockLimits, usedFor, usedThisMonth } from "./used";
@@ -22,23 +23,24 @@ export interface ReservationOptions {
 }
 
 interface Waiting {
+  db: Db;
+  orgId: string;
   access: Access;
   request: DecisionRequest;
   options: ReservationOptions;
-  resolve(outcome: Outcome): void;
-  reject(error: unknown): void;
-}
-
-interface Queue {
-  waiting: Waiting[];
-  running: boolean;
 }
 
 const DEFAULT_TTL_SECONDS = 300;
 // The most requests one transaction decides: bounds the statement sizes and the lock hold time.
 const MAX_BATCH = 500;
 
-const queuesByDb = new WeakMap<Db, Map<string, Queue>>();
+// One batch at a time per organisation, month and instance: batches of one organisation would
+// wait on each other's locks anyway.
+const decideInTurn = turnTaker<Waiting, Outcome>({
+  turnsAtOnce: 1,
+  fits: (taken) => taken.length < MAX_BATCH,
+  run: (batch) => decideBatch(batch[0]!.db, batch[0]!.orgId, batch),
+});
 
 /** Decides a request that passed the access rules, reserving its estimate when allowed. */
 export function reserveInBatch(
@@ -48,32 +50,9 @@ export function reserveInBatch(
   request: DecisionRequest,
   options: ReservationOptions,
 ): Promise<Outcome> {
-  let queues = queuesByDb.get(db);
-  if (!queues) queuesByDb.set(db, (queues = new Map()));
   // A batch counts one calendar month: requests either side of midnight on the 1st do not mix.
   const name = `${orgId}/${startOfMonthUtc(options.now).toISOString()}`;
-  let queue = queues.get(name);
-  if (!queue) queues.set(name, (queue = { waiting: [], running: false }));
-  const ready = new Promise<Outcome>((resolve, reject) =>
-    queue.waiting.push({ access, request, options, resolve, reject }),
-  );
-  if (!queue.running) void drain(db, orgId, queue, () => queues.delete(name));
-  return ready;
-}
-
-async function drain(db: Db, orgId: string, queue: Queue, forget: () => void) {
-  queue.running = true;
-  while (queue.waiting.length) {
-    const batch = queue.waiting.splice(0, MAX_BATCH);
-    try {
-      const outcomes = await decideBatch(db, orgId, batch);
-      batch.forEach((w, i) => w.resolve(outcomes[i]!));
-    } catch (error) {
-      for (const w of batch) w.reject(error);
-    }
-  }
-  queue.running = false;
-  forget();
+  return decideInTurn(db, name, { db, orgId, access, request, options });
 }
 
 function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]> {

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/connect";
 import { type Actor, assertCan } from "@/lib/auth/actor";
+import { turnTaker } from "@/lib/turns";
 import { type IngestResult, ingestUsageBatches } from "./ingest";
 import type { UsageEventInput } from "./usage-event";
 
@@ -8,29 +9,31 @@ import type { UsageEventInput } from "./usage-event";
 // MAX_EVENTS). Each caller still gets its own answer once its events and their rollups are
 // committed. Concurrent batches of one organisation would otherwise wait on each other's rollup
 // rows anyway; together they share one statement, one commit and, where they overlap (the same
-// day, member, key and model), one rollup row.
-
-interface Waiting {
-  actor: Actor;
-  batch: readonly UsageEventInput[];
-  resolve(result: IngestResult): void;
-  reject(error: unknown): void;
-}
+// day, member, key and model), one rollup row. Two turns at a time: one statement uses one core
+// of the database, and two turns overlap on few rollup rows (taken in the same order).
 
 // Bounds one statement's size and how long its rollup rows stay locked.
 const MAX_EVENTS = 5_000;
 
-// Two turns at a time per organisation and instance: one statement uses one core of the
-// database, and two turns overlap on few rollup rows (those of the same day, group, member, key
-// and model, which they take in the same order).
-const TURNS_AT_ONCE = 2;
-
-interface Queue {
-  waiting: Waiting[];
-  turns: number;
+interface Queued {
+  db: Db;
+  actor: Actor;
+  batch: readonly UsageEventInput[];
 }
 
-const queuesByDb = new WeakMap<Db, Map<string, Queue>>();
+const storeInTurn = turnTaker<Queued, IngestResult>({
+  turnsAtOnce: 2,
+  fits: (taken, next) =>
+    taken.reduce((events, q) => events + q.batch.length, next.batch.length) <= MAX_EVENTS,
+  run: (turn) =>
+    ingestUsageBatches(
+      turn[0]!.db,
+      turn[0]!.actor,
+      turn.map((q) => q.batch),
+    ),
+  // One batch's failure must not fail the others.
+  retryAlone: true,
+});
 
 /** ingestUsage, taken together with the batches of the same organisation that arrive meanwhile. */
 export function ingestUsageInTurn(
@@ -39,46 +42,5 @@ export function ingestUsageInTurn(
   batch: readonly UsageEventInput[],
 ): Promise<IngestResult> {
   assertCan(actor, "usage:ingest");
-  let queues = queuesByDb.get(db);
-  if (!queues) queuesByDb.set(db, (queues = new Map()));
-  let queue = queues.get(actor.orgId);
-  if (!queue) queues.set(actor.orgId, (queue = { waiting: [], turns: 0 }));
-  const answer = new Promise<IngestResult>((resolve, reject) =>
-    queue.waiting.push({ actor, batch, resolve, reject }),
-  );
-  if (queue.turns < TURNS_AT_ONCE) void drain(db, queue, () => queues.delete(actor.orgId));
-  return answer;
-}
-
-async function drain(db: Db, queue: Queue, forget: () => void) {
-  queue.turns++;
-  const { waiting } = queue;
-  while (waiting.length) {
-    let events = 0;
-    let take = 0;
-    while (
-      take < waiting.length &&
-      (take === 0 || events + waiting[take]!.batch.length <= MAX_EVENTS)
-    )
-      events += waiting[take++]!.batch.length;
-    const turn = waiting.splice(0, take);
-    try {
-      const results = await ingestUsageBatches(
-        db,
-        turn[0]!.actor,
-        turn.map((w) => w.batch),
-      );
-      turn.forEach((w, i) => w.resolve(results[i]!));
-    } catch (error) {
-      if (turn.length === 1) turn[0]!.reject(error);
-      // One batch's failure must not fail the others: each is tried again on its own.
-      else
-        for (const w of turn)
-          await ingestUsageBatches(db, w.actor, [w.batch]).then(
-            ([result]) => w.resolve(result!),
-            w.reject,
-          );
-    }
-  }
-  if (--queue.turns === 0) forget();
+  return storeInTurn(db, actor.orgId, { db, actor, batch });
 }
