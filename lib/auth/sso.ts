@@ -191,9 +191,22 @@ async function provisionJustInTime(
     .leftJoin(orgSsoPolicies, eq(orgSsoPolicies.orgId, orgEmailDomains.orgId))
     .where(eq(orgEmailDomains.domain, emailDomain(email)));
   if (!claim?.jit) return { refused: { reason: "unknown", userId: null } };
+  const userId = await provisionAndLink(tx, claim.orgId, identity, email, now);
+  return { ok: true, userId, linked: true, provisioned: true };
+}
+
+/** Adds the identity's person to the organisation as a member who signs in by SSO, linked. */
+async function provisionAndLink(
+  tx: Db,
+  orgId: string,
+  identity: ProviderIdentity,
+  email: string,
+  now: Date,
+  providerId: string | null = null,
+): Promise<string> {
   await addMember(
     tx,
-    systemActor(claim.orgId, SSO_ACTOR_LABEL),
+    systemActor(orgId, SSO_ACTOR_LABEL),
     {
       email,
       name: identity.name ?? email.slice(0, email.indexOf("@")),
@@ -203,8 +216,8 @@ async function provisionJustInTime(
     { ssoConfigured: true },
   );
   const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
-  await link(tx, user!.id, identity, now, await actorsOfUser(tx, user!.id));
-  return { ok: true, userId: user!.id, linked: true, provisioned: true };
+  await link(tx, user!.id, identity, now, await actorsOfUser(tx, user!.id, orgId), providerId);
+  return user!.id;
 }
 
 /** The user as an actor in each organisation they belong to (suspended included, removed not). */
@@ -417,25 +430,15 @@ export async function signInWithOrgProvider(
           return { ok: true, userId: decision.member.userId, linked: true, provisioned: false };
         }
         case "provisioned": {
-          const { email } = decision;
-          await addMember(
+          const userId = await provisionAndLink(
             tx,
-            systemActor(provider.orgId, SSO_ACTOR_LABEL),
-            {
-              email,
-              name: identity.name ?? email.slice(0, email.indexOf("@")),
-              role: "member",
-              access: "sso",
-            },
-            { ssoConfigured: true },
+            provider.orgId,
+            identity,
+            decision.email,
+            now,
+            provider.id,
           );
-          const [user] = await tx
-            .select({ id: users.id })
-            .from(users)
-            .where(eq(users.email, email));
-          const actors = await actorsOfUser(tx, user!.id, provider.orgId);
-          await link(tx, user!.id, identity, now, actors, provider.id);
-          return { ok: true, userId: user!.id, linked: true, provisioned: true };
+          return { ok: true, userId, linked: true, provisioned: true };
         }
       }
     },
