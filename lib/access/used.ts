@@ -57,7 +57,8 @@ export async function usedThisMonth(
       where org_id = ${orgId}::uuid and scope_id = any(${everything})
     union all
     -- Held but no longer counting: settled (their usage is in the rollups above) or expired, and
-    -- not yet released (a few: each batch releases what it can first).
+    -- not yet released (a few: each batch releases what it can first). Each arm of the "or"
+    -- spells out its partial index's predicate, so the planner can use both indexes.
     select 'hold', s.id, -sum(r.amount_micros)
       from budget_reservations r cross join lateral unnest(array[r.member_id, r.key_id] || r.group_ids) as s(id)
       where r.org_id = ${orgId}::uuid and r.released_at is null
