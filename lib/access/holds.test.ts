@@ -123,8 +123,16 @@ describe("budget holds", () => {
     // Settled but not yet released, and (at 31 s) two expired but not yet released.
     await check(13);
     await check(31);
-    // A batch after the expiries releases them, and still reads the same.
-    expect(await ask(1, 1_000, 32, 300)).toMatchObject({ allow: true });
+    // A batch after the expiries releases them, deciding by the same figures it releases from
+    // (one statement reads and releases), and the read after it is still the same.
+    const [group, key] = [await summed(s, s.team, at(32)), await summed(s, s.key.id, at(32))];
+    expect(await ask(1, 1_000, 32, 300)).toMatchObject({
+      allow: true,
+      remaining: {
+        keyMicros: 1_000_000_000 - key - 1_000,
+        groups: [{ id: s.team, remainingMicros: 1_000_000_000 - group - 1_000 }],
+      },
+    });
     await check(33);
 
     // Once everything due is released, the holds are the unreleased reservations, exactly.

@@ -1,21 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/connect";
-import { budgetReservations } from "@/db/schema";
 import { startOfMonthUtc } from "@/lib/time";
 import { turnTaker } from "@/lib/turns";
 import { type Access, type DecisionRequest, type Outcome, checkLimits } from "./checks";
-import { applyHoldDeltas, releaseDueReservations } from "./reservations";
-import { lockLimits, usedFor, usedThisMonth } from "./used";
+import { type NewReservation, insertReservations } from "./reservations";
+import { lockLimits, usedFor, usedThisMonthAndRelease } from "./used";
 
 // Reserving decisions of one organisation are taken in batches: while one batch's transaction
 // runs, the requests that arrive queue, and the next batch takes them all in one transaction:
-// lock everything they count against (in the fixed order of lockLimits), read what is used once,
-// release what has been settled or has expired, decide each request in arrival order counting
-// the estimates allowed before it, insert the reservations in one statement, move the holds by
-// what was released and reserved, commit. Hard budgets stay exact across instances: every batch,
-// in every instance, reads and reserves under the same row locks, so no two batches overlap on a
-// budget, and within a batch each decision sees the ones before it. A request is overshot by at
-// most its own estimate, as before batching.
+// lock everything they count against (in the fixed order of lockLimits); read what is used and
+// release what has been settled or has expired (one statement); decide each request in arrival
+// order counting the estimates allowed before it; insert the reservations and move the holds by
+// what was released and reserved (one statement); commit. Three round trips between BEGIN and
+// COMMIT whatever the batch's size, and statements whose text does not grow with it. Hard budgets
+// stay exact across instances: every batch, in every instance, reads and reserves under the same
+// row locks, so no two batches overlap on a budget, and within a batch each decision sees the
+// ones before it. A request is overshot by at most its own estimate, as before batching.
 
 export interface ReservationOptions {
   now: Date;
@@ -73,10 +73,8 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
   const now = new Date(Math.max(...batch.map((w) => w.options.now.getTime())));
   return db.transaction(async (tx) => {
     await lockLimits(tx, scope);
-    // Read before releasing: the read subtracts what is due for release, the release moves it.
-    const used = await usedThisMonth(tx, orgId, scope, now);
-    const holds = (await releaseDueReservations(tx, orgId, now)).get(orgId) ?? new Map();
-    const rows: (typeof budgetReservations.$inferInsert)[] = [];
+    const { used, released: holds } = await usedThisMonthAndRelease(tx, orgId, scope, now);
+    const rows: NewReservation[] = [];
     const outcomes = batch.map(({ access, request, options }) => {
       const { key, member, hardGroups } = access;
       const reservationId = randomUUID();
@@ -92,7 +90,6 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
       const ttl = options.reservationTtlSeconds ?? DEFAULT_TTL_SECONDS;
       rows.push({
         id: reservationId,
-        orgId,
         memberId: member.id,
         keyId: key.id,
         groupIds: hardGroups.map((g) => g.id),
@@ -102,8 +99,7 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
       });
       return outcome;
     });
-    if (rows.length) await tx.insert(budgetReservations).values(rows);
-    await applyHoldDeltas(tx, orgId, holds);
+    await insertReservations(tx, orgId, rows, holds);
     return outcomes;
   });
 }

@@ -4,6 +4,7 @@ import { queryRows, uuidArray } from "@/db/rows";
 import { apiKeys, groups, orgMembers } from "@/db/schema";
 import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 import type { Access, Used } from "./checks";
+import { type HoldDelta, releaseDue } from "./reservations";
 
 // What limits count: spend this calendar month (UTC) from the rollups plus open reservations
 // (what budget_holds holds, less the settled and expired ones not yet released), for many
@@ -27,6 +28,36 @@ export async function usedThisMonth(
   scope: LimitScope,
   now: Date,
 ): Promise<UsedByScope> {
+  return collect(await queryRows<UsedRow>(db, usedStatement(orgId, scope, now)), scope).used;
+}
+
+/**
+ * What is used, and the release of what is due (releaseDue), in one statement: the figures are
+ * as before the release, which moves what they subtract as "held but no longer counting". The
+ * reservation batch's read: one round trip instead of two.
+ */
+export async function usedThisMonthAndRelease(
+  tx: Db,
+  orgId: string,
+  scope: LimitScope,
+  now: Date,
+): Promise<{ used: UsedByScope; released: HoldDelta }> {
+  const rows = await queryRows<UsedRow>(
+    tx,
+    sql`with ${releaseDue(orgId, now)} ${usedStatement(orgId, scope, now)}
+    union all
+    select 'released', scope_id, micros from released_by_scope`,
+  );
+  return collect(rows, scope);
+}
+
+interface UsedRow {
+  kind: "member" | "key" | "group" | "hold" | "released";
+  id: string;
+  micros: string;
+}
+
+function usedStatement(orgId: string, scope: LimitScope, now: Date) {
   const month = toIsoDay(startOfMonthUtc(now));
   const nextMonth = toIsoDay(addMonthsUtc(now, 1));
   const at = now.toISOString();
@@ -34,13 +65,7 @@ export async function usedThisMonth(
   const keys = uuidArray(scope.keyIds);
   const groupIds = uuidArray(scope.groupIds);
   const everything = uuidArray([...scope.memberIds, ...scope.keyIds, ...scope.groupIds]);
-  const rows = await queryRows<{
-    kind: "member" | "key" | "group" | "hold";
-    id: string;
-    micros: string;
-  }>(
-    db,
-    sql`
+  return sql`
     select 'member' as kind, member_id as id, sum(cost_micros) as micros from usage_daily_member
       where org_id = ${orgId}::uuid and member_id = any(${members}) and day >= ${month}::date and day < ${nextMonth}::date
       group by member_id
@@ -64,13 +89,20 @@ export async function usedThisMonth(
       where r.org_id = ${orgId}::uuid and r.released_at is null
         and (r.settled_at is not null or (r.settled_at is null and r.expires_at <= ${at}::timestamptz))
         and s.id = any(${everything})
-      group by s.id`,
-  );
+      group by s.id`;
+}
+
+function collect(rows: UsedRow[], scope: LimitScope) {
   const used: UsedByScope = { members: new Map(), keys: new Map(), groups: new Map() };
+  const released: HoldDelta = new Map();
   const into = { member: used.members, key: used.keys, group: used.groups };
   const memberSet = new Set(scope.memberIds);
   const keySet = new Set(scope.keyIds);
   for (const row of rows) {
+    if (row.kind === "released") {
+      released.set(row.id, -Number(row.micros));
+      continue;
+    }
     // A hold is a member's, a key's or a group's by the scope its id came from.
     const kind =
       row.kind !== "hold"
@@ -83,7 +115,7 @@ export async function usedThisMonth(
     const map = into[kind];
     map.set(row.id, (map.get(row.id) ?? 0) + Number(row.micros));
   }
-  return used;
+  return { used, released };
 }
 
 /** What one decision's limits see of a scope's figures. */
