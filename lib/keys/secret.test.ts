@@ -17,4 +17,14 @@ describe("API key secrets", () => {
     const secrets = new Set(Array.from({ length: 200 }, () => newSecret().secret));
     expect(secrets.size).toBe(200);
   });
+
+  it("stay valid and hash the same however they are checked: keys already issued keep working", () => {
+    // Issued by the first implementation (bit-by-bit CRC-32, BigInt base62, createHash).
+    const issued = "ghk_3fveCHrt8GBnfmtipiDyu3VUvJl6HCJId3nRmhS3Lwv23cJJG";
+    expect(isWellFormedSecret(issued)).toBe(true);
+    expect(isWellFormedSecret(issued.slice(0, -1) + "H")).toBe(false);
+    expect(hashSecret(issued)).toBe(
+      "393f9ef2ed563ebc4eeb7e3cfe2badfb03498b31d95547c32384ea20f01655ef",
+    );
+  });
 });

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
+import { crc32 } from "node:zlib";
 
 // Secrets (API keys ghk_, gateway tokens ghg_) look like GitHub's tokens: a recognisable prefix, 256 random bits, and a
 // CRC32 checksum, so that a secret pasted in the wrong place is recognised (by secret scanners
@@ -8,8 +9,7 @@ const BODY_LENGTH = 43; // 32 random bytes in base62
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-function base62(bytes: Buffer): string {
-  let n = BigInt(`0x${bytes.toString("hex")}`);
+function base62(n: bigint): string {
   let out = "";
   while (n > 0n) {
     out = BASE62[Number(n % 62n)] + out;
@@ -18,25 +18,24 @@ function base62(bytes: Buffer): string {
   return out;
 }
 
-function crc32(text: string): number {
-  let crc = ~0;
-  for (const byte of Buffer.from(text)) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return ~crc >>> 0;
-}
-
+// Checked on every gateway call (the token and the key): zlib's CRC-32 (the standard one, as
+// GitHub's tokens use) and Number arithmetic for its 32 bits, not BigInt.
 function checksum(body: string): string {
-  return base62(Buffer.from(crc32(body).toString(16).padStart(8, "0"), "hex")).padStart(6, "0");
+  let n = crc32(body);
+  let out = "";
+  while (n > 0) {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out.padStart(6, "0");
 }
 
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return hash("sha256", secret, "hex");
 }
 
 export function newSecret(prefix = API_KEY_PREFIX) {
-  const body = base62(randomBytes(32)).padStart(BODY_LENGTH, "0");
+  const body = base62(BigInt(`0x${randomBytes(32).toString("hex")}`)).padStart(BODY_LENGTH, "0");
   const secret = `${prefix}${body}${checksum(body)}`;
   return {
     secret,
