@@ -29,6 +29,10 @@ export function turnTaker<Item, Result>(options: TurnOptions<Item, Result>) {
 
   async function drain(queue: Queue<Item, Result>, forget: () => void) {
     queue.turns++;
+    // The first turn waits for the rest of this pass of the event loop, so that the items of
+    // requests that arrived together join it: with the embedded database a turn's queries run
+    // without yielding to I/O, and no item would ever queue behind a running turn.
+    await new Promise((resolve) => setImmediate(resolve));
     const { waiting } = queue;
     while (waiting.length) {
       const taken: Item[] = [];
