@@ -374,16 +374,19 @@ What limits each path (profiles: \`npm run bench:gateway -- --cpu-prof\`, and Po
 statement log and auto_explain):
 
 - authorize without a reservation (allowed or denied): decided from memory, no database round
-  trip. The server's CPU goes to node:http (the response's writev alone is the largest single
-  item), then SHA-256 of the token and the key, the zod parse of the body and the checks; with
-  one core left by the load generator it answers at a fraction of the bare server's rate.
+  trip. About a third of the server's CPU is the kernel's: the response's writev (a profile
+  item of ~20 µs a request once the server, not the load generator, is the slower side: a bare
+  server given 25 µs of busy work per request spends as much in it). The rest is node:http's
+  parsing and headers, the zod parse of the body, the checks, and two secret checks (CRC-32 and
+  SHA-256, native). The bare server is bound by the load generator, not by itself.
 - authorize with a reservation: one transaction per batch of the requests that queued while the
-  previous one ran (lock the budget's rows, read the month's spend and what budget_holds holds,
-  release what was settled or expired, insert, move the holds, commit), one batch at a time per
-  organisation and instance. Since the holds, a batch's cost no longer grows with the open
-  reservations (the benchmark never settles any: thousands pile up within a run). At 50
-  connections the batches are CPU-bound: the server, PostgreSQL and the load generator share
-  two cores, and a request waits for the batch in flight and then its own.
+  previous one ran, one batch at a time per organisation and instance: BEGIN, lock the budget's
+  rows, read the month's spend and what budget_holds holds and release what was settled or
+  expired (one statement), insert the reservations and move the holds (one statement), COMMIT.
+  A batch's cost barely grows with its size or with the open reservations (the benchmark never
+  settles any: thousands pile up within a run), so at 50 connections most of a request's time is
+  waiting for the batch in flight and then its own; with the embedded database a batch runs on
+  the server's only thread, between the requests it answers.
 - usage: bound by PostgreSQL's work per event (~60 µs in one backend, statement log): claim the
   id, insert the event, and upsert a row per day, member, key and model into the member rollup
   and into the group rollup of each of the member's groups and their ancestors (3,000 rows for
