@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { orgs, users } from "./orgs";
 
 export const actorKind = pgEnum("actor_kind", ["user", "gateway", "system"]);
@@ -8,7 +18,7 @@ export const actorKind = pgEnum("actor_kind", ["user", "gateway", "system"]);
 export const auditLog = pgTable(
   "audit_log",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().notNull().defaultRandom(),
     orgId: uuid()
       .notNull()
       .references(() => orgs.id, { onDelete: "cascade" }),
@@ -23,6 +33,7 @@ export const auditLog = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
     index("audit_log_org_time_idx").on(t.orgId, t.createdAt),
     index("audit_log_target_idx").on(t.orgId, t.targetType, t.targetId),
   ],

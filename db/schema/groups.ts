@@ -24,7 +24,7 @@ export const membershipSource = pgEnum("membership_source", ["manual", "rule", "
 export const groups = pgTable(
   "groups",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().notNull().defaultRandom(),
     orgId: uuid()
       .notNull()
       .references(() => orgs.id, { onDelete: "cascade" }),
@@ -46,6 +46,7 @@ export const groups = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
     unique("groups_org_id_key").on(t.orgId, t.id),
     // Names are unique per organisation regardless of case: "Backend" and "backend" would confuse.
     uniqueIndex("groups_org_name_key").on(t.orgId, sql`lower(${t.name})`),
@@ -78,7 +79,7 @@ export const groupMembers = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.groupId, t.memberId] }),
+    primaryKey({ columns: [t.groupId, t.memberId, t.orgId] }),
     index("group_members_member_idx").on(t.memberId),
     foreignKey({
       name: "group_members_group_fk",
@@ -98,7 +99,7 @@ export const groupMembers = pgTable(
 export const groupMembershipHistory = pgTable(
   "group_membership_history",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().notNull().defaultRandom(),
     orgId: uuid().notNull(),
     groupId: uuid().notNull(),
     memberId: uuid().notNull(),
@@ -109,8 +110,9 @@ export const groupMembershipHistory = pgTable(
     removedBy: uuid().references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
     uniqueIndex("group_membership_history_open_key")
-      .on(t.groupId, t.memberId)
+      .on(t.groupId, t.memberId, t.orgId)
       .where(sql`${t.validTo} is null`),
     index("group_membership_history_member_idx").on(t.orgId, t.memberId, t.validFrom),
     index("group_membership_history_group_idx").on(t.groupId, t.validFrom),

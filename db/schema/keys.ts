@@ -27,7 +27,7 @@ export interface KeyPolicy {
 export const apiKeys = pgTable(
   "api_keys",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().notNull().defaultRandom(),
     orgId: uuid()
       .notNull()
       .references(() => orgs.id, { onDelete: "cascade" }),
@@ -53,8 +53,9 @@ export const apiKeys = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
     unique("api_keys_org_id_key").on(t.orgId, t.id),
-    uniqueIndex("api_keys_secret_hash_key").on(t.secretHash),
+    uniqueIndex("api_keys_secret_hash_key").on(t.secretHash, t.orgId),
     uniqueIndex("api_keys_org_name_key").on(t.orgId, sql`lower(${t.name})`),
     check("api_keys_name_length", sql`char_length(${t.name}) between 1 and 100`),
     check("api_keys_limit_nonnegative", sql`${t.monthlyLimitMicros} >= 0`),
@@ -71,7 +72,7 @@ export const apiKeyGroups = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.keyId, t.groupId] }),
+    primaryKey({ columns: [t.keyId, t.groupId, t.orgId] }),
     index("api_key_groups_group_idx").on(t.groupId),
     foreignKey({
       name: "api_key_groups_key_fk",

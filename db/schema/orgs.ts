@@ -5,6 +5,7 @@ import {
   index,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -53,7 +54,7 @@ export const users = pgTable(
 export const orgMembers = pgTable(
   "org_members",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().notNull().defaultRandom(),
     orgId: uuid()
       .notNull()
       .references(() => orgs.id, { onDelete: "cascade" }),
@@ -69,6 +70,7 @@ export const orgMembers = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
     unique("org_members_org_user_key").on(t.orgId, t.userId),
     unique("org_members_org_id_key").on(t.orgId, t.id),
     unique("org_members_org_external_id_key").on(t.orgId, t.externalId),

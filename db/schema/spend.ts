@@ -61,7 +61,7 @@ export const usageEvents = pgTable(
     reservationId: uuid(),
   },
   (t) => [
-    primaryKey({ columns: [t.occurredAt, t.id] }),
+    primaryKey({ columns: [t.occurredAt, t.id, t.orgId] }),
     index("usage_events_org_time_idx").on(t.orgId, t.occurredAt),
     foreignKey({
       name: "usage_events_member_fk",
@@ -142,7 +142,7 @@ export const usageDailyFeature = pgTable(
 export const budgetReservations = pgTable(
   "budget_reservations",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().notNull().defaultRandom(),
     orgId: uuid()
       .notNull()
       .references(() => orgs.id, { onDelete: "cascade" }),
@@ -158,6 +158,7 @@ export const budgetReservations = pgTable(
     releasedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
     // What a batch of reservations releases, and subtracts while still held: the settled ones,
     // and the open ones past their expiry (a range at the start of this index).
     index("budget_reservations_settled_held_idx")
@@ -194,7 +195,7 @@ export const budgetHolds = pgTable(
 export const budgetAlerts = pgTable(
   "budget_alerts",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().notNull().defaultRandom(),
     orgId: uuid().notNull(),
     groupId: uuid().notNull(),
     month: date({ mode: "string" }).notNull(),
@@ -206,8 +207,9 @@ export const budgetAlerts = pgTable(
     readAt: timestamp({ withTimezone: true }),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
     // One alert per group, threshold and month, however many ingests cross it at once.
-    unique("budget_alerts_once_key").on(t.groupId, t.month, t.kind, t.thresholdPercent),
+    unique("budget_alerts_once_key").on(t.groupId, t.month, t.kind, t.thresholdPercent, t.orgId),
     index("budget_alerts_org_idx").on(t.orgId, t.createdAt),
     foreignKey({
       name: "budget_alerts_group_fk",

@@ -7,6 +7,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -32,7 +33,7 @@ export const webhookDeliveryStatus = pgEnum("webhook_delivery_status", [
 export const webhookEndpoints = pgTable(
   "webhook_endpoints",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().notNull().defaultRandom(),
     orgId: uuid()
       .notNull()
       .references(() => orgs.id, { onDelete: "cascade" }),
@@ -52,6 +53,7 @@ export const webhookEndpoints = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
     unique("webhook_endpoints_org_id_key").on(t.orgId, t.id),
     check("webhook_endpoints_url_length", sql`char_length(${t.url}) between 1 and 2000`),
     check("webhook_endpoints_description_length", sql`char_length(${t.description}) <= 200`),
@@ -65,7 +67,7 @@ export const webhookEndpoints = pgTable(
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().notNull().defaultRandom(),
     orgId: uuid().notNull(),
     endpointId: uuid().notNull(),
     eventType: text().notNull(),
@@ -84,6 +86,7 @@ export const webhookDeliveries = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
     foreignKey({
       name: "webhook_deliveries_endpoint_fk",
       columns: [t.orgId, t.endpointId],
