@@ -1,20 +1,17 @@
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
-import { sql } from "drizzle-orm";
-import { connectPostgres } from "@/db/connect";
-import { queryRows } from "@/db/rows";
-import { syncModelCatalogue } from "@/lib/models/sync";
 import {
   ensureAuthSecret,
   loadEnvironment,
   productionServerArgs,
   buildIfStale,
 } from "@/scripts/setup";
-import { LARGE_ORG_OWNER, seedLargeOrg } from "./data/large-org";
+import { LARGE_ORG_OWNER } from "./data/large-org";
+import { LARGE_ORG_DATABASE, createLargeOrgDatabase, megabytes } from "./data/large-org-database";
 
 // `npm run bench:data [-- --events 1000000] [--members 2000] [--serve]`: a large organisation
 // (bench/data/large-org.ts) in a scratch PostgreSQL database beside DATABASE_URL
-// (gatehouse_bench_data, recreated), its usage stored by the ingestion code. `--serve` then
+// (gatehouse_bench_data, recreated: bench/data/large-org-database.ts), its usage stored by the ingestion code. `--serve` then
 // starts the console on it (PORT, default 3000), to look at the big organisation in a browser.
 
 loadEnvironment();
@@ -38,41 +35,12 @@ if (!base) {
   );
   process.exit(2);
 }
-const admin = (await import("postgres")).default(base, { max: 1, onnotice: () => {} });
-await admin.unsafe("drop database if exists gatehouse_bench_data with (force)");
-await admin.unsafe("create database gatehouse_bench_data");
-await admin.end();
-const url = new URL(base);
-url.pathname = "/gatehouse_bench_data";
-
-const connection = await connectPostgres(url.toString());
-await connection.migrate();
-await syncModelCatalogue(connection.db);
-const started = performance.now();
-let reported = 0;
-const org = await seedLargeOrg(connection.db, {
-  events,
-  members,
-  onProgress: (stored) => {
-    if (stored - reported < 100_000 && stored < events) return;
-    reported = stored;
-    const seconds = (performance.now() - started) / 1_000;
-    console.log(
-      `${stored.toLocaleString("en")} events, ${Math.round(stored / seconds).toLocaleString("en")} a second`,
-    );
-  },
-});
-const seconds = (performance.now() - started) / 1_000;
-await connection.db.execute(sql`analyze`);
-const [size] = await queryRows<{ events: string; rollups: string }>(
-  connection.db,
-  sql`select pg_size_pretty(pg_total_relation_size('usage_events') + coalesce((select sum(pg_total_relation_size(i.inhrelid)) from pg_inherits i where i.inhparent = 'usage_events'::regclass), 0)) as events,
-    pg_size_pretty(pg_total_relation_size('usage_daily_member') + pg_total_relation_size('usage_daily_group') + pg_total_relation_size('usage_daily_feature')) as rollups`,
-);
-await connection.close();
+const org = await createLargeOrgDatabase(base, { events, members });
+const url = org.url;
 console.log(
-  `\n${org.members.toLocaleString("en")} members, ${org.events.toLocaleString("en")} events in ${seconds.toFixed(1)} s ` +
-    `(${Math.round(org.events / seconds).toLocaleString("en")} a second); events ${size!.events}, rollups ${size!.rollups}; database gatehouse_bench_data`,
+  `\n${org.members.toLocaleString("en")} members, ${org.events.toLocaleString("en")} events in ${org.seconds.toFixed(1)} s ` +
+    `(${Math.round(org.events / org.seconds).toLocaleString("en")} a second); events ${megabytes(org.bytes.events)}, ` +
+    `rollups ${megabytes(org.bytes.rollups)}; database ${LARGE_ORG_DATABASE}`,
 );
 
 if (values.serve) {

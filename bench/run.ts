@@ -1,13 +1,30 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { parseArgs } from "node:util";
 import { connectPglite, connectPostgres } from "@/db/connect";
 import { syncModelCatalogue } from "@/lib/models/sync";
 import { benchAnalytics } from "./analytics";
 import { benchAuthorize } from "./authorize";
+import { benchDashboards } from "./dashboards";
+import { createLargeOrgDatabase, megabytes } from "./data/large-org-database";
 import { benchIngest } from "./ingest";
 import { benchMemberships } from "./memberships";
 
-// `npm run bench`: each benchmark prints its figures and their ratio to a baseline measured in
-// the same run (ratio = time / baseline time). On DATABASE_URL when set (into a scratch
-// database beside it), else on an in-memory PGlite.
+// `npm run bench [-- --events 10000000] [--members 2000]`: each benchmark prints its figures and
+// their ratio to a baseline measured in the same run (ratio = time / baseline time). On
+// DATABASE_URL when set (into a scratch database beside it), else on an in-memory PGlite. On
+// PostgreSQL it then builds the large organisation (bench:data, 1,000,000 events unless told)
+// and measures the console's reads on it. Writes bench/results/latest.json.
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "1000000" },
+    members: { type: "string", default: "2000" },
+  },
+});
+const results: Record<string, unknown> = {
+  at: new Date().toISOString(),
+  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version },
+};
 const base = process.env.DATABASE_URL;
 let cleanup = async () => {};
 let connection;
@@ -27,15 +44,50 @@ if (base) {
 }
 await connection.migrate();
 await syncModelCatalogue(connection.db);
-console.log(`\nusage ingestion (${connection.driver}), 10 batches of 1,000 events`);
-console.table(await benchIngest(connection));
-console.log(`\ngroups and memberships (${connection.driver}), 2,000 members and 40 groups`);
-console.table(await benchMemberships(connection));
-console.log(
-  `\nauthorize (${connection.driver}), 2,000 members in 40 groups, 2,000 calls per case (ratio: time / baseline time)`,
+const print = (name: string, title: string, rows: object[]) => {
+  console.log(`\n${title}`);
+  console.table(rows);
+  results[name] = rows;
+};
+print(
+  "ingest",
+  `usage ingestion (${connection.driver}), 10 batches of 1,000 events`,
+  await benchIngest(connection),
 );
-console.table(await benchAuthorize(connection));
-console.log(`\nspend analytics (${connection.driver}), the demo organisation, median of 20 runs`);
-console.table(await benchAnalytics(connection));
+print(
+  "memberships",
+  `groups and memberships (${connection.driver}), 2,000 members and 40 groups`,
+  await benchMemberships(connection),
+);
+print(
+  "authorize",
+  `authorize (${connection.driver}), 2,000 members in 40 groups, 2,000 calls per case (ratio: time / baseline time)`,
+  await benchAuthorize(connection),
+);
+print(
+  "analytics",
+  `spend analytics (${connection.driver}), the demo organisation, median of 20 runs`,
+  await benchAnalytics(connection),
+);
 await connection.close();
 await cleanup();
+
+if (base) {
+  const org = await createLargeOrgDatabase(base, {
+    events: Number(values.events),
+    members: Number(values.members),
+  });
+  results.largeOrg = org;
+  const large = await connectPostgres(org.url);
+  print(
+    "dashboards",
+    `the console's reads on a large organisation: ${org.members.toLocaleString("en")} members, ` +
+      `${org.events.toLocaleString("en")} events over 12 months (events ${megabytes(org.bytes.events)}, ` +
+      `rollups ${megabytes(org.bytes.rollups)}); p50/p95 of 20 runs; ratio: p95 / the raw GROUP BY's p95`,
+    await benchDashboards(large.db, org.orgId),
+  );
+  await large.close();
+}
+mkdirSync("bench/results", { recursive: true });
+writeFileSync("bench/results/latest.json", `${JSON.stringify(results, null, 2)}\n`);
+console.log("\nwrote bench/results/latest.json");
