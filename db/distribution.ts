@@ -42,6 +42,8 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   usage_daily_member: "distributed",
   usage_daily_group: "distributed",
   usage_daily_feature: "distributed",
+  usage_daily_group_total: "distributed",
+  usage_daily_org_model: "distributed",
   audit_log: "distributed",
   webhook_endpoints: "distributed",
   webhook_deliveries: "distributed",

@@ -125,6 +125,32 @@ export const usageDailyGroup = pgTable(
   ],
 );
 
+// The dashboards' grain: a group's day (each event once in each group, as in usage_daily_group)
+// and the organisation's day per model (every event once). A few rows a day whatever the
+// traffic, where the rollups above grow with the people, keys and models in use: the year views
+// and the budgets read these (bench/dashboards.ts).
+export const usageDailyGroupTotal = pgTable(
+  "usage_daily_group_total",
+  {
+    orgId: uuid().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    groupId: uuid().notNull(),
+    ...rollupMeasures,
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.groupId] })],
+);
+
+export const usageDailyOrgModel = pgTable(
+  "usage_daily_org_model",
+  {
+    orgId: uuid().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    model: text().notNull(),
+    ...rollupMeasures,
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.model] })],
+);
+
 export const usageDailyFeature = pgTable(
   "usage_daily_feature",
   {

@@ -74,8 +74,8 @@ function usedStatement(orgId: string, scope: LimitScope, now: Date) {
       where org_id = ${orgId}::uuid and key_id = any(${keys}) and day >= ${month}::date and day < ${nextMonth}::date
       group by key_id
     union all
-    select 'group', group_id, sum(cost_micros) from usage_daily_group
-      where group_id = any(${groupIds}) and day >= ${month}::date and day < ${nextMonth}::date
+    select 'group', group_id, sum(cost_micros) from usage_daily_group_total
+      where org_id = ${orgId}::uuid and group_id = any(${groupIds}) and day >= ${month}::date and day < ${nextMonth}::date
       group by group_id
     union all
     select 'hold', scope_id, held_micros from budget_holds

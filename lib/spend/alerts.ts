@@ -53,7 +53,7 @@ export async function raiseBudgetAlerts(
     );
 
   const pairs = touched.filter((t) => budgeted.some((g) => g.id === t.groupId));
-  const spent = await monthSpend(tx, pairs);
+  const spent = await monthSpend(tx, orgId, pairs);
   const currentMonth = toIsoDay(startOfMonthUtc(now));
   const due: (typeof budgetAlerts.$inferInsert)[] = [];
   for (const { groupId, month, lastAt } of pairs) {
@@ -94,13 +94,13 @@ export async function raiseBudgetAlerts(
   return raised;
 }
 
-async function monthSpend(tx: Db, pairs: TouchedGroupMonth[]) {
+async function monthSpend(tx: Db, orgId: string, pairs: TouchedGroupMonth[]) {
   const rows = await queryRows<{ group_id: string; month: string; cost: string }>(
     tx,
     sql`select p.group_id, to_char(p.month, 'YYYY-MM-DD') as month, coalesce(sum(u.cost_micros), 0) as cost
         from jsonb_to_recordset(${JSON.stringify(pairs.map((p) => ({ group_id: p.groupId, month: p.month })))}::jsonb)
           as p(group_id uuid, month date)
-        left join usage_daily_group u on u.group_id = p.group_id
+        left join usage_daily_group_total u on u.org_id = ${orgId}::uuid and u.group_id = p.group_id
           and u.day >= p.month and u.day < (p.month + interval '1 month')
         group by p.group_id, p.month`,
   );

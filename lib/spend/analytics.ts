@@ -49,7 +49,7 @@ export async function spendSummary(db: Db, actor: Actor, now = new Date()): Prom
       coalesce(sum(cost_micros) filter (where day < ${thisMonth}::date), 0) as last_month,
       coalesce(sum(cost_micros) filter (where day < ${lastMonthCut}::date), 0) as last_cut,
       coalesce(sum(requests) filter (where day >= ${thisMonth}::date), 0) as requests
-    from usage_daily_member
+    from usage_daily_org_model
     where org_id = ${actor.orgId}::uuid and day >= ${lastMonth}::date and day < ${nextMonth}::date`,
   );
   const thisMonthMicros = n(row?.this_month);
@@ -92,13 +92,13 @@ export async function monthlySpendByGroup(
     queryRows<{ month: string; cost: string }>(
       db,
       sql`select to_char(date_trunc('month', day), 'YYYY-MM') as month, sum(cost_micros) as cost
-          from usage_daily_member where org_id = ${actor.orgId}::uuid and day >= ${first}::date
+          from usage_daily_org_model where org_id = ${actor.orgId}::uuid and day >= ${first}::date
           group by 1`,
     ),
     queryRows<{ month: string; group_id: string; cost: string }>(
       db,
       sql`select to_char(date_trunc('month', day), 'YYYY-MM') as month, group_id, sum(cost_micros) as cost
-          from usage_daily_group
+          from usage_daily_group_total
           where org_id = ${actor.orgId}::uuid and day >= ${first}::date
             and group_id = any(${uuidArray(chosen.map((g) => g.id))})
           group by 1, 2`,
@@ -154,7 +154,7 @@ export async function spendTrend(db: Db, actor: Actor, filters: SpendFilters): P
     queryRows<{ bucket: string; cost: string }>(
       db,
       sql`select to_char(${bucket(filters.granularity)}, 'YYYY-MM-DD') as bucket, sum(cost_micros) as cost
-          from usage_daily_member
+          from usage_daily_org_model
           where org_id = ${actor.orgId}::uuid and day between ${filters.from}::date and ${filters.to}::date
           group by 1`,
     ),
@@ -162,7 +162,7 @@ export async function spendTrend(db: Db, actor: Actor, filters: SpendFilters): P
       ? queryRows<{ bucket: string; group_id: string; cost: string }>(
           db,
           sql`select to_char(${bucket(filters.granularity)}, 'YYYY-MM-DD') as bucket, group_id, sum(cost_micros) as cost
-              from usage_daily_group
+              from usage_daily_group_total
               where org_id = ${actor.orgId}::uuid and day between ${filters.from}::date and ${filters.to}::date
                 and group_id = any(${uuidArray(chosen.map((g) => g.id))})
               group by 1, 2`,
@@ -218,8 +218,8 @@ export async function budgetProgress(
   }>(
     db,
     sql`select g.id, g.name, g.budget_mode, g.monthly_budget_micros,
-          (select coalesce(sum(cost_micros), 0) from usage_daily_group u
-           where u.group_id = g.id and u.day >= ${month}::date
+          (select coalesce(sum(cost_micros), 0) from usage_daily_group_total u
+           where u.org_id = g.org_id and u.group_id = g.id and u.day >= ${month}::date
              and u.day < ${nextMonth}::date) as spent
         from groups g
         where g.org_id = ${actor.orgId}::uuid and g.archived_at is null and g.monthly_budget_micros is not null
@@ -267,7 +267,7 @@ const topQueries: Record<
   model: (orgId, from, to) => sql`
     select r.model as id, coalesce(m.display_name, r.model) as name, coalesce(m.provider, '') as detail,
       sum(r.requests) as requests, sum(r.input_tokens + r.output_tokens) as tokens, sum(r.cost_micros) as cost
-    from usage_daily_member r left join models m on m.id = r.model
+    from usage_daily_org_model r left join models m on m.id = r.model
     where r.org_id = ${orgId}::uuid and r.day between ${from}::date and ${to}::date
     group by r.model, m.display_name, m.provider`,
 };

@@ -43,7 +43,7 @@ export async function groupSpend(
       db,
       sql`select to_char(m, 'YYYY-MM') as month, coalesce(sum(u.cost_micros), 0) as cost
           from generate_series(${first}::timestamp, ${toIsoDay(now)}::timestamp, interval '1 month') m
-          left join usage_daily_group u on u.org_id = ${org}::uuid and u.group_id = ${groupId}::uuid
+          left join usage_daily_group_total u on u.org_id = ${org}::uuid and u.group_id = ${groupId}::uuid
             and u.day >= m::date and u.day < (m + interval '1 month')::date
           group by m order by m`,
     ),
@@ -73,7 +73,7 @@ export async function groupSpend(
       db,
       sql`select model, sum(requests) as requests, sum(input_tokens + output_tokens) as tokens,
             sum(cost_micros) as cost
-          from usage_daily_member where org_id = ${org}::uuid and ${inRange}
+          from usage_daily_org_model where org_id = ${org}::uuid and ${inRange}
           group by model`,
     ),
   ]);
@@ -142,7 +142,7 @@ export async function groupsSideBySide(
     queryRows<{ group_id: string; name: string; requests: string }>(
       db,
       sql`select g.id as group_id, g.name, sum(r.requests) as requests
-          from usage_daily_group r join groups g on g.id = r.group_id and g.archived_at is null
+          from usage_daily_group_total r join groups g on g.id = r.group_id and g.archived_at is null
           where ${inRange} group by g.id, g.name`,
     ),
   ]);

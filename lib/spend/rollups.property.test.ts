@@ -65,7 +65,7 @@ const scenario = fc.record({
 });
 
 describe("rollups", () => {
-  it("equal the sums over raw events, per member, key, model, group and day", async () => {
+  it("equal the sums over raw events, per member, key, model, group and day, and at the dashboards' grain", async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const slug = `p-${Math.random().toString(36).slice(2, 10)}`;
@@ -145,11 +145,14 @@ describe("rollups", () => {
         };
         const expectedMember = new Map<string, number>();
         const expectedGroup = new Map<string, number>();
+        const expectedModel = new Map<string, number>();
         for (const e of stored.values()) {
           const at = start + e.at * 3_600_000;
           const day = new Date(at).toISOString().slice(0, 10);
           const mk = `${members[e.member]}|${keys[e.key]}|${e.model}|${day}`;
           expectedMember.set(mk, (expectedMember.get(mk) ?? 0) + e.cost);
+          const ok = `${e.model}|${day}`;
+          expectedModel.set(ok, (expectedModel.get(ok) ?? 0) + e.cost);
           const reached = new Set<number>();
           for (const p of periods)
             if (p.member === e.member && p.from <= at && (p.to === null || at < p.to))
@@ -171,6 +174,17 @@ describe("rollups", () => {
           sql`select group_id || '|' || to_char(day, 'YYYY-MM-DD') as k, sum(cost_micros) as cost
               from usage_daily_group where org_id = ${org.id}::uuid group by 1`,
         );
+        // The dashboards' rollups: a row per group and day, and per model and day.
+        const groupTotalRows = await queryRows<{ k: string; cost: string }>(
+          db,
+          sql`select group_id || '|' || to_char(day, 'YYYY-MM-DD') as k, cost_micros as cost
+              from usage_daily_group_total where org_id = ${org.id}::uuid`,
+        );
+        const modelRows = await queryRows<{ k: string; cost: string }>(
+          db,
+          sql`select model || '|' || to_char(day, 'YYYY-MM-DD') as k, cost_micros as cost
+              from usage_daily_org_model where org_id = ${org.id}::uuid`,
+        );
         const [raw] = await queryRows<{ n: string; cost: string }>(
           db,
           sql`select count(*) as n, coalesce(sum(cost_micros), 0) as cost
@@ -181,6 +195,8 @@ describe("rollups", () => {
         expect(Number(raw!.n)).toBe(stored.size);
         expect(asMap(memberRows)).toEqual(expectedMember);
         expect(asMap(groupRows)).toEqual(expectedGroup);
+        expect(asMap(groupTotalRows)).toEqual(expectedGroup);
+        expect(asMap(modelRows)).toEqual(expectedModel);
       }),
       { numRuns: usingPostgres ? 25 : 10 },
     );
