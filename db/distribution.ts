@@ -43,6 +43,7 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   usage_daily_group: "distributed",
   usage_daily_feature: "distributed",
   usage_daily_group_total: "distributed",
+  usage_daily_group_model: "distributed",
   usage_daily_org_model: "distributed",
   audit_log: "distributed",
   webhook_endpoints: "distributed",

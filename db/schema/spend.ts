@@ -125,8 +125,8 @@ export const usageDailyGroup = pgTable(
   ],
 );
 
-// The dashboards' grain: a group's day (each event once in each group, as in usage_daily_group)
-// and the organisation's day per model (every event once). A few rows a day whatever the
+// The dashboards' grain: a group's day, and per model (each event once in each group, as in
+// usage_daily_group), and the organisation's day per model (every event once). A few rows a day whatever the
 // traffic, where the rollups above grow with the people, keys and models in use: the year views
 // and the budgets read these (bench/dashboards.ts).
 export const usageDailyGroupTotal = pgTable(
@@ -138,6 +138,18 @@ export const usageDailyGroupTotal = pgTable(
     ...rollupMeasures,
   },
   (t) => [primaryKey({ columns: [t.orgId, t.day, t.groupId] })],
+);
+
+export const usageDailyGroupModel = pgTable(
+  "usage_daily_group_model",
+  {
+    orgId: uuid().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    groupId: uuid().notNull(),
+    model: text().notNull(),
+    ...rollupMeasures,
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.groupId, t.model] })],
 );
 
 export const usageDailyOrgModel = pgTable(

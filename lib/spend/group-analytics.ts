@@ -51,7 +51,7 @@ export async function groupSpend(
       db,
       sql`select model, sum(requests) as requests, sum(input_tokens + output_tokens) as tokens,
             sum(cost_micros) as cost
-          from usage_daily_group where org_id = ${org}::uuid and group_id = ${groupId}::uuid and ${inRange}
+          from usage_daily_group_model where org_id = ${org}::uuid and group_id = ${groupId}::uuid and ${inRange}
           group by model order by cost desc`,
     ),
     queryRows<{ feature: string; requests: string; cost: string }>(
@@ -127,7 +127,7 @@ export async function groupsSideBySide(
   range: Range,
 ): Promise<GroupMatrix> {
   assertCan(actor, "org:manage");
-  const table = by === "feature" ? sql`usage_daily_feature` : sql`usage_daily_group`;
+  const table = by === "feature" ? sql`usage_daily_feature` : sql`usage_daily_group_model`;
   const column = by === "feature" ? sql`r.feature` : sql`r.model`;
   const inRange = sql`r.org_id = ${actor.orgId}::uuid
     and r.day between ${range.from}::date and ${range.to}::date`;

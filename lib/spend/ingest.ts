@@ -300,6 +300,19 @@ async function insertWithRollups(
         cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
       returning 1
     ),
+    group_model_rollup as (
+      insert into usage_daily_group_model as r (org_id, day, group_id, model,
+        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
+      select ${orgId}::uuid, ev.day, a.group_id, ev.model, count(*), count(*) filter (where ev.status = 'error'),
+        sum(ev.input_tokens), sum(ev.output_tokens), sum(ev.cached_tokens), sum(ev.cost_micros)
+      from attributed a join ev on ev.event_id = a.event_id
+      group by ev.day, a.group_id, ev.model order by ev.day, a.group_id, ev.model
+      on conflict (org_id, day, group_id, model) do update set
+        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
+        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
+      returning 1
+    ),
     org_model_rollup as (
       insert into usage_daily_org_model as r (org_id, day, model,
         requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)

@@ -146,6 +146,7 @@ describe("rollups", () => {
         const expectedMember = new Map<string, number>();
         const expectedGroup = new Map<string, number>();
         const expectedModel = new Map<string, number>();
+        const expectedGroupModel = new Map<string, number>();
         for (const e of stored.values()) {
           const at = start + e.at * 3_600_000;
           const day = new Date(at).toISOString().slice(0, 10);
@@ -160,6 +161,8 @@ describe("rollups", () => {
           for (const g of reached) {
             const gk = `${groups[g]}|${day}`;
             expectedGroup.set(gk, (expectedGroup.get(gk) ?? 0) + e.cost);
+            const gm = `${groups[g]}|${e.model}|${day}`;
+            expectedGroupModel.set(gm, (expectedGroupModel.get(gm) ?? 0) + e.cost);
           }
         }
 
@@ -174,11 +177,17 @@ describe("rollups", () => {
           sql`select group_id || '|' || to_char(day, 'YYYY-MM-DD') as k, sum(cost_micros) as cost
               from usage_daily_group where org_id = ${org.id}::uuid group by 1`,
         );
-        // The dashboards' rollups: a row per group and day, and per model and day.
+        // The dashboards' rollups: a row per group and day, per group, model and day, and per
+        // model and day.
         const groupTotalRows = await queryRows<{ k: string; cost: string }>(
           db,
           sql`select group_id || '|' || to_char(day, 'YYYY-MM-DD') as k, cost_micros as cost
               from usage_daily_group_total where org_id = ${org.id}::uuid`,
+        );
+        const groupModelRows = await queryRows<{ k: string; cost: string }>(
+          db,
+          sql`select group_id || '|' || model || '|' || to_char(day, 'YYYY-MM-DD') as k, cost_micros as cost
+              from usage_daily_group_model where org_id = ${org.id}::uuid`,
         );
         const modelRows = await queryRows<{ k: string; cost: string }>(
           db,
@@ -196,6 +205,7 @@ describe("rollups", () => {
         expect(asMap(memberRows)).toEqual(expectedMember);
         expect(asMap(groupRows)).toEqual(expectedGroup);
         expect(asMap(groupTotalRows)).toEqual(expectedGroup);
+        expect(asMap(groupModelRows)).toEqual(expectedGroupModel);
         expect(asMap(modelRows)).toEqual(expectedModel);
       }),
       { numRuns: usingPostgres ? 25 : 10 },
