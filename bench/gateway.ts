@@ -358,6 +358,9 @@ writeFileSync(
   path.resolve("BENCHMARKS.md"),
   `# Benchmarks
 
+The console's reads on a large organisation (\`npm run bench\`: bench/results/latest.json) and
+what the figures mean past one machine: [docs/SCALING.md](docs/SCALING.md).
+
 ## Gateway API over HTTP (\`npm run bench:gateway\`)
 
 Run ${at} on ${machine.cores} × ${machine.cpu}, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}, ${postgresVersion ?? "no PostgreSQL"}.
