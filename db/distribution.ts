@@ -45,6 +45,8 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   usage_daily_group_total: "distributed",
   usage_daily_group_model: "distributed",
   usage_daily_org_model: "distributed",
+  usage_daily_org_member: "distributed",
+  usage_daily_org_key: "distributed",
   audit_log: "distributed",
   webhook_endpoints: "distributed",
   webhook_deliveries: "distributed",

@@ -106,8 +106,9 @@ export const usageDailyMember = pgTable(
   ],
 );
 
-// Group totals: each event counted once in every group its member belonged to at the time
-// (directly or through a child group).
+// Group totals by member: each event counted once in every group its member belonged to at the
+// time (directly or through a child group). A group's top members read it; its totals and models
+// are in the dashboards' rollups below.
 export const usageDailyGroup = pgTable(
   "usage_daily_group",
   {
@@ -115,12 +116,10 @@ export const usageDailyGroup = pgTable(
     day: date({ mode: "string" }).notNull(),
     groupId: uuid().notNull(),
     memberId: uuid().notNull(),
-    keyId: uuid().notNull(),
-    model: text().notNull(),
     ...rollupMeasures,
   },
   (t) => [
-    primaryKey({ columns: [t.orgId, t.day, t.groupId, t.memberId, t.keyId, t.model] }),
+    primaryKey({ columns: [t.orgId, t.day, t.groupId, t.memberId] }),
     index("usage_daily_group_group_idx").on(t.groupId, t.day),
   ],
 );
@@ -150,6 +149,36 @@ export const usageDailyGroupModel = pgTable(
     ...rollupMeasures,
   },
   (t) => [primaryKey({ columns: [t.orgId, t.day, t.groupId, t.model] })],
+);
+
+// A member's day and a key's day (every event once): the top spenders and the limits of members
+// and keys, which read a month of one member or key, or a range of everyone.
+export const usageDailyOrgMember = pgTable(
+  "usage_daily_org_member",
+  {
+    orgId: uuid().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    memberId: uuid().notNull(),
+    ...rollupMeasures,
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.day, t.memberId] }),
+    index("usage_daily_org_member_member_idx").on(t.orgId, t.memberId, t.day),
+  ],
+);
+
+export const usageDailyOrgKey = pgTable(
+  "usage_daily_org_key",
+  {
+    orgId: uuid().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    keyId: uuid().notNull(),
+    ...rollupMeasures,
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.day, t.keyId] }),
+    index("usage_daily_org_key_key_idx").on(t.orgId, t.keyId, t.day),
+  ],
 );
 
 export const usageDailyOrgModel = pgTable(

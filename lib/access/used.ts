@@ -66,11 +66,11 @@ function usedStatement(orgId: string, scope: LimitScope, now: Date) {
   const groupIds = uuidArray(scope.groupIds);
   const everything = uuidArray([...scope.memberIds, ...scope.keyIds, ...scope.groupIds]);
   return sql`
-    select 'member' as kind, member_id as id, sum(cost_micros) as micros from usage_daily_member
+    select 'member' as kind, member_id as id, sum(cost_micros) as micros from usage_daily_org_member
       where org_id = ${orgId}::uuid and member_id = any(${members}) and day >= ${month}::date and day < ${nextMonth}::date
       group by member_id
     union all
-    select 'key', key_id, sum(cost_micros) from usage_daily_member
+    select 'key', key_id, sum(cost_micros) from usage_daily_org_key
       where org_id = ${orgId}::uuid and key_id = any(${keys}) and day >= ${month}::date and day < ${nextMonth}::date
       group by key_id
     union all

@@ -4,7 +4,7 @@ import type { Db } from "@/db/connect";
 import { queryRows } from "@/db/rows";
 import type { KeyPolicy } from "@/db/schema";
 import { NotFound } from "@/lib/errors";
-import { apiKeyGroups, apiKeys, groups, usageDailyMember } from "@/db/schema";
+import { apiKeyGroups, apiKeys, groups, usageDailyOrgKey } from "@/db/schema";
 import { type Actor, assertCan, can } from "@/lib/auth/actor";
 import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 
@@ -95,18 +95,18 @@ async function keySummaries(
       .orderBy(asc(groups.name)),
     db
       .select({
-        keyId: usageDailyMember.keyId,
-        cost: sql<string>`sum(${usageDailyMember.costMicros})`,
+        keyId: usageDailyOrgKey.keyId,
+        cost: sql<string>`sum(${usageDailyOrgKey.costMicros})`,
       })
-      .from(usageDailyMember)
+      .from(usageDailyOrgKey)
       .where(
         and(
-          eq(usageDailyMember.orgId, actor.orgId),
-          gte(usageDailyMember.day, toIsoDay(startOfMonthUtc(now))),
-          lt(usageDailyMember.day, toIsoDay(addMonthsUtc(now, 1))),
+          eq(usageDailyOrgKey.orgId, actor.orgId),
+          gte(usageDailyOrgKey.day, toIsoDay(startOfMonthUtc(now))),
+          lt(usageDailyOrgKey.day, toIsoDay(addMonthsUtc(now, 1))),
         ),
       )
-      .groupBy(usageDailyMember.keyId),
+      .groupBy(usageDailyOrgKey.keyId),
   ]);
   return keys.map((k) => ({
     id: k.id,

@@ -255,13 +255,13 @@ const topQueries: Record<
   member: (orgId, from, to) => sql`
     select om.id, u.name, u.email as detail, sum(r.requests) as requests,
       sum(r.input_tokens + r.output_tokens) as tokens, sum(r.cost_micros) as cost
-    from usage_daily_member r join org_members om on om.id = r.member_id join users u on u.id = om.user_id
+    from usage_daily_org_member r join org_members om on om.id = r.member_id join users u on u.id = om.user_id
     where r.org_id = ${orgId}::uuid and r.day between ${from}::date and ${to}::date
     group by om.id, u.name, u.email`,
   key: (orgId, from, to) => sql`
     select k.id, k.name, k.prefix || '…' || k.last_four as detail, sum(r.requests) as requests,
       sum(r.input_tokens + r.output_tokens) as tokens, sum(r.cost_micros) as cost
-    from usage_daily_member r join api_keys k on k.id = r.key_id
+    from usage_daily_org_key r join api_keys k on k.id = r.key_id
     where r.org_id = ${orgId}::uuid and r.day between ${from}::date and ${to}::date
     group by k.id, k.name, k.prefix, k.last_four`,
   model: (orgId, from, to) => sql`

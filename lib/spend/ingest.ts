@@ -197,7 +197,7 @@ async function knownReferences(tx: Db, orgId: string, events: UsageEvent[]) {
 }
 
 // One statement: claim the event ids, insert the events that were new, and add them to the
-// member, group and feature rollups and to the dashboards' (group and organisation totals).
+// member, group and feature rollups and to the dashboards' (group, member, key and model totals).
 // Rollup rows are written in key order so that concurrent batches lock them in the same order.
 async function insertWithRollups(
   tx: Db,
@@ -273,15 +273,15 @@ async function insertWithRollups(
       join tree t on t.group_id = h.group_id
     ),
     group_rollup as (
-      insert into usage_daily_group as r (org_id, day, group_id, member_id, key_id, model,
+      insert into usage_daily_group as r (org_id, day, group_id, member_id,
         requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
-      select ${orgId}::uuid, ev.day, a.group_id, ev.member_id, ev.key_id, ev.model, count(*),
+      select ${orgId}::uuid, ev.day, a.group_id, ev.member_id, count(*),
         count(*) filter (where ev.status = 'error'), sum(ev.input_tokens), sum(ev.output_tokens),
         sum(ev.cached_tokens), sum(ev.cost_micros)
       from attributed a join ev on ev.event_id = a.event_id
-      group by ev.day, a.group_id, ev.member_id, ev.key_id, ev.model
-      order by ev.day, a.group_id, ev.member_id, ev.key_id, ev.model
-      on conflict (org_id, day, group_id, member_id, key_id, model) do update set
+      group by ev.day, a.group_id, ev.member_id
+      order by ev.day, a.group_id, ev.member_id
+      on conflict (org_id, day, group_id, member_id) do update set
         requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
         input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
         cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
@@ -308,6 +308,30 @@ async function insertWithRollups(
       from attributed a join ev on ev.event_id = a.event_id
       group by ev.day, a.group_id, ev.model order by ev.day, a.group_id, ev.model
       on conflict (org_id, day, group_id, model) do update set
+        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
+        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
+      returning 1
+    ),
+    org_member_rollup as (
+      insert into usage_daily_org_member as r (org_id, day, member_id,
+        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
+      select ${orgId}::uuid, day, member_id, count(*), count(*) filter (where status = 'error'),
+        sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros)
+      from ev group by day, member_id order by day, member_id
+      on conflict (org_id, day, member_id) do update set
+        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
+        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
+      returning 1
+    ),
+    org_key_rollup as (
+      insert into usage_daily_org_key as r (org_id, day, key_id,
+        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
+      select ${orgId}::uuid, day, key_id, count(*), count(*) filter (where status = 'error'),
+        sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros)
+      from ev group by day, key_id order by day, key_id
+      on conflict (org_id, day, key_id) do update set
         requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
         input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
         cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros

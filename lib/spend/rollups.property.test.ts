@@ -147,6 +147,8 @@ describe("rollups", () => {
         const expectedGroup = new Map<string, number>();
         const expectedModel = new Map<string, number>();
         const expectedGroupModel = new Map<string, number>();
+        const expectedOrgMember = new Map<string, number>();
+        const expectedOrgKey = new Map<string, number>();
         for (const e of stored.values()) {
           const at = start + e.at * 3_600_000;
           const day = new Date(at).toISOString().slice(0, 10);
@@ -154,6 +156,10 @@ describe("rollups", () => {
           expectedMember.set(mk, (expectedMember.get(mk) ?? 0) + e.cost);
           const ok = `${e.model}|${day}`;
           expectedModel.set(ok, (expectedModel.get(ok) ?? 0) + e.cost);
+          const om = `${members[e.member]}|${day}`;
+          expectedOrgMember.set(om, (expectedOrgMember.get(om) ?? 0) + e.cost);
+          const ok2 = `${keys[e.key]}|${day}`;
+          expectedOrgKey.set(ok2, (expectedOrgKey.get(ok2) ?? 0) + e.cost);
           const reached = new Set<number>();
           for (const p of periods)
             if (p.member === e.member && p.from <= at && (p.to === null || at < p.to))
@@ -178,7 +184,7 @@ describe("rollups", () => {
               from usage_daily_group where org_id = ${org.id}::uuid group by 1`,
         );
         // The dashboards' rollups: a row per group and day, per group, model and day, and per
-        // model and day.
+        // member, key and model and day.
         const groupTotalRows = await queryRows<{ k: string; cost: string }>(
           db,
           sql`select group_id || '|' || to_char(day, 'YYYY-MM-DD') as k, cost_micros as cost
@@ -188,6 +194,16 @@ describe("rollups", () => {
           db,
           sql`select group_id || '|' || model || '|' || to_char(day, 'YYYY-MM-DD') as k, cost_micros as cost
               from usage_daily_group_model where org_id = ${org.id}::uuid`,
+        );
+        const orgMemberRows = await queryRows<{ k: string; cost: string }>(
+          db,
+          sql`select member_id || '|' || to_char(day, 'YYYY-MM-DD') as k, cost_micros as cost
+              from usage_daily_org_member where org_id = ${org.id}::uuid`,
+        );
+        const orgKeyRows = await queryRows<{ k: string; cost: string }>(
+          db,
+          sql`select key_id || '|' || to_char(day, 'YYYY-MM-DD') as k, cost_micros as cost
+              from usage_daily_org_key where org_id = ${org.id}::uuid`,
         );
         const modelRows = await queryRows<{ k: string; cost: string }>(
           db,
@@ -207,6 +223,8 @@ describe("rollups", () => {
         expect(asMap(groupTotalRows)).toEqual(expectedGroup);
         expect(asMap(groupModelRows)).toEqual(expectedGroupModel);
         expect(asMap(modelRows)).toEqual(expectedModel);
+        expect(asMap(orgMemberRows)).toEqual(expectedOrgMember);
+        expect(asMap(orgKeyRows)).toEqual(expectedOrgKey);
       }),
       { numRuns: usingPostgres ? 25 : 10 },
     );
