@@ -46,7 +46,7 @@ async function timed(run: () => Promise<unknown>) {
 }
 
 /** The organisation's owner, and its largest group with children (a department). */
-async function subjects(db: Db, orgId: string) {
+export async function subjects(db: Db, orgId: string) {
   const [owner] = await queryRows<{ user_id: string; id: string }>(
     db,
     sql`select user_id, id from org_members where org_id = ${orgId}::uuid and role = 'owner' limit 1`,

@@ -1,14 +1,23 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { connectPglite, connectPostgres } from "@/db/connect";
 import { syncModelCatalogue } from "@/lib/models/sync";
+import {
+  buildIfStale,
+  ensureAuthSecret,
+  loadEnvironment,
+  productionServerArgs,
+} from "@/scripts/setup";
 import { benchAnalytics } from "./analytics";
 import { benchAuthorize } from "./authorize";
-import { benchDashboards } from "./dashboards";
+import { benchDashboards, subjects } from "./dashboards";
+import { LARGE_ORG_OWNER } from "./data/large-org";
 import { createLargeOrgDatabase, megabytes } from "./data/large-org-database";
 import { benchIngest } from "./ingest";
 import { benchMemberships } from "./memberships";
+import { benchPages } from "./pages";
 
 // `npm run bench [-- --events 10000000] [--members 2000]`: each benchmark prints its figures and
 // their ratio to a baseline measured in the same run (ratio = time / baseline time). On
@@ -79,6 +88,7 @@ if (base) {
   });
   results.largeOrg = org;
   const large = await connectPostgres(org.url);
+  const { groupId } = await subjects(large.db, org.orgId);
   print(
     "dashboards",
     `the console's reads on a large organisation: ${org.members.toLocaleString("en")} members, ` +
@@ -87,6 +97,52 @@ if (base) {
     await benchDashboards(large.db, org.orgId),
   );
   await large.close();
+  print(
+    "pages",
+    "the same pages over HTTP, signed in (a production server on that database): full HTML, " +
+      "p50/p95 of 20 fetches; ratio: p95 / the login page's p95",
+    await withServer(org.url, (url) =>
+      benchPages(url, LARGE_ORG_OWNER, [
+        "/spend",
+        `/groups/${groupId}?tab=spend`,
+        "/groups",
+        "/members",
+        "/groups/board",
+      ]),
+    ),
+  );
+}
+
+/** A production server (server.ts, the current build) on `databaseUrl`, for the time of `run`. */
+async function withServer<T>(databaseUrl: string, run: (url: string) => Promise<T>) {
+  loadEnvironment();
+  ensureAuthSecret();
+  buildIfStale();
+  const port = 4105;
+  const server = spawn(process.execPath, productionServerArgs, {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      const up = await fetch(`${url}/login`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      if (i > 240) throw new Error("the server did not come up");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return await run(url);
+  } finally {
+    server.kill("SIGTERM");
+  }
 }
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", `${JSON.stringify(results, null, 2)}\n`);
