@@ -12,6 +12,7 @@ import {
 } from "@/scripts/setup";
 import { benchAnalytics } from "./analytics";
 import { benchAuthorize } from "./authorize";
+import { routeBundles } from "./bundle";
 import { benchDashboards, subjects } from "./dashboards";
 import { LARGE_ORG_OWNER } from "./data/large-org";
 import { createLargeOrgDatabase, megabytes } from "./data/large-org-database";
@@ -23,7 +24,8 @@ import { benchPages } from "./pages";
 // their ratio to a baseline measured in the same run (ratio = time / baseline time). On
 // DATABASE_URL when set (into a scratch database beside it), else on an in-memory PGlite. On
 // PostgreSQL it then builds the large organisation (bench:data, 1,000,000 events unless told)
-// and measures the console's reads on it. Writes bench/results/latest.json.
+// and measures the console's reads and pages on it. Then the First Load JS of every route (the
+// build's). Writes bench/results/latest.json.
 const { values } = parseArgs({
   options: {
     events: { type: "string", default: "1000000" },
@@ -144,6 +146,15 @@ async function withServer<T>(databaseUrl: string, run: (url: string) => Promise<
     server.kill("SIGTERM");
   }
 }
+buildIfStale();
+print(
+  "bundle",
+  "First Load JS of every page route, gzipped, from the build's manifests (budget 170 kB)",
+  routeBundles().map(({ heaviest, ...route }) => ({
+    ...route,
+    heaviest: heaviest?.join(", ") ?? "",
+  })),
+);
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", `${JSON.stringify(results, null, 2)}\n`);
 console.log("\nwrote bench/results/latest.json");
