@@ -196,9 +196,36 @@ async function knownReferences(tx: Db, orgId: string, events: UsageEvent[]) {
   };
 }
 
+// The measures every rollup but the feature one keeps, and how a batch adds to them.
+const MEASURES = "requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros";
+const BATCH_MEASURES =
+  "count(*), count(*) filter (where ev.status = 'error'), sum(ev.input_tokens), " +
+  "sum(ev.output_tokens), sum(ev.cached_tokens), sum(ev.cost_micros)";
+const ADD_MEASURES = MEASURES.split(", ")
+  .map((m) => `${m} = r.${m} + excluded.${m}`)
+  .join(", ");
+
+/**
+ * The upsert of a rollup keyed by `columns` (after org_id) from the batch's new events: `ev`, or
+ * for a group's columns (group_id) `attributed` joined to them, once per event and group. Rows
+ * in key order, so that concurrent batches lock them in the same order. Column names only, never
+ * input: they are spliced as text.
+ */
+function rollup(orgId: string, table: string, columns: string[]) {
+  const byGroup = columns.includes("group_id");
+  const exprs = columns.map((c) => (c === "group_id" ? "a.group_id" : `ev.${c}`)).join(", ");
+  const from = byGroup ? "attributed a join ev on ev.event_id = a.event_id" : "ev";
+  return sql`
+      insert into ${sql.raw(table)} as r (org_id, ${sql.raw(columns.join(", "))}, ${sql.raw(MEASURES)})
+      select ${orgId}::uuid, ${sql.raw(`${exprs}, ${BATCH_MEASURES}`)}
+      from ${sql.raw(`${from} group by ${exprs} order by ${exprs}`)}
+      on conflict (org_id, ${sql.raw(columns.join(", "))}) do update set ${sql.raw(ADD_MEASURES)}
+      returning 1
+    `;
+}
+
 // One statement: claim the event ids, insert the events that were new, and add them to the
-// member, group and feature rollups and to the dashboards' (group, member, key and model totals).
-// Rollup rows are written in key order so that concurrent batches lock them in the same order.
+// rollups (see rollup, and the feature rollup below).
 async function insertWithRollups(
   tx: Db,
   orgId: string,
@@ -246,18 +273,10 @@ async function insertWithRollups(
         and (k.last_used_at is null or k.last_used_at < u.at - interval '1 minute')
       returning 1
     ),
-    member_rollup as (
-      insert into usage_daily_member as r (org_id, day, member_id, key_id, model,
-        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
-      select ${orgId}::uuid, day, member_id, key_id, model, count(*), count(*) filter (where status = 'error'),
-        sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros)
-      from ev group by day, member_id, key_id, model order by day, member_id, key_id, model
-      on conflict (org_id, day, member_id, key_id, model) do update set
-        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
-        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
-      returning 1
-    ),
+    member_rollup as (${rollup(orgId, "usage_daily_member", ["day", "member_id", "key_id", "model"])}),
+    org_member_rollup as (${rollup(orgId, "usage_daily_org_member", ["day", "member_id"])}),
+    org_key_rollup as (${rollup(orgId, "usage_daily_org_key", ["day", "key_id"])}),
+    org_model_rollup as (${rollup(orgId, "usage_daily_org_model", ["day", "model"])}),
     tree (group_id, ancestor_id, parent_id, depth) as (
       select id, id, parent_id, 0 from groups where org_id = ${orgId}::uuid and archived_at is null
       union all
@@ -272,83 +291,9 @@ async function insertWithRollups(
         and h.valid_from <= ev.occurred_at and (h.valid_to is null or ev.occurred_at < h.valid_to)
       join tree t on t.group_id = h.group_id
     ),
-    group_rollup as (
-      insert into usage_daily_group as r (org_id, day, group_id, member_id,
-        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
-      select ${orgId}::uuid, ev.day, a.group_id, ev.member_id, count(*),
-        count(*) filter (where ev.status = 'error'), sum(ev.input_tokens), sum(ev.output_tokens),
-        sum(ev.cached_tokens), sum(ev.cost_micros)
-      from attributed a join ev on ev.event_id = a.event_id
-      group by ev.day, a.group_id, ev.member_id
-      order by ev.day, a.group_id, ev.member_id
-      on conflict (org_id, day, group_id, member_id) do update set
-        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
-        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
-      returning 1
-    ),
-    group_total_rollup as (
-      insert into usage_daily_group_total as r (org_id, day, group_id,
-        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
-      select ${orgId}::uuid, ev.day, a.group_id, count(*), count(*) filter (where ev.status = 'error'),
-        sum(ev.input_tokens), sum(ev.output_tokens), sum(ev.cached_tokens), sum(ev.cost_micros)
-      from attributed a join ev on ev.event_id = a.event_id
-      group by ev.day, a.group_id order by ev.day, a.group_id
-      on conflict (org_id, day, group_id) do update set
-        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
-        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
-      returning 1
-    ),
-    group_model_rollup as (
-      insert into usage_daily_group_model as r (org_id, day, group_id, model,
-        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
-      select ${orgId}::uuid, ev.day, a.group_id, ev.model, count(*), count(*) filter (where ev.status = 'error'),
-        sum(ev.input_tokens), sum(ev.output_tokens), sum(ev.cached_tokens), sum(ev.cost_micros)
-      from attributed a join ev on ev.event_id = a.event_id
-      group by ev.day, a.group_id, ev.model order by ev.day, a.group_id, ev.model
-      on conflict (org_id, day, group_id, model) do update set
-        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
-        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
-      returning 1
-    ),
-    org_member_rollup as (
-      insert into usage_daily_org_member as r (org_id, day, member_id,
-        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
-      select ${orgId}::uuid, day, member_id, count(*), count(*) filter (where status = 'error'),
-        sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros)
-      from ev group by day, member_id order by day, member_id
-      on conflict (org_id, day, member_id) do update set
-        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
-        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
-      returning 1
-    ),
-    org_key_rollup as (
-      insert into usage_daily_org_key as r (org_id, day, key_id,
-        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
-      select ${orgId}::uuid, day, key_id, count(*), count(*) filter (where status = 'error'),
-        sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros)
-      from ev group by day, key_id order by day, key_id
-      on conflict (org_id, day, key_id) do update set
-        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
-        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
-      returning 1
-    ),
-    org_model_rollup as (
-      insert into usage_daily_org_model as r (org_id, day, model,
-        requests, errors, input_tokens, output_tokens, cached_tokens, cost_micros)
-      select ${orgId}::uuid, day, model, count(*), count(*) filter (where status = 'error'),
-        sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros)
-      from ev group by day, model order by day, model
-      on conflict (org_id, day, model) do update set
-        requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
-        input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-        cached_tokens = r.cached_tokens + excluded.cached_tokens, cost_micros = r.cost_micros + excluded.cost_micros
-      returning 1
-    ),
+    group_rollup as (${rollup(orgId, "usage_daily_group", ["day", "group_id", "member_id"])}),
+    group_total_rollup as (${rollup(orgId, "usage_daily_group_total", ["day", "group_id"])}),
+    group_model_rollup as (${rollup(orgId, "usage_daily_group_model", ["day", "group_id", "model"])}),
     feature_rollup as (
       insert into usage_daily_feature as r (org_id, day, group_id, feature, requests, cost_micros)
       select ${orgId}::uuid, ev.day, a.group_id, f.feature, count(*), sum(ev.cost_micros)
