@@ -3,35 +3,19 @@ import type { Connection } from "@/db/connect";
 import { queryRows } from "@/db/rows";
 import { seedDemo } from "@/db/seed/demo";
 import type { Actor } from "@/lib/auth/actor";
-import {
-  budgetProgress,
-  monthlySpendByGroup,
-  spendSummary,
-  spendTrend,
-  topSpenders,
-} from "@/lib/spend/analytics";
+import { monthlySpendByGroup } from "@/lib/spend/analytics";
 import { spendFiltersOf } from "@/lib/spend/filters";
-import { groupSpend, groupsSideBySide } from "@/lib/spend/group-analytics";
+import { groupSpend } from "@/lib/spend/group-analytics";
+import { spendOverview } from "@/lib/spend/overview";
 import { toIsoDay } from "@/lib/time";
+import { timed } from "./timing";
 
 // The spend pages read the daily rollups only. Measured on the demo organisation (six months,
 // ~63,000 requests): every read the Spend page makes, as it makes them (in parallel), and a
 // group's spend tab; baseline in the same run: the one figure "spend per month for a year" computed
 // from the raw events, which is what a dashboard without rollups would scan, and grows with traffic.
 
-const RUNS = 20;
-
-async function median(run: () => Promise<unknown>): Promise<number> {
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return +times[Math.floor(RUNS / 2)]!.toFixed(1);
-}
+const median = async (run: () => Promise<unknown>) => (await timed(run)).p50Ms;
 
 export async function benchAnalytics(connection: Connection) {
   const { db } = connection;
@@ -68,21 +52,7 @@ export async function benchAnalytics(connection: Connection) {
       "spend per month for a year, from the rollups",
       () => monthlySpendByGroup(db, actor, { groupIds: [], now }),
     ],
-    [
-      "the whole Spend page (9 reads in parallel)",
-      () =>
-        Promise.all([
-          spendSummary(db, actor, now),
-          budgetProgress(db, actor, now),
-          monthlySpendByGroup(db, actor, { groupIds: [], now }),
-          spendTrend(db, actor, filters),
-          topSpenders(db, actor, "member", filters),
-          topSpenders(db, actor, "key", filters),
-          topSpenders(db, actor, "model", filters),
-          groupsSideBySide(db, actor, "feature", filters),
-          groupsSideBySide(db, actor, "model", filters),
-        ]),
-    ],
+    ["the whole Spend page (its reads in parallel)", () => spendOverview(db, actor, filters, now)],
     [
       "a group's spend tab (Engineering)",
       () => groupSpend(db, actor, engineering!.id, filters, now),

@@ -1,12 +1,11 @@
 import { chromium } from "@playwright/test";
 import { chromiumArgs } from "@/e2e/chromium";
+import { timed } from "./timing";
 
 // The console's pages over HTTP, signed in: an admin signs in through the login form in Chromium
 // (the real sign-in), and each page's full HTML is then fetched with that session, p50 and p95 of
-// RUNS after a warm-up. What an admin waits for before the page starts to paint; the baseline,
+// 20 after two warm-ups. What an admin waits for before the page starts to paint; the baseline,
 // in the same run, is the login page (no session, no database read).
-
-const RUNS = 20;
 
 export interface PageFigure {
   page: string;
@@ -34,24 +33,11 @@ async function sessionCookie(base: string, credentials: { email: string; passwor
   }
 }
 
-async function timed(url: string, cookie: string | null) {
-  const fetchOnce = async () => {
-    const start = performance.now();
-    const response = await fetch(url, {
-      headers: cookie ? { cookie } : {},
-      redirect: "manual",
-    });
-    await response.text();
-    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-    return performance.now() - start;
-  };
-  await fetchOnce();
-  await fetchOnce();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) times.push(await fetchOnce());
-  times.sort((a, b) => a - b);
-  const at = (q: number) => +times[Math.min(RUNS - 1, Math.ceil(q * RUNS) - 1)]!.toFixed(1);
-  return { p50Ms: at(0.5), p95Ms: at(0.95) };
+/** One fetch of a page's full HTML, which must be a 200 (no redirect to sign-in). */
+async function fetchPage(url: string, cookie: string | null) {
+  const response = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+  await response.text();
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
 }
 
 export async function benchPages(
@@ -59,11 +45,11 @@ export async function benchPages(
   credentials: { email: string; password: string },
   paths: string[],
 ): Promise<PageFigure[]> {
-  const login = await timed(`${base}/login`, null);
+  const login = await timed(() => fetchPage(`${base}/login`, null), { warmUps: 2 });
   const cookie = await sessionCookie(base, credentials);
   const figures: PageFigure[] = [{ page: "/login (baseline)", ...login, ratioToLogin: null }];
   for (const path of paths) {
-    const t = await timed(`${base}${path}`, cookie);
+    const t = await timed(() => fetchPage(`${base}${path}`, cookie), { warmUps: 2 });
     figures.push({ page: path, ...t, ratioToLogin: +(t.p95Ms / login.p95Ms).toFixed(2) });
   }
   return figures;

@@ -13,6 +13,7 @@ import { audit } from "@/lib/audit/record";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { type Actor, systemActor } from "@/lib/auth/actor";
 import { addMember } from "@/lib/members/commands";
+import { liveMembersWhere } from "@/lib/members/lookup";
 import { isStorableText } from "@/lib/text";
 
 // Single sign-on decides who a provider's identity is in Gatehouse. An identity already linked
@@ -317,25 +318,10 @@ export type OrgSsoDecision =
 
 /** The member of the organisation with this user id (not removed), or null. */
 async function memberOf(tx: Db, orgId: string, userId: string): Promise<MatchedMember | null> {
-  const [row] = await tx
-    .select({
-      memberId: orgMembers.id,
-      userId: orgMembers.userId,
-      name: users.name,
-      email: users.email,
-      role: orgMembers.role,
-      status: orgMembers.status,
-    })
-    .from(orgMembers)
-    .innerJoin(users, eq(users.id, orgMembers.userId))
-    .where(
-      and(
-        eq(orgMembers.orgId, orgId),
-        eq(orgMembers.userId, userId),
-        ne(orgMembers.status, "removed"),
-      ),
-    );
-  return row ?? null;
+  const [row] = await liveMembersWhere(tx, orgId, eq(orgMembers.userId, userId));
+  if (!row) return null;
+  const { id, ...member } = row;
+  return { memberId: id, ...member };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { type SQL, and, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { orgMembers, users } from "@/db/schema";
 import { NotFound } from "@/lib/errors";
@@ -12,13 +12,9 @@ export interface MemberRef {
   status: "active" | "suspended" | "removed";
 }
 
-/** The (not removed) members with these ids in the organisation, or NotFound. */
-export async function requireMembers(
-  tx: Db,
-  orgId: string,
-  ids: string[],
-): Promise<Map<string, MemberRef>> {
-  const rows = await tx
+/** The organisation's members (not removed) that `where` picks, with their user's name and email. */
+export function liveMembersWhere(tx: Db, orgId: string, where: SQL): Promise<MemberRef[]> {
+  return tx
     .select({
       id: orgMembers.id,
       userId: orgMembers.userId,
@@ -29,13 +25,16 @@ export async function requireMembers(
     })
     .from(orgMembers)
     .innerJoin(users, eq(users.id, orgMembers.userId))
-    .where(
-      and(
-        eq(orgMembers.orgId, orgId),
-        inArray(orgMembers.id, ids),
-        ne(orgMembers.status, "removed"),
-      ),
-    );
+    .where(and(eq(orgMembers.orgId, orgId), where, ne(orgMembers.status, "removed")));
+}
+
+/** The (not removed) members with these ids in the organisation, or NotFound. */
+export async function requireMembers(
+  tx: Db,
+  orgId: string,
+  ids: string[],
+): Promise<Map<string, MemberRef>> {
+  const rows = await liveMembersWhere(tx, orgId, inArray(orgMembers.id, ids));
   if (rows.length !== new Set(ids).size) throw new NotFound("The member");
   return new Map(rows.map((m) => [m.id, m]));
 }

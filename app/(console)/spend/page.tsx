@@ -15,18 +15,10 @@ import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { withParentPaths } from "@/lib/groups/paths";
-import { listGroupsWithCounts } from "@/lib/groups/queries";
 import { formatMicros } from "@/lib/money";
-import {
-  budgetProgress,
-  monthlySpendByGroup,
-  mySpend,
-  spendSummary,
-  spendTrend,
-  topSpenders,
-} from "@/lib/spend/analytics";
+import { mySpend } from "@/lib/spend/analytics";
 import { spendFiltersOf } from "@/lib/spend/filters";
-import { groupsSideBySide } from "@/lib/spend/group-analytics";
+import { spendOverview } from "@/lib/spend/overview";
 
 export const metadata: Metadata = { title: "Spend · Gatehouse" };
 
@@ -48,19 +40,8 @@ export default async function SpendPage({ searchParams }: SpendPageProps) {
     );
 
   const filters = spendFiltersOf(await searchParams);
-  const [summary, budgets, monthly, trend, members, keys, models, groups, features, preferences] =
-    await Promise.all([
-      spendSummary(db, actor),
-      budgetProgress(db, actor),
-      monthlySpendByGroup(db, actor, { groupIds: filters.groupIds }),
-      spendTrend(db, actor, filters),
-      topSpenders(db, actor, "member", filters),
-      topSpenders(db, actor, "key", filters),
-      topSpenders(db, actor, "model", filters),
-      listGroupsWithCounts(db, actor),
-      groupsSideBySide(db, actor, "feature", filters),
-      groupsSideBySide(db, actor, "model", filters),
-    ]);
+  const { summary, budgets, monthly, trend, members, keys, models, groups, features, preferences } =
+    await spendOverview(db, actor, filters);
   const liveGroups = withParentPaths(groups).filter((g) => !g.archivedAt);
   const monthlyEmpty = monthly.months.every((m) => m.totalMicros === 0);
   const trendEmpty = trend.points.every((p) => p.totalMicros === 0);
