@@ -1,31 +1,25 @@
 "use client";
 
 import { Building2, ChevronsUpDown } from "lucide-react";
-import { useTransition } from "react";
-import { toast } from "sonner";
+import { lazy, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuLabel,
-  DropdownMenuRadioGroup,
-  DropdownMenuRadioItem,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
-import type { OrgChoice } from "@/lib/orgs/context";
+import { MenuOnIntent } from "@/components/ui/menu-on-intent";
+import type { OrgSwitcherProps } from "./org-switcher-dropdown";
 
-interface OrgSwitcherProps {
-  orgs: OrgChoice[];
-  activeOrgId: string;
-  switchOrg: (orgId: string) => Promise<{ ok: false; error: string } | undefined>;
-}
+const loadDropdown = () => import("./org-switcher-dropdown");
+const OrgSwitcherDropdown = lazy(() =>
+  loadDropdown().then((m) => ({ default: m.OrgSwitcherDropdown })),
+);
 
-export function OrgSwitcher({ orgs, activeOrgId, switchOrg }: OrgSwitcherProps) {
+export function OrgSwitcher(props: OrgSwitcherProps) {
+  // The switch's transition lives here, above the lazy menu, so the button stays disabled while
+  // the organisation changes.
   const [pending, startTransition] = useTransition();
-  const active = orgs.find((o) => o.id === activeOrgId);
+  const active = props.orgs.find((o) => o.id === props.activeOrgId);
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
+    <MenuOnIntent
+      preload={() => void loadDropdown()}
+      trigger={
         <Button
           variant="ghost"
           className="gap-2 px-2"
@@ -36,26 +30,10 @@ export function OrgSwitcher({ orgs, activeOrgId, switchOrg }: OrgSwitcherProps) 
           <span className="max-w-48 truncate">{active?.name}</span>
           <ChevronsUpDown className="text-muted-foreground" aria-hidden />
         </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="start">
-        <DropdownMenuLabel>Organisations</DropdownMenuLabel>
-        <DropdownMenuRadioGroup
-          value={activeOrgId}
-          onValueChange={(orgId) =>
-            startTransition(async () => {
-              const result = await switchOrg(orgId);
-              if (result && !result.ok) toast.error(result.error);
-            })
-          }
-        >
-          {orgs.map((org) => (
-            <DropdownMenuRadioItem key={org.id} value={org.id}>
-              <span className="truncate">{org.name}</span>
-              <span className="ml-auto text-xs capitalize text-muted-foreground">{org.role}</span>
-            </DropdownMenuRadioItem>
-          ))}
-        </DropdownMenuRadioGroup>
-      </DropdownMenuContent>
-    </DropdownMenu>
+      }
+      menu={(trigger) => (
+        <OrgSwitcherDropdown {...props} trigger={trigger} startTransition={startTransition} />
+      )}
+    />
   );
 }

@@ -2,13 +2,12 @@ import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th } from "@/components/ui/table";
 import { formatMicros } from "@/lib/money";
-import type { SpendFilters } from "@/lib/spend/filters";
-import { spendQuery } from "@/lib/spend/filters";
+import { type SpendFilters, spendQuery } from "@/lib/spend/filter-query";
 import type { GroupSpend } from "@/lib/spend/group-analytics";
 import { BreakdownTable, costColumn, requestsColumn } from "./breakdown-table";
 import { ChartFigure } from "./chart-figure";
 import { CsvButton } from "./csv-button";
-import { SpendBarsChart } from "./spend-bars-chart";
+import { SpendBarsChart } from "./lazy-charts";
 
 interface GroupSpendPanelProps {
   groupId: string;

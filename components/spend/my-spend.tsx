@@ -3,7 +3,7 @@ import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 import type { MySpend } from "@/lib/spend/analytics";
 import { formatMicros } from "@/lib/money";
 import { ChartFigure } from "./chart-figure";
-import { SpendBarsChart } from "./spend-bars-chart";
+import { SpendBarsChart } from "./lazy-charts";
 
 /** What a member sees of spend: their own month, against their limit. */
 export function MySpendView({ spend }: { spend: MySpend }) {

@@ -4,7 +4,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
-import { type SpendFilters, granularities, spendQuery } from "@/lib/spend/filters";
+import { type SpendFilters, granularities, spendQuery } from "@/lib/spend/filter-query";
 
 interface SpendFiltersBarProps {
   filters: SpendFilters;

@@ -3,7 +3,7 @@ import type { Db } from "@/db/connect";
 import { queryRows, toNumber, uuidArray } from "@/db/rows";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
-import type { Granularity, SpendFilters } from "./filters";
+import type { Granularity, SpendFilters } from "./filter-query";
 import { forecastMonth } from "./forecast";
 
 // The organisation's spend for the analytics pages, read from the daily rollups only (never the

@@ -1,22 +1,13 @@
 import { z } from "zod";
 import { toIsoDay } from "@/lib/time";
+import { type SpendFilters, granularities } from "./filter-query";
 
 // The spend pages' filters, as they live in the URL (shareable links): a date range (UTC days,
 // both ends included), the granularity of trends, and the groups to chart. Anything malformed
 // falls back to the default rather than failing the page.
 
-export const granularities = ["day", "week", "month"] as const;
-export type Granularity = (typeof granularities)[number];
-
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 731;
-
-export interface SpendFilters {
-  from: string;
-  to: string;
-  granularity: Granularity;
-  groupIds: string[];
-}
 
 // A real date in a plausible range: the database refuses years like 0000, and a URL may say anything.
 const isoDay = z.iso.date().refine((d) => d >= "2000-01-01" && d <= "2099-12-31");
@@ -41,16 +32,4 @@ export function spendFiltersOf(
     .filter((id) => z.uuid().safeParse(id).success)
     .slice(0, 12);
   return { from, to, granularity, groupIds };
-}
-
-/** The query string for these filters with some changed, for links and router pushes. */
-export function spendQuery(filters: SpendFilters, changes: Partial<SpendFilters> = {}): string {
-  const next = { ...filters, ...changes };
-  const query = new URLSearchParams({
-    from: next.from,
-    to: next.to,
-    granularity: next.granularity,
-  });
-  if (next.groupIds.length) query.set("groups", next.groupIds.join(","));
-  return query.toString();
 }

@@ -3,7 +3,7 @@ import type { Db } from "@/db/connect";
 import { queryRows, toNumber } from "@/db/rows";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { addMonthsUtc, toIsoDay } from "@/lib/time";
-import type { SpendFilters } from "./filters";
+import type { SpendFilters } from "./filter-query";
 
 // One group's spend, and groups side by side, from the rollups. A group's figures count its
 // members' requests as they were attributed at the time (subgroups included, once per request);

@@ -8,7 +8,7 @@ import {
   spendTrend,
   topSpenders,
 } from "./analytics";
-import type { SpendFilters } from "./filters";
+import type { SpendFilters } from "./filter-query";
 import { groupsSideBySide } from "./group-analytics";
 
 /**
