@@ -2,46 +2,43 @@
 
 import { useDroppable } from "@dnd-kit/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef } from "react";
+import { memo, useMemo, useRef } from "react";
 import type { BoardMember } from "@/lib/groups/board";
 import { cn } from "@/lib/utils";
-import { MemberCard } from "./member-card";
+import { type BoardCardActions, MemberCard } from "./member-card";
 
 const CARD_HEIGHT = 58;
 const CARD_GAP = 6;
-
-interface GroupChoice {
-  id: string;
-  name: string;
-}
 
 interface BoardColumnProps {
   id: string;
   title: string;
   subtitle?: string;
   groupId: string | null;
-  members: BoardMember[];
-  allGroups: GroupChoice[];
-  membershipsOf: (memberId: string) => Set<string>;
-  selection: Set<string>;
+  memberIds: string[];
+  membersById: ReadonlyMap<string, BoardMember>;
+  /** Whether a member passes the board's filter. */
+  matches: (memberId: string) => boolean;
+  /** The selection when it is in this column, else undefined. */
+  selection: ReadonlySet<string> | undefined;
   canEdit: boolean;
-  onToggleSelect: (
-    columnId: string,
-    memberId: string,
-    range: boolean,
-    visibleIds: string[],
-  ) => void;
-  onMove: (memberIds: string[], fromGroupId: string, toGroupId: string) => void;
-  onAdd: (memberIds: string[], toGroupId: string) => void;
-  onRemove: (memberIds: string[], groupId: string) => void;
+  actions: BoardCardActions;
 }
 
 /** One group (or "All members") as a drop target, its cards virtualised so that 2,000 stay smooth. */
-export function BoardColumn(props: BoardColumnProps) {
-  const { id, title, subtitle, groupId, members, selection, canEdit } = props;
+export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
+  const { id, title, subtitle, groupId, memberIds, membersById, matches } = props;
+  const { selection, canEdit, actions } = props;
+  const members = useMemo(
+    () =>
+      memberIds
+        .filter(matches)
+        .map((memberId) => membersById.get(memberId)!)
+        .filter(Boolean),
+    [memberIds, membersById, matches],
+  );
   const { setNodeRef, isOver } = useDroppable({ id, data: { groupId } });
   const scrollRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is meant to be used this way
   const virtualizer = useVirtualizer({
     count: members.length,
     getScrollElement: () => scrollRef.current,
@@ -50,7 +47,6 @@ export function BoardColumn(props: BoardColumnProps) {
     // The column's size before it is measured: the server renders the first cards too.
     initialRect: { width: 280, height: 384 },
   });
-  const visibleIds = members.map((m) => m.id);
   const headingId = `column-${id}-title`;
   return (
     <section
@@ -85,30 +81,17 @@ export function BoardColumn(props: BoardColumnProps) {
           <div className="relative" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const member = members[item.index]!;
-              const selected = selection.has(member.id);
-              const theirGroups = props.membershipsOf(member.id);
               return (
                 <MemberCard
                   key={member.id}
                   member={member}
                   columnId={id}
                   fromGroupId={groupId}
-                  selected={selected}
-                  dragIds={selected ? [...selection] : [member.id]}
+                  selection={selection?.has(member.id) ? selection : undefined}
                   canEdit={canEdit}
-                  moveTargets={props.allGroups.filter((g) => !theirGroups.has(g.id))}
-                  addTargets={props.allGroups.filter((g) => !theirGroups.has(g.id))}
-                  onToggleSelect={(memberId, range) =>
-                    props.onToggleSelect(id, memberId, range, visibleIds)
-                  }
-                  onMove={(memberId, to) =>
-                    groupId && props.onMove(selected ? [...selection] : [memberId], groupId, to)
-                  }
-                  onAdd={(memberId, to) => props.onAdd(selected ? [...selection] : [memberId], to)}
-                  onRemove={(memberId) =>
-                    groupId && props.onRemove(selected ? [...selection] : [memberId], groupId)
-                  }
-                  style={{ top: item.start, height: CARD_HEIGHT }}
+                  actions={actions}
+                  top={item.start}
+                  height={CARD_HEIGHT}
                 />
               );
             })}
@@ -117,4 +100,4 @@ export function BoardColumn(props: BoardColumnProps) {
       </div>
     </section>
   );
-}
+});

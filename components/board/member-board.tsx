@@ -23,7 +23,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { Copy, Search, X } from "lucide-react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
 import { toastWithUndo } from "@/components/ui/undo-toast";
 import { Button } from "@/components/ui/button";
@@ -42,7 +42,7 @@ import {
   describeMembers,
   groupName,
 } from "./board-model";
-import type { CardDragData } from "./member-card";
+import type { BoardCardActions, CardDragData } from "./member-card";
 
 export interface BoardActions {
   move: (input: {
@@ -138,11 +138,6 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
       for (const id of g.memberIds) map.set(id, (map.get(id) ?? new Set()).add(g.id));
     return map;
   }, [data.groups]);
-  const membershipsOf = useCallback(
-    (memberId: string) => groupsOfMember.get(memberId) ?? new Set<string>(),
-    [groupsOfMember],
-  );
-
   const parents = useMemo(
     () => data.groups.filter((g) => data.groups.some((c) => c.parentId === g.id)),
     [data.groups],
@@ -166,6 +161,7 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
     () => data.groups.map((g) => ({ id: g.id, name: g.name })),
     [data.groups],
   );
+  const allMemberIds = useMemo(() => data.members.map((m) => m.id), [data.members]);
 
   const changeMutation = useMutation({
     mutationFn: async ({ operation }: { operation: BoardOperation; message: string }) => {
@@ -264,12 +260,14 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
     });
   };
 
-  const toggleSelect = (
-    columnId: string,
-    memberId: string,
-    range: boolean,
-    visibleIds: string[],
-  ) => {
+  const visibleIdsOf = (columnId: string) =>
+    (columnId === ALL
+      ? allMemberIds
+      : (data.groups.find((g) => g.id === columnId)?.memberIds ?? [])
+    ).filter(matches);
+
+  const toggleSelect = (columnId: string, memberId: string, range: boolean) => {
+    const visibleIds = range ? visibleIdsOf(columnId) : [];
     setSelection((current) => {
       const ids = new Set(current.columnId === columnId ? current.ids : []);
       if (range && current.columnId === columnId && current.anchor) {
@@ -282,6 +280,37 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
       return { columnId, ids, anchor: memberId };
     });
   };
+
+  // The members a card's action is about: the selection when the card is part of it.
+  const actingOn = (columnId: string, memberId: string) =>
+    selection.columnId === columnId && selection.ids.has(memberId)
+      ? [...selection.ids]
+      : [memberId];
+  const latest = useRef<BoardCardActions | null>(null);
+  useLayoutEffect(() => {
+    latest.current = {
+      toggleSelect,
+      move: (columnId, memberId, from, to) => move(actingOn(columnId, memberId), from, to),
+      add: (columnId, memberId, to) => add(actingOn(columnId, memberId), to),
+      remove: (columnId, memberId, groupId) => remove(actingOn(columnId, memberId), groupId),
+      targetsFor: (memberId) => {
+        const theirs = groupsOfMember.get(memberId);
+        return allGroups.filter((g) => !theirs?.has(g.id));
+      },
+    };
+  });
+  // One object for the board's life, calling the latest handlers: cards and columns are memoised
+  // on their props, and new closures at every render would redraw all thousand of them.
+  const cardActions = useMemo<BoardCardActions>(
+    () => ({
+      toggleSelect: (...args) => latest.current!.toggleSelect(...args),
+      move: (...args) => latest.current!.move(...args),
+      add: (...args) => latest.current!.add(...args),
+      remove: (...args) => latest.current!.remove(...args),
+      targetsFor: (...args) => latest.current!.targetsFor(...args),
+    }),
+    [],
+  );
 
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     setDragging(null);
@@ -345,7 +374,6 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
       `Cancelled. ${nameOf(active.data.current as CardDragData)} stays where it was.`,
   };
 
-  const visibleAll = data.members.filter((m) => matches(m.id));
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-end gap-3">
@@ -428,15 +456,12 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
             title="All members"
             subtitle="Drag from here to add"
             groupId={null}
-            members={visibleAll}
-            allGroups={allGroups}
-            membershipsOf={membershipsOf}
-            selection={selection.columnId === ALL ? selection.ids : new Set()}
+            memberIds={allMemberIds}
+            membersById={membersById}
+            matches={matches}
+            selection={selection.columnId === ALL ? selection.ids : undefined}
             canEdit={canEdit}
-            onToggleSelect={toggleSelect}
-            onMove={move}
-            onAdd={add}
-            onRemove={remove}
+            actions={cardActions}
           />
           {columns.map((group) => (
             <BoardColumn
@@ -444,18 +469,14 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
               id={group.id}
               title={group.name}
               groupId={group.id}
-              members={group.memberIds
-                .filter(matches)
-                .map((id) => membersById.get(id)!)
-                .filter(Boolean)}
-              allGroups={allGroups}
-              membershipsOf={membershipsOf}
-              selection={selection.columnId === group.id ? selection.ids : new Set()}
+              // A change makes new group objects only for the groups it touches (applyOperation):
+              // the other columns keep their memberIds and do not redraw.
+              memberIds={group.memberIds}
+              membersById={membersById}
+              matches={matches}
+              selection={selection.columnId === group.id ? selection.ids : undefined}
               canEdit={canEdit}
-              onToggleSelect={toggleSelect}
-              onMove={move}
-              onAdd={add}
-              onRemove={remove}
+              actions={cardActions}
             />
           ))}
         </div>

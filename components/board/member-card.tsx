@@ -2,45 +2,45 @@
 
 import { useDraggable } from "@dnd-kit/core";
 import { GripVertical, MoreHorizontal } from "lucide-react";
-import { memo } from "react";
+import { lazy, memo, useMemo } from "react";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuLabel,
-  DropdownMenuSub,
-  DropdownMenuSubContent,
-  DropdownMenuSubTrigger,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { MenuOnIntent } from "@/components/ui/menu-on-intent";
 import type { BoardMember } from "@/lib/groups/board";
 import { cn } from "@/lib/utils";
+
+const loadMenu = () => import("./member-card-menu");
+const MemberCardMenu = lazy(() => loadMenu().then((m) => ({ default: m.MemberCardMenu })));
 
 export interface CardDragData {
   memberIds: string[];
   fromGroupId: string | null;
 }
 
-interface GroupChoice {
-  id: string;
-  name: string;
+/**
+ * What a card can ask of the board, as one object that keeps its identity from render to
+ * render (so that a card redraws only when its own member, column or selection changes). A card
+ * names itself (column and member); the board turns that into the selection when the card is
+ * part of it.
+ */
+export interface BoardCardActions {
+  toggleSelect: (columnId: string, memberId: string, range: boolean) => void;
+  move: (columnId: string, memberId: string, fromGroupId: string, toGroupId: string) => void;
+  add: (columnId: string, memberId: string, toGroupId: string) => void;
+  remove: (columnId: string, memberId: string, groupId: string) => void;
+  /** The groups this member is not in, now. */
+  targetsFor: (memberId: string) => { id: string; name: string }[];
 }
 
 interface MemberCardProps {
   member: BoardMember;
   columnId: string;
   fromGroupId: string | null;
-  selected: boolean;
-  dragIds: string[];
+  /** The column's selection when this card is in it, else undefined. */
+  selection: ReadonlySet<string> | undefined;
   canEdit: boolean;
-  moveTargets: GroupChoice[];
-  addTargets: GroupChoice[];
-  onToggleSelect: (memberId: string, range: boolean) => void;
-  onMove: (memberId: string, toGroupId: string) => void;
-  onAdd: (memberId: string, toGroupId: string) => void;
-  onRemove: (memberId: string) => void;
-  style?: React.CSSProperties;
+  actions: BoardCardActions;
+  top: number;
+  height: number;
 }
 
 /**
@@ -48,8 +48,8 @@ interface MemberCardProps {
  * (Space to pick up), so that Space on the checkbox or the menu button does what it says.
  */
 export const MemberCard = memo(function MemberCard(props: MemberCardProps) {
-  const { member, columnId, fromGroupId, selected, dragIds, canEdit, moveTargets, addTargets } =
-    props;
+  const { member, columnId, fromGroupId, selection, canEdit, actions } = props;
+  const dragIds = useMemo(() => (selection ? [...selection] : [member.id]), [selection, member.id]);
   const { setNodeRef, setActivatorNodeRef, listeners, attributes, isDragging } = useDraggable({
     id: `${columnId}:${member.id}`,
     data: { memberIds: dragIds, fromGroupId } satisfies CardDragData,
@@ -58,14 +58,14 @@ export const MemberCard = memo(function MemberCard(props: MemberCardProps) {
   return (
     <div
       ref={setNodeRef}
-      style={props.style}
+      style={{ top: props.top, height: props.height }}
       onPointerDown={listeners?.onPointerDown as React.PointerEventHandler | undefined}
       data-testid="member-card"
       data-member-name={member.name}
       className={cn(
         "group/card absolute left-0 right-0 flex items-center gap-2 rounded-md border bg-card px-2 py-2 shadow-xs",
         canEdit && "cursor-grab active:cursor-grabbing",
-        selected && "border-primary ring-1 ring-primary",
+        selection && "border-primary ring-1 ring-primary",
         isDragging && "opacity-40",
       )}
     >
@@ -84,9 +84,9 @@ export const MemberCard = memo(function MemberCard(props: MemberCardProps) {
       {canEdit && (
         <input
           type="checkbox"
-          checked={selected}
+          checked={Boolean(selection)}
           onChange={() => {}}
-          onClick={(e) => props.onToggleSelect(member.id, e.shiftKey)}
+          onClick={(e) => actions.toggleSelect(columnId, member.id, e.shiftKey)}
           aria-label={`Select ${member.name}`}
           className="size-3.5 accent-[var(--primary)]"
         />
@@ -103,8 +103,10 @@ export const MemberCard = memo(function MemberCard(props: MemberCardProps) {
         </p>
       </div>
       {canEdit && (
-        <DropdownMenu modal={false}>
-          <DropdownMenuTrigger asChild>
+        // A thousand cards are on screen at once: each menu's code and state come on first use.
+        <MenuOnIntent
+          preload={() => void loadMenu()}
+          trigger={
             <Button
               variant="ghost"
               size="icon"
@@ -113,43 +115,18 @@ export const MemberCard = memo(function MemberCard(props: MemberCardProps) {
             >
               <MoreHorizontal aria-hidden />
             </Button>
-          </DropdownMenuTrigger>
-          <DropdownMenuContent align="end">
-            <DropdownMenuLabel>{member.name}</DropdownMenuLabel>
-            {fromGroupId && (
-              <DropdownMenuSub>
-                <DropdownMenuSubTrigger disabled={!moveTargets.length}>
-                  Move to…
-                </DropdownMenuSubTrigger>
-                <DropdownMenuSubContent>
-                  {moveTargets.map((g) => (
-                    <DropdownMenuItem key={g.id} onSelect={() => props.onMove(member.id, g.id)}>
-                      {g.name}
-                    </DropdownMenuItem>
-                  ))}
-                </DropdownMenuSubContent>
-              </DropdownMenuSub>
-            )}
-            <DropdownMenuSub>
-              <DropdownMenuSubTrigger disabled={!addTargets.length}>Add to…</DropdownMenuSubTrigger>
-              <DropdownMenuSubContent>
-                {addTargets.map((g) => (
-                  <DropdownMenuItem key={g.id} onSelect={() => props.onAdd(member.id, g.id)}>
-                    {g.name}
-                  </DropdownMenuItem>
-                ))}
-              </DropdownMenuSubContent>
-            </DropdownMenuSub>
-            {fromGroupId && (
-              <DropdownMenuItem
-                className="text-destructive"
-                onSelect={() => props.onRemove(member.id)}
-              >
-                Remove from group
-              </DropdownMenuItem>
-            )}
-          </DropdownMenuContent>
-        </DropdownMenu>
+          }
+          menu={(trigger) => (
+            <MemberCardMenu
+              memberId={member.id}
+              memberName={member.name}
+              columnId={columnId}
+              fromGroupId={fromGroupId}
+              actions={actions}
+              trigger={trigger}
+            />
+          )}
+        />
       )}
     </div>
   );

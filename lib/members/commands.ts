@@ -7,7 +7,7 @@ import { endUserSessions } from "@/lib/auth/sessions";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { Conflict, Forbidden, Invalid } from "@/lib/errors";
-import { crossPairs, deleteMemberships, insertMemberships } from "@/lib/memberships/write";
+import { deleteMemberships, insertMemberships } from "@/lib/memberships/write";
 import { type MemberRef, requireMember } from "./lookup";
 import {
   type AddMemberInput,
@@ -117,10 +117,7 @@ export async function addMember(
     await insertMemberships(
       tx,
       actor,
-      crossPairs(
-        [member!.id],
-        defaults.map((g) => g.id),
-      ),
+      { memberIds: [member!.id], groupIds: defaults.map((g) => g.id) },
       "rule",
     );
     // An invitation sets the account's password: only for an account no other organisation

@@ -1,5 +1,6 @@
-import { type SQL, and, eq, inArray, ne } from "drizzle-orm";
+import { type SQL, and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
+import { uuidArray } from "@/db/rows";
 import { orgMembers, users } from "@/db/schema";
 import { NotFound } from "@/lib/errors";
 
@@ -34,7 +35,7 @@ export async function requireMembers(
   orgId: string,
   ids: string[],
 ): Promise<Map<string, MemberRef>> {
-  const rows = await liveMembersWhere(tx, orgId, inArray(orgMembers.id, ids));
+  const rows = await liveMembersWhere(tx, orgId, sql`${orgMembers.id} = any(${uuidArray(ids)})`);
   if (rows.length !== new Set(ids).size) throw new NotFound("The member");
   return new Map(rows.map((m) => [m.id, m]));
 }

@@ -1,5 +1,6 @@
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
+import { uuidArray } from "@/db/rows";
 import { groupMembers } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
@@ -16,7 +17,7 @@ import {
   moveMembersInput,
   removeMembersInput,
 } from "./schemas";
-import { crossPairs, deleteMemberships, insertMemberships } from "./write";
+import { deleteMemberships, insertMemberships } from "./write";
 
 export interface ChangeResult extends MembershipChange {
   /** Pairs asked for that were already as requested (already a member, or not a member). */
@@ -34,8 +35,7 @@ export async function addMembers(
   return db.transaction(async (tx) => {
     await requireGroups(tx, actor.orgId, input.groupIds, { live: true });
     await requireMembers(tx, actor.orgId, input.memberIds);
-    const requested = crossPairs(input.memberIds, input.groupIds);
-    const added = await insertMemberships(tx, actor, requested);
+    const added = await insertMemberships(tx, actor, input);
     if (added.length) {
       await audit(
         tx,
@@ -45,7 +45,11 @@ export async function addMembers(
         { after: { added } },
       );
     }
-    return { added, removed: [], unchanged: requested.length - added.length };
+    return {
+      added,
+      removed: [],
+      unchanged: input.memberIds.length * input.groupIds.length - added.length,
+    };
   });
 }
 
@@ -62,7 +66,7 @@ export async function previewAddMembers(db: Db, actor: Actor, raw: AddMembersInp
       and(
         eq(groupMembers.orgId, actor.orgId),
         inArray(groupMembers.groupId, input.groupIds),
-        inArray(groupMembers.memberId, input.memberIds),
+        sql`${groupMembers.memberId} = any(${uuidArray(input.memberIds)})`,
       ),
     );
   const total = input.memberIds.length * input.groupIds.length;
@@ -81,8 +85,7 @@ export async function removeMembers(
   return db.transaction(async (tx) => {
     await requireGroups(tx, actor.orgId, input.groupIds);
     await requireMembers(tx, actor.orgId, input.memberIds);
-    const requested = crossPairs(input.memberIds, input.groupIds);
-    const removed = await deleteMemberships(tx, actor, requested);
+    const removed = await deleteMemberships(tx, actor, input);
     if (removed.length) {
       await audit(
         tx,
@@ -92,7 +95,11 @@ export async function removeMembers(
         { before: { removed } },
       );
     }
-    return { added: [], removed, unchanged: requested.length - removed.length };
+    return {
+      added: [],
+      removed,
+      unchanged: input.memberIds.length * input.groupIds.length - removed.length,
+    };
   });
 }
 
@@ -123,13 +130,16 @@ export async function moveMembers(
           .where(
             and(
               eq(groupMembers.groupId, target.id),
-              inArray(groupMembers.memberId, input.memberIds),
+              sql`${groupMembers.memberId} = any(${uuidArray(input.memberIds)})`,
             ),
           )
       ).map((r) => r.memberId),
     );
     const moving = input.memberIds.filter((id) => !alreadyInTarget.has(id));
-    const removed = await deleteMemberships(tx, actor, crossPairs(moving, [source.id]));
+    const removed = await deleteMemberships(tx, actor, {
+      memberIds: moving,
+      groupIds: [source.id],
+    });
     if (removed.length !== moving.length) {
       const gone = moving
         .filter((id) => !removed.some((r) => r.memberId === id))
@@ -138,7 +148,7 @@ export async function moveMembers(
         `${listNames(gone)} ${gone.length === 1 ? "is" : "are"} no longer in ${source.name}: someone else changed it. Nothing was moved; the latest memberships are shown now.`,
       );
     }
-    const added = await insertMemberships(tx, actor, crossPairs(moving, [target.id]));
+    const added = await insertMemberships(tx, actor, { memberIds: moving, groupIds: [target.id] });
     // Someone may have added them to the target meanwhile: leaving the source is a change too.
     if (added.length || removed.length) {
       await audit(

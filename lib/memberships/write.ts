@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { queryRows } from "@/db/rows";
+import { queryRows, uuidArray } from "@/db/rows";
 import type { Actor } from "@/lib/auth/actor";
 import type { MembershipPair } from "./schemas";
 
@@ -10,21 +10,34 @@ import type { MembershipPair } from "./schemas";
 
 const actorUser = (actor: Actor) => (actor.kind === "user" ? actor.userId : null);
 
+/** Pairs as a list, or every member of `memberIds` with every group of `groupIds`. */
+export type MembershipSet = MembershipPair[] | { memberIds: string[]; groupIds: string[] };
+
+const setSize = (set: MembershipSet) =>
+  Array.isArray(set) ? set.length : set.memberIds.length * set.groupIds.length;
+
+// The set as rows (group_id, member_id), distinct. A cross product is made by the database from
+// the two lists: a bulk add of 10,000 members to 3 groups sends 10,003 ids, not 30,000 pairs.
+function setRows(set: MembershipSet): SQL {
+  if (!Array.isArray(set))
+    return sql`select distinct g.id as group_id, m.id as member_id
+      from unnest(${uuidArray(set.groupIds)}) as g(id) cross join unnest(${uuidArray(set.memberIds)}) as m(id)`;
+  return sql`select distinct x.group_id, x.member_id
+    from unnest(${uuidArray(set.map((p) => p.groupId))}, ${uuidArray(set.map((p) => p.memberId))}) as x(group_id, member_id)`;
+}
+
 /** Adds the pairs that are not memberships yet; returns those it added. */
 export async function insertMemberships(
   tx: Db,
   actor: Actor,
-  pairs: MembershipPair[],
+  pairs: MembershipSet,
   source: "manual" | "rule" | "sync" = "manual",
 ): Promise<MembershipPair[]> {
-  if (!pairs.length) return [];
+  if (!setSize(pairs)) return [];
   const rows = await queryRows<{ group_id: string; member_id: string }>(
     tx,
     sql`
-    with input as (
-      select distinct x."groupId" as group_id, x."memberId" as member_id
-      from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as x("groupId" uuid, "memberId" uuid)
-    ),
+    with input as (${setRows(pairs)}),
     added as (
       insert into group_members (org_id, group_id, member_id, source, added_by)
       select ${actor.orgId}::uuid, i.group_id, i.member_id, ${source}::membership_source, ${actorUser(actor)}::uuid
@@ -49,16 +62,13 @@ export async function insertMemberships(
 export async function deleteMemberships(
   tx: Db,
   actor: Actor,
-  pairs: MembershipPair[],
+  pairs: MembershipSet,
 ): Promise<MembershipPair[]> {
-  if (!pairs.length) return [];
+  if (!setSize(pairs)) return [];
   const rows = await queryRows<{ group_id: string; member_id: string }>(
     tx,
     sql`
-    with input as (
-      select x."groupId" as group_id, x."memberId" as member_id
-      from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as x("groupId" uuid, "memberId" uuid)
-    ),
+    with input as (${setRows(pairs)}),
     removed as (
       delete from group_members gm
       using input i
@@ -74,8 +84,4 @@ export async function deleteMemberships(
     select group_id, member_id from removed`,
   );
   return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
-}
-
-export function crossPairs(memberIds: string[], groupIds: string[]): MembershipPair[] {
-  return groupIds.flatMap((groupId) => memberIds.map((memberId) => ({ groupId, memberId })));
 }
