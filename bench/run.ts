@@ -1,17 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { connectPglite, connectPostgres } from "@/db/connect";
 import { syncModelCatalogue } from "@/lib/models/sync";
-import {
-  buildIfStale,
-  ensureAuthSecret,
-  loadEnvironment,
-  productionServerArgs,
-} from "@/scripts/setup";
+import { buildIfStale } from "@/scripts/setup";
 import { benchAnalytics } from "./analytics";
 import { benchAuthorize } from "./authorize";
+import { INTERACTION_TARGET_MS, benchBrowser } from "./browser";
 import { routeBundles } from "./bundle";
 import { benchDashboards, subjects } from "./dashboards";
 import { LARGE_ORG_OWNER } from "./data/large-org";
@@ -19,6 +14,7 @@ import { createLargeOrgDatabase, megabytes } from "./data/large-org-database";
 import { benchIngest } from "./ingest";
 import { benchMemberships } from "./memberships";
 import { benchPages } from "./pages";
+import { withConsoleServer } from "./console-server";
 
 // `npm run bench [-- --events 10000000] [--members 2000]`: each benchmark prints its figures and
 // their ratio to a baseline measured in the same run (ratio = time / baseline time). On
@@ -67,7 +63,7 @@ print(
 );
 print(
   "memberships",
-  `groups and memberships (${connection.driver}), 2,000 members and 40 groups`,
+  `groups and memberships (${connection.driver}), 10,000 members and 40 groups; p50/p95 of 5 runs; ratio: p95 / the bare INSERT's p95`,
   await benchMemberships(connection),
 );
 print(
@@ -99,53 +95,31 @@ if (base) {
     await benchDashboards(large.db, org.orgId),
   );
   await large.close();
+  const { pages, browser } = await withConsoleServer(org.url, async (url) => ({
+    pages: await benchPages(url, LARGE_ORG_OWNER, [
+      "/spend",
+      `/groups/${groupId}?tab=spend`,
+      "/groups",
+      "/members",
+      "/groups/board",
+    ]),
+    browser: await benchBrowser(url, LARGE_ORG_OWNER, org.members),
+  }));
   print(
     "pages",
     "the same pages over HTTP, signed in (a production server on that database): full HTML, " +
       "p50/p95 of 20 fetches; ratio: p95 / the login page's p95",
-    await withServer(org.url, (url) =>
-      benchPages(url, LARGE_ORG_OWNER, [
-        "/spend",
-        `/groups/${groupId}?tab=spend`,
-        "/groups",
-        "/members",
-        "/groups/board",
-      ]),
-    ),
+    pages,
+  );
+  print(
+    "browser",
+    `in Chromium on that organisation: time to interactive and interaction latency (Event Timing, ` +
+      `longest event of each interaction; 16 means at most 16), p50/p95 of 7; ratios: p95 / the ` +
+      `baseline's p95 and p95 / the ${INTERACTION_TARGET_MS} ms target`,
+    browser,
   );
 }
 
-/** A production server (server.ts, the current build) on `databaseUrl`, for the time of `run`. */
-async function withServer<T>(databaseUrl: string, run: (url: string) => Promise<T>) {
-  loadEnvironment();
-  ensureAuthSecret();
-  buildIfStale();
-  const port = 4105;
-  const server = spawn(process.execPath, productionServerArgs, {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${url}/login`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (i > 240) throw new Error("the server did not come up");
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    return await run(url);
-  } finally {
-    server.kill("SIGTERM");
-  }
-}
 buildIfStale();
 print(
   "bundle",

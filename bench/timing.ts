@@ -1,12 +1,20 @@
 // How the in-process benchmarks time a call: `warmUps` runs first, then `runs` timed ones, one
-// after another; p50 and p95 of those (nearest rank).
+// after another (each after `setUp`, untimed); p50 and p95 of those (nearest rank).
 export async function timed(
   run: () => Promise<unknown>,
-  { runs = 20, warmUps = 1 }: { runs?: number; warmUps?: number } = {},
+  {
+    runs = 20,
+    warmUps = 1,
+    setUp,
+  }: { runs?: number; warmUps?: number; setUp?: () => Promise<unknown> } = {},
 ) {
-  for (let i = 0; i < warmUps; i++) await run();
+  for (let i = 0; i < warmUps; i++) {
+    await setUp?.();
+    await run();
+  }
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
+    await setUp?.();
     const start = performance.now();
     await run();
     times.push(performance.now() - start);
