@@ -43,7 +43,9 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
     count: members.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => CARD_HEIGHT + CARD_GAP,
-    overscan: 10,
+    // Few beyond the visible cards: every rendered card redraws when a drag starts and ends
+    // (dnd-kit's context), and sixty columns of them are on the board.
+    overscan: 2,
     // The column's size before it is measured: the server renders the first cards too.
     initialRect: { width: 280, height: 384 },
   });
