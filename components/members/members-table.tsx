@@ -4,7 +4,7 @@ import { FIELD_LIMITS } from "@/lib/field-limits";
 import { ArrowDown, ArrowUp, MoreHorizontal } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useRef, useState, useTransition } from "react";
+import { lazy, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -15,16 +15,7 @@ import {
   DialogFooter,
   DialogTitle,
 } from "@/components/ui/dialog";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuLabel,
-  DropdownMenuRadioGroup,
-  DropdownMenuRadioItem,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { MenuOnIntent } from "@/components/ui/menu-on-intent";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { ActionResult } from "@/lib/action-result";
@@ -32,6 +23,9 @@ import type { MemberRow } from "@/lib/members/queries";
 import { formatMicros } from "@/lib/money";
 import { BulkGroupsDialog, type BulkMembershipActions } from "./bulk-groups-dialog";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
+
+const loadRowMenu = () => import("./member-row-menu");
+const MemberRowMenu = lazy(() => loadRowMenu().then((m) => ({ default: m.MemberRowMenu })));
 
 export interface MemberActions {
   changeRole: (input: { memberId: string; role: string }) => Promise<ActionResult<unknown>>;
@@ -265,8 +259,10 @@ export function MembersTable(props: MembersTableProps) {
                 </Td>
                 {canEdit && (
                   <Td>
-                    <DropdownMenu>
-                      <DropdownMenuTrigger asChild>
+                    {/* Fifty rows a page: each menu's code and state come on first use. */}
+                    <MenuOnIntent
+                      preload={() => void loadRowMenu()}
+                      trigger={
                         <Button
                           variant="ghost"
                           size="icon"
@@ -275,61 +271,37 @@ export function MembersTable(props: MembersTableProps) {
                         >
                           <MoreHorizontal aria-hidden />
                         </Button>
-                      </DropdownMenuTrigger>
-                      <DropdownMenuContent align="end">
-                        <DropdownMenuLabel>Role</DropdownMenuLabel>
-                        <DropdownMenuRadioGroup
-                          value={row.role}
-                          onValueChange={(role) =>
+                      }
+                      menu={(trigger) => (
+                        <MemberRowMenu
+                          trigger={trigger}
+                          role={row.role}
+                          active={row.status === "active"}
+                          onRole={(role) =>
                             run(
                               `${row.name} is now ${role === "admin" ? "an" : "a"} ${role}.`,
                               () =>
                                 props.memberActions.changeRole({ memberId: row.memberId, role }),
                             )
                           }
-                        >
-                          <DropdownMenuRadioItem value="owner">Owner</DropdownMenuRadioItem>
-                          <DropdownMenuRadioItem value="admin">Admin</DropdownMenuRadioItem>
-                          <DropdownMenuRadioItem value="member">Member</DropdownMenuRadioItem>
-                        </DropdownMenuRadioGroup>
-                        <DropdownMenuSeparator />
-                        <DropdownMenuItem onSelect={() => setLimitFor(row)}>
-                          Set spending limit…
-                        </DropdownMenuItem>
-                        {row.status === "active" ? (
-                          <DropdownMenuItem onSelect={() => setSuspending(row)}>
-                            Suspend…
-                          </DropdownMenuItem>
-                        ) : (
-                          <DropdownMenuItem
-                            onSelect={() =>
-                              run(`${row.name} is active again.`, () =>
-                                props.memberActions.reactivate({ memberId: row.memberId }),
-                              )
-                            }
-                          >
-                            Reactivate
-                          </DropdownMenuItem>
-                        )}
-                        {props.memberActions.signOutEverywhere && (
-                          <DropdownMenuItem
-                            onSelect={() =>
+                          onLimit={() => setLimitFor(row)}
+                          onSuspend={() => setSuspending(row)}
+                          onReactivate={() =>
+                            run(`${row.name} is active again.`, () =>
+                              props.memberActions.reactivate({ memberId: row.memberId }),
+                            )
+                          }
+                          onSignOutEverywhere={
+                            props.memberActions.signOutEverywhere &&
+                            (() =>
                               run(`${row.name} is signed out everywhere.`, () =>
                                 props.memberActions.signOutEverywhere!({ memberId: row.memberId }),
-                              )
-                            }
-                          >
-                            Sign out everywhere
-                          </DropdownMenuItem>
-                        )}
-                        <DropdownMenuItem
-                          className="text-destructive"
-                          onSelect={() => setRemoving(row)}
-                        >
-                          Remove from organisation…
-                        </DropdownMenuItem>
-                      </DropdownMenuContent>
-                    </DropdownMenu>
+                              ))
+                          }
+                          onRemove={() => setRemoving(row)}
+                        />
+                      )}
+                    />
                   </Td>
                 )}
               </Tr>

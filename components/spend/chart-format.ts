@@ -52,3 +52,7 @@ export const moneyAxis = {
   width: 56,
 };
 export const chartMargin = { top: 8, right: 8, bottom: 0, left: 8 };
+
+// Series draw at once: an animation re-renders the chart every frame for a second and more,
+// and a range change pressed meanwhile waits for those frames (the page's interaction latency).
+export const still = { isAnimationActive: false } as const;

@@ -20,6 +20,7 @@ import {
   chartMargin,
   moneyAxis,
   periodAxis,
+  still,
 } from "./chart-format";
 
 /** Spend per month, stacked by group, with the organisation's total as a line. */
@@ -43,9 +44,17 @@ export function MonthlyGroupChart({ data }: { data: MonthlyByGroup }) {
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {data.groups.map((g, i) => (
-            <Bar key={g.id} dataKey={g.id} name={g.name} stackId="groups" fill={seriesColor(i)} />
+            <Bar
+              {...still}
+              key={g.id}
+              dataKey={g.id}
+              name={g.name}
+              stackId="groups"
+              fill={seriesColor(i)}
+            />
           ))}
           <Line
+            {...still}
             dataKey="total"
             name="Organisation total"
             stroke="var(--foreground)"

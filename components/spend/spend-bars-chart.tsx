@@ -18,6 +18,7 @@ import {
   tooltipMoney,
   moneyAxis,
   periodAxis,
+  still,
 } from "./chart-format";
 
 interface SpendBarsChartProps {
@@ -44,7 +45,13 @@ export function SpendBarsChart({ description, data, line }: SpendBarsChartProps)
             contentStyle={chartTooltipStyle}
             cursor={{ fill: "var(--accent)", opacity: 0.5 }}
           />
-          <Bar dataKey="costMicros" name="Spend" fill={seriesColor(0)} radius={[3, 3, 0, 0]} />
+          <Bar
+            {...still}
+            dataKey="costMicros"
+            name="Spend"
+            fill={seriesColor(0)}
+            radius={[3, 3, 0, 0]}
+          />
           {line && (
             <ReferenceLine
               y={line.micros}

@@ -19,6 +19,7 @@ import {
   chartMargin,
   moneyAxis,
   periodAxis,
+  still,
 } from "./chart-format";
 
 /** Spend over time for the chosen groups, or the organisation's total when none is chosen. */
@@ -47,6 +48,7 @@ export function TrendChart({ trend, granularity }: { trend: Trend; granularity: 
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {series.map((s) => (
             <Line
+              {...still}
               key={s.key}
               dataKey={s.key}
               name={s.name}
