@@ -7,7 +7,8 @@ import { gzipSync } from "node:zlib";
 // scripts the browser loads before the route is interactive, that is the root files of the build
 // manifest and every chunk the client reference manifest lists for the route's segments (its
 // layouts, error and not-found boundaries, and the page), each counted once, gzipped. The build
-// of Next.js 16 no longer prints this table. Over the budget, the route's heaviest chunks.
+// of Next.js 16 no longer prints this table. What a route over the budget is made of:
+// bundle-modules.ts.
 
 export const FIRST_LOAD_BUDGET_BYTES = 170 * 1024;
 
@@ -17,7 +18,6 @@ export interface RouteBundle {
   /** Over the budget of 170 kB (above 1: over). */
   ratioToBudget: number;
   overBudget: boolean;
-  heaviest?: string[];
 }
 
 const dir = path.resolve(".next");
@@ -63,20 +63,11 @@ export function routeBundles(): RouteBundle[] {
     .map(({ route, files }) => {
       const loaded = [...new Set([...build.rootMainFiles, ...files])];
       const bytes = loaded.reduce((sum, f) => sum + gzippedBytes(f), 0);
-      const overBudget = bytes > FIRST_LOAD_BUDGET_BYTES;
       return {
         route,
         firstLoadKb: +(bytes / 1024).toFixed(1),
         ratioToBudget: +(bytes / FIRST_LOAD_BUDGET_BYTES).toFixed(2),
-        overBudget,
-        ...(overBudget
-          ? {
-              heaviest: loaded
-                .sort((a, b) => gzippedBytes(b) - gzippedBytes(a))
-                .slice(0, 5)
-                .map((f) => `${path.basename(f)} ${(gzippedBytes(f) / 1024).toFixed(1)} kB`),
-            }
-          : {}),
+        overBudget: bytes > FIRST_LOAD_BUDGET_BYTES,
       };
     })
     .sort((a, b) => b.firstLoadKb - a.firstLoadKb);

@@ -15,6 +15,7 @@ import {
   emailOf,
   seedGatewayFixture,
 } from "./gateway/fixture";
+import { markdownTable, writeBenchmarksSection } from "./benchmarks-md";
 import type { LoadCase, LoadFigures } from "./gateway/load";
 
 // `npm run bench:gateway`: the gateway API over HTTP, end to end. A production server (server.ts,
@@ -341,27 +342,28 @@ if (otherCheckout) {
   process.exit(0);
 }
 const tableOf = (of: Row[]) =>
-  [
-    "| database | case | connections | req/s | events/s | p50 ms | p99 ms | ratio to bare | errors | non-2xx |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-    ...of.map(
-      (r) =>
-        `| ${r.database} | ${r.case} | ${r.connections} | ${r.requestsPerSecond} | ${r.eventsPerSecond ?? ""} | ${r.p50Ms || ""} | ${r.p99Ms || ""} | ${r.ratioToBare ?? ""} | ${r.errors} | ${r.non2xx} |`,
-    ),
-  ].join("\n");
+  markdownTable(
+    of.map((r) => ({
+      database: r.database,
+      case: r.case,
+      connections: r.connections,
+      "req/s": r.requestsPerSecond,
+      "events/s": r.eventsPerSecond,
+      "p50 ms": r.p50Ms || null,
+      "p99 ms": r.p99Ms || null,
+      "ratio to bare": r.ratioToBare,
+      errors: r.errors,
+      "non-2xx": r.non2xx,
+    })),
+  );
 const table = tableOf(rows);
 const beforeFile = path.join(resultsDir, "gateway-before.json");
 const before = existsSync(beforeFile)
   ? (JSON.parse(readFileSync(beforeFile, "utf8")) as { at: string; server: string; rows: Row[] })
   : null;
-writeFileSync(
-  path.resolve("BENCHMARKS.md"),
-  `# Benchmarks
-
-The console's reads on a large organisation (\`npm run bench\`: bench/results/latest.json) and
-what the figures mean past one machine: [docs/SCALING.md](docs/SCALING.md).
-
-## Gateway API over HTTP (\`npm run bench:gateway\`)
+writeBenchmarksSection(
+  "gateway",
+  `## Gateway API over HTTP (\`npm run bench:gateway\`)
 
 Run ${at} on ${machine.cores} × ${machine.cpu}, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}, ${postgresVersion ?? "no PostgreSQL"}.
 Load generator: ${machine.loadGenerator}, ${SECONDS} s per run after a ${WARM_UP_SECONDS} s warm-up per case. The ratio is
@@ -408,10 +410,5 @@ ${tableOf(before.rows)}
     : ""
 }`,
 );
-execFileSync(process.execPath, [
-  path.resolve("node_modules/prettier/bin/prettier.cjs"),
-  "--write",
-  "BENCHMARKS.md",
-]);
 console.log(`\nwrote ${path.relative(process.cwd(), resultsDir)}/gateway.json and BENCHMARKS.md`);
 process.exit(0);
