@@ -1,8 +1,8 @@
 "use client";
 
-import { useDroppable } from "@dnd-kit/core";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useMemo, useRef } from "react";
+import { useDndContext, useDroppable } from "@dnd-kit/core";
+import { type Range, defaultRangeExtractor, useVirtualizer } from "@tanstack/react-virtual";
+import { memo, useCallback, useMemo, useRef } from "react";
 import type { BoardMember } from "@/lib/groups/board";
 import { cn } from "@/lib/utils";
 import { type BoardCardActions, MemberCard } from "./member-card";
@@ -39,8 +39,27 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
   );
   const { setNodeRef, isOver } = useDroppable({ id, data: { groupId } });
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The card being dragged stays mounted while the column scrolls under the pointer (dnd-kit
+  // scrolls it near its edges): unmounted, its drag data would be gone and the drop ignored.
+  const { active } = useDndContext();
+  const prefix = `${id}:`;
+  const draggedId =
+    typeof active?.id === "string" && active.id.startsWith(prefix)
+      ? active.id.slice(prefix.length)
+      : null;
+  const draggedIndex = draggedId ? members.findIndex((m) => m.id === draggedId) : -1;
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      return draggedIndex < 0 || indexes.includes(draggedIndex)
+        ? indexes
+        : [...indexes, draggedIndex].sort((a, b) => a - b);
+    },
+    [draggedIndex],
+  );
   const virtualizer = useVirtualizer({
     count: members.length,
+    rangeExtractor,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => CARD_HEIGHT + CARD_GAP,
     // Few beyond the visible cards: every rendered card redraws when a drag starts and ends
