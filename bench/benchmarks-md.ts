@@ -16,42 +16,29 @@ baseline measured in the same run on the same machine, which is shared and noisy
 ratios of one run, not absolute figures of two.
 `;
 
-export function writeBenchmarksSection(name: "console" | "gateway", markdown: string) {
-  const begin = `<!-- ${name}: written by the benchmark, do not edit -->`;
-  const end = `<!-- end of ${name} -->`;
-  const section = `${begin}\n\n${markdown.trim()}\n\n${end}`;
-  let text = existsSync(FILE) ? readFileSync(FILE, "utf8") : HEADER;
-  if (!text.includes(begin)) text = `${HEADER}\n${sectionsOnly(text)}`;
-  const from = text.indexOf(begin);
-  const to = text.indexOf(end);
-  text =
-    from >= 0 && to > from
-      ? text.slice(0, from) + section + text.slice(to + end.length)
-      : `${text.trimEnd()}\n\n${section}\n`;
-  // The console's section first, then the gateway's, whichever ran last.
-  writeFileSync(FILE, ordered(text));
+const SECTIONS = ["console", "gateway"] as const;
+const begin = (name: string) => `<!-- ${name}: written by the benchmark, do not edit -->`;
+const end = (name: string) => `<!-- end of ${name} -->`;
+
+/** A section's text as the file holds it, markers included; "" when it has none. */
+function sectionIn(text: string, name: string) {
+  const from = text.indexOf(begin(name));
+  const to = text.indexOf(end(name));
+  return from >= 0 && to > from ? text.slice(from, to + end(name).length) : "";
+}
+
+/** Replaces this benchmark's section and keeps the other's; the header is always this file's. */
+export function writeBenchmarksSection(name: (typeof SECTIONS)[number], markdown: string) {
+  const old = existsSync(FILE) ? readFileSync(FILE, "utf8") : "";
+  const sections = SECTIONS.map((s) =>
+    s === name ? `${begin(s)}\n\n${markdown.trim()}\n\n${end(s)}` : sectionIn(old, s),
+  ).filter(Boolean);
+  writeFileSync(FILE, `${HEADER}\n${sections.join("\n\n")}\n`);
   execFileSync(process.execPath, [
     path.resolve("node_modules/prettier/bin/prettier.cjs"),
     "--write",
     FILE,
   ]);
-}
-
-// The sections of a file written before there were sections: none (it is replaced whole).
-function sectionsOnly(text: string) {
-  const first = text.indexOf("<!-- ");
-  return first >= 0 ? text.slice(first) : "";
-}
-
-function ordered(text: string) {
-  const grab = (name: string) => {
-    const begin = `<!-- ${name}: written by the benchmark, do not edit -->`;
-    const end = `<!-- end of ${name} -->`;
-    const from = text.indexOf(begin);
-    const to = text.indexOf(end);
-    return from >= 0 && to > from ? text.slice(from, to + end.length) : "";
-  };
-  return `${HEADER}\n${[grab("console"), grab("gateway")].filter(Boolean).join("\n\n")}\n`;
 }
 
 /** Rows of objects as a Markdown table, a column per key (in the order they first appear). */

@@ -2,14 +2,13 @@
 
 import { useDraggable } from "@dnd-kit/core";
 import { GripVertical, MoreHorizontal } from "lucide-react";
-import { lazy, memo, useMemo } from "react";
+import { memo, useMemo } from "react";
 import { Button } from "@/components/ui/button";
 import { MenuOnIntent } from "@/components/ui/menu-on-intent";
 import type { BoardMember } from "@/lib/groups/board";
 import { cn } from "@/lib/utils";
 
-const loadMenu = () => import("./member-card-menu");
-const MemberCardMenu = lazy(() => loadMenu().then((m) => ({ default: m.MemberCardMenu })));
+const loadMenu = () => import("./member-card-menu").then((m) => m.MemberCardMenu);
 
 export interface CardDragData {
   memberIds: string[];
@@ -105,7 +104,7 @@ export const MemberCard = memo(function MemberCard(props: MemberCardProps) {
       {canEdit && (
         // A thousand cards are on screen at once: each menu's code and state come on first use.
         <MenuOnIntent
-          preload={() => void loadMenu()}
+          load={loadMenu}
           trigger={
             <Button
               variant="ghost"
@@ -116,7 +115,7 @@ export const MemberCard = memo(function MemberCard(props: MemberCardProps) {
               <MoreHorizontal aria-hidden />
             </Button>
           }
-          menu={(trigger) => (
+          menu={(MemberCardMenu, trigger) => (
             <MemberCardMenu
               memberId={member.id}
               memberName={member.name}

@@ -4,7 +4,7 @@ import { FIELD_LIMITS } from "@/lib/field-limits";
 import { ArrowDown, ArrowUp, MoreHorizontal } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { lazy, useRef, useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -24,8 +24,7 @@ import { formatMicros } from "@/lib/money";
 import { BulkGroupsDialog, type BulkMembershipActions } from "./bulk-groups-dialog";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
-const loadRowMenu = () => import("./member-row-menu");
-const MemberRowMenu = lazy(() => loadRowMenu().then((m) => ({ default: m.MemberRowMenu })));
+const loadRowMenu = () => import("./member-row-menu").then((m) => m.MemberRowMenu);
 
 export interface MemberActions {
   changeRole: (input: { memberId: string; role: string }) => Promise<ActionResult<unknown>>;
@@ -261,7 +260,7 @@ export function MembersTable(props: MembersTableProps) {
                   <Td>
                     {/* Fifty rows a page: each menu's code and state come on first use. */}
                     <MenuOnIntent
-                      preload={() => void loadRowMenu()}
+                      load={loadRowMenu}
                       trigger={
                         <Button
                           variant="ghost"
@@ -272,7 +271,7 @@ export function MembersTable(props: MembersTableProps) {
                           <MoreHorizontal aria-hidden />
                         </Button>
                       }
-                      menu={(trigger) => (
+                      menu={(MemberRowMenu, trigger) => (
                         <MemberRowMenu
                           trigger={trigger}
                           role={row.role}

@@ -1,15 +1,12 @@
 "use client";
 
 import { Building2, ChevronsUpDown } from "lucide-react";
-import { lazy, useTransition } from "react";
+import { useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { MenuOnIntent } from "@/components/ui/menu-on-intent";
 import type { OrgSwitcherProps } from "./org-switcher-dropdown";
 
-const loadDropdown = () => import("./org-switcher-dropdown");
-const OrgSwitcherDropdown = lazy(() =>
-  loadDropdown().then((m) => ({ default: m.OrgSwitcherDropdown })),
-);
+const loadDropdown = () => import("./org-switcher-dropdown").then((m) => m.OrgSwitcherDropdown);
 
 export function OrgSwitcher(props: OrgSwitcherProps) {
   // The switch's transition lives here, above the lazy menu, so the button stays disabled while
@@ -18,7 +15,7 @@ export function OrgSwitcher(props: OrgSwitcherProps) {
   const active = props.orgs.find((o) => o.id === props.activeOrgId);
   return (
     <MenuOnIntent
-      preload={() => void loadDropdown()}
+      load={loadDropdown}
       trigger={
         <Button
           variant="ghost"
@@ -31,8 +28,8 @@ export function OrgSwitcher(props: OrgSwitcherProps) {
           <ChevronsUpDown className="text-muted-foreground" aria-hidden />
         </Button>
       }
-      menu={(trigger) => (
-        <OrgSwitcherDropdown {...props} trigger={trigger} startTransition={startTransition} />
+      menu={(Dropdown, trigger) => (
+        <Dropdown {...props} trigger={trigger} startTransition={startTransition} />
       )}
     />
   );

@@ -1,12 +1,10 @@
 "use client";
 
-import { lazy } from "react";
 import { Button } from "@/components/ui/button";
 import { MenuOnIntent } from "@/components/ui/menu-on-intent";
 import type { UserMenuProps } from "./user-menu-dropdown";
 
-const loadDropdown = () => import("./user-menu-dropdown");
-const UserMenuDropdown = lazy(() => loadDropdown().then((m) => ({ default: m.UserMenuDropdown })));
+const loadDropdown = () => import("./user-menu-dropdown").then((m) => m.UserMenuDropdown);
 
 function initials(name: string): string {
   return name
@@ -20,7 +18,7 @@ function initials(name: string): string {
 export function UserMenu(props: UserMenuProps) {
   return (
     <MenuOnIntent
-      preload={() => void loadDropdown()}
+      load={loadDropdown}
       trigger={
         <Button variant="ghost" className="gap-2 px-2">
           <span
@@ -33,7 +31,7 @@ export function UserMenu(props: UserMenuProps) {
           <span className="sr-only">, account menu</span>
         </Button>
       }
-      menu={(trigger) => <UserMenuDropdown {...props} trigger={trigger} />}
+      menu={(Dropdown, trigger) => <Dropdown {...props} trigger={trigger} />}
     />
   );
 }
