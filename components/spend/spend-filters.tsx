@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter } from "next/navigation";
-import { useOptimistic, useState, useTransition } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { type SpendFilters, granularities, spendQuery } from "@/lib/spend/filter-query";
@@ -16,19 +16,12 @@ interface SpendFiltersBarProps {
 const fieldClass = "h-9 rounded-md border border-input bg-card px-2 text-sm";
 
 /** Range, granularity and groups; every change goes to the URL, so any view can be shared. */
-export function SpendFiltersBar({ filters: current, today, groups }: SpendFiltersBarProps) {
+export function SpendFiltersBar({ filters, today, groups }: SpendFiltersBarProps) {
   const router = useRouter();
   const pathname = usePathname();
   const [picking, setPicking] = useState(false);
-  // The controls show the asked-for filters at once, while the page's new figures come from the
-  // server: a press answers in the next frame, not when the navigation ends.
-  const [pending, startTransition] = useTransition();
-  const [filters, showFilters] = useOptimistic(current);
   const go = (changes: Partial<SpendFilters>) =>
-    startTransition(() => {
-      showFilters({ ...filters, ...changes });
-      router.push(`${pathname}?${spendQuery(filters, changes)}`, { scroll: false });
-    });
+    router.push(`${pathname}?${spendQuery(filters, changes)}`, { scroll: false });
   const presets = [
     { label: "7 days", days: 6 },
     { label: "30 days", days: 29 },
@@ -39,12 +32,7 @@ export function SpendFiltersBar({ filters: current, today, groups }: SpendFilter
     new Date(Date.parse(today) - days * 86_400_000).toISOString().slice(0, 10);
 
   return (
-    <div
-      className="flex flex-wrap items-end gap-3"
-      role="group"
-      aria-label="Spend filters"
-      aria-busy={pending}
-    >
+    <div className="flex flex-wrap items-end gap-3" role="group" aria-label="Spend filters">
       <div className="flex flex-col gap-1.5">
         <Label htmlFor="spend-from">From</Label>
         <input
