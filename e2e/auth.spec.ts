@@ -195,7 +195,9 @@ test.describe("the shell", () => {
         // Rendered: the page's heading, and the charts' drawings where there are charts.
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
         if (path === "/spend")
-          await expect(page.locator(".recharts-surface").first()).toBeVisible();
+          // The charts' code loads after first paint (lazy-charts.tsx): on a loaded machine that
+          // can take longer than the default wait.
+          await expect(page.locator(".recharts-surface").first()).toBeVisible({ timeout: 20_000 });
         const results = await new AxeBuilder({ page }).analyze();
         expect(
           results.violations
