@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { nestingDepth } from "@/lib/nesting";
 
 // A Content Security Policy with a fresh nonce per page view: only scripts Next.js (and the theme
 // script) render with this nonce run, so injected markup cannot run script. Styles stay
@@ -43,7 +44,7 @@ async function refuseMalformedAction(request: NextRequest): Promise<Response | n
   if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) return null;
   const body = await request.clone().text();
   if (body.length > ACTION_BODY_LIMIT) return plain(413, "The request is larger than 1 MB.");
-  if (jsonDepth(body) > MAX_JSON_DEPTH) return plain(400, "The request is nested too deeply.");
+  if (nestingDepth(body) > MAX_JSON_DEPTH) return plain(400, "The request is nested too deeply.");
   try {
     JSON.parse(body);
   } catch {
@@ -52,30 +53,13 @@ async function refuseMalformedAction(request: NextRequest): Promise<Response | n
   return null;
 }
 
-/** The deepest nesting of arrays and objects in a JSON text (strings skipped), without parsing. */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "[" || c === "{") deepest = Math.max(deepest, ++depth);
-    else if (c === "]" || c === "}") depth--;
-  }
-  return deepest;
-}
-
 const plain = (status: number, message: string) =>
   new Response(message, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 
 export const config = {
   matcher: [
     {
-      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+      source: "/((?!api/|scim/|_next/static|_next/image|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -21,6 +21,7 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   org_email_domains: "reference", // by domain, at sign-in
   org_sso_providers: "reference", // by id, from a session or an identity
   gateway_tokens: "reference", // by hash: the token says which organisation calls
+  scim_tokens: "reference", // by hash, as gateway tokens
   member_invitations: "reference", // by the invitation link's token hash
   // Sign-in bookkeeping, by user.
   user_sessions: "coordinator",
@@ -50,6 +51,8 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   audit_log: "distributed",
   webhook_endpoints: "distributed",
   webhook_deliveries: "distributed",
+  directory_settings: "distributed",
+  scim_errors: "distributed",
 };
 
 export const DISTRIBUTION_COLUMN = "org_id";

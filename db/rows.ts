@@ -12,6 +12,8 @@ export const toNumber = (v: string | number | null | undefined) => Number(v ?? 0
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const isUuid = (value: string) => UUID.test(value);
+
 /**
  * A uuid[] of these ids as one query parameter (an array literal), however many: a bulk change
  * of 10,000 members as 10,000 parameters costs the driver and the planner more than the query.

@@ -28,7 +28,7 @@ export const roleDescriptions: Record<Role, string> = {
   owner: "signed in, role `owner` of organisation A",
   gateway:
     "`Authorization: Bearer ghg_…`, a live gateway token of organisation A, and no session (a revoked token counts as none)",
-  scim: "a SCIM bearer token of organisation A; SCIM does not exist yet, so any such token is refused like an unknown one",
+  scim: "`Authorization: Bearer ghs_…`, a live SCIM token of organisation A (directory sync), and no session",
 };
 
 export type Outcome = "allowed" | "refused";
@@ -80,6 +80,16 @@ const gatewayOnly = {
   owner: refused,
   gateway: allowed,
   scim: refused,
+};
+
+/** Directory sync (/scim/v2): a SCIM token of the organisation, nothing else. */
+const scimOnly: Record<Role, Cell> = {
+  anonymous: refused,
+  member: refused,
+  admin: refused,
+  owner: refused,
+  gateway: refused,
+  scim: allowed,
 };
 
 const action = (
@@ -320,6 +330,26 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
   "POST /api/v1/usage": route(
     "The gateway reports usage; events naming another organisation's key or member are rejected with the unknown-id reason.",
     gatewayOnly,
+  ),
+  "GET /scim/v2/[[...path]]": route(
+    "SCIM reads: discovery, Users and Groups of the token's organisation; another organisation's ids are not found, and its people match no filter.",
+    scimOnly,
+  ),
+  "POST /scim/v2/[[...path]]": route(
+    "SCIM creates users and groups in the token's organisation; a member id of another organisation is refused like an unknown one.",
+    scimOnly,
+  ),
+  "PUT /scim/v2/[[...path]]": route(
+    "SCIM replaces a user or group of the token's organisation; another organisation's ids are not found.",
+    scimOnly,
+  ),
+  "PATCH /scim/v2/[[...path]]": route(
+    "SCIM patches a user or group of the token's organisation; another organisation's ids are not found.",
+    scimOnly,
+  ),
+  "DELETE /scim/v2/[[...path]]": route(
+    "SCIM deprovisions (suspends) a user or releases a group of the token's organisation; another organisation's ids are not found.",
+    scimOnly,
   ),
   "GET /audit/export": route(
     "The audit log as CSV for owners and admins (members 403); filters never reach beyond the actor's organisation.",

@@ -20,8 +20,10 @@ export function urlOf(connection: Connection): string {
  * A fresh, migrated database for one test file: a copy of the template database on
  * PostgreSQL when DATABASE_URL is set, an in-memory PGlite otherwise. Dropped after the file.
  */
-export async function testDatabase(): Promise<Connection> {
-  const base = process.env.DATABASE_URL;
+export async function testDatabase(
+  on: "configured" | "pglite" = "configured",
+): Promise<Connection> {
+  const base = on === "pglite" ? undefined : process.env.DATABASE_URL;
   if (!base) {
     const connection = await connectPglite();
     await connection.migrate();
@@ -41,3 +43,10 @@ export async function testDatabase(): Promise<Connection> {
   });
   return connection;
 }
+
+/**
+ * The databases a suite that must hold on both runs against: PGlite always, and PostgreSQL too
+ * when DATABASE_URL is set (as in CI). Use with `describe.each`.
+ */
+export const bothDatabases = (): ("pglite" | "configured")[] =>
+  usingPostgres ? ["configured", "pglite"] : ["pglite"];

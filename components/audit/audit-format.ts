@@ -10,6 +10,7 @@ const targetTypeLabels: Record<string, string> = {
   user: "User",
   memberships: "Memberships",
   gateway_token: "Gateway token",
+  scim_token: "SCIM token",
   webhook_endpoint: "Webhook endpoint",
   webhook_delivery: "Webhook delivery",
   budget_alert: "Budget alerts",
@@ -40,6 +41,7 @@ export function targetHref(type: string, id: string | null): string | null {
     case "member":
       return id ? `/access?member=${id}` : null;
     case "gateway_token":
+    case "scim_token":
     case "webhook_endpoint":
     case "webhook_delivery":
       return "/settings";

@@ -25,6 +25,7 @@ const actorKinds: Record<AuditRow["actorKind"], { label: string; variant: BadgeP
     user: { label: "User", variant: "secondary" },
     gateway: { label: "Gateway", variant: "default" },
     system: { label: "System", variant: "outline" },
+    directory: { label: "Directory", variant: "warning" },
   };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,7 +12,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { orgs, users } from "./orgs";
 
-export const actorKind = pgEnum("actor_kind", ["user", "gateway", "system"]);
+export const actorKind = pgEnum("actor_kind", ["user", "gateway", "system", "directory"]);
 
 // Append-only: a trigger in the migrations refuses UPDATE and DELETE.
 export const auditLog = pgTable(

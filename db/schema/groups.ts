@@ -42,6 +42,10 @@ export const groups = pgTable(
       .default(sql`'{50,80,100}'::integer[]`),
     budgetMode: budgetMode().notNull().default("soft"),
     isDefault: boolean().notNull().default(false),
+    // Directory sync (SCIM): set while the identity provider owns this group's direct membership
+    // (its name too); admins still nest, budget and assign keys to it.
+    directoryLinkedAt: timestamp({ withTimezone: true }),
+    directoryExternalId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -49,6 +53,7 @@ export const groups = pgTable(
     primaryKey({ columns: [t.id, t.orgId] }),
     unique("groups_org_id_key").on(t.orgId, t.id),
     // Names are unique per organisation regardless of case: "Backend" and "backend" would confuse.
+    unique("groups_org_directory_id_key").on(t.orgId, t.directoryExternalId),
     uniqueIndex("groups_org_name_key").on(t.orgId, sql`lower(${t.name})`),
     index("groups_parent_idx").on(t.parentId),
     // The parent must live in the same organisation.

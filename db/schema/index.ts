@@ -6,3 +6,4 @@ export * from "./audit";
 export * from "./webhooks";
 export * from "./sessions";
 export * from "./sso";
+export * from "./directory";

@@ -3,6 +3,7 @@ import {
   bigint,
   check,
   index,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -65,6 +66,12 @@ export const orgMembers = pgTable(
     status: memberStatus().notNull().default("active"),
     // The id the gateway knows this person by, when it is not their email.
     externalId: text(),
+    // Directory sync (SCIM): set while the identity provider owns this person. `directoryAttributes`
+    // is the SCIM resource as the provider last sent it (minus id, meta, password and groups), so
+    // that what it reads back is what it wrote; `directoryExternalId` is the provider's own id.
+    directoryLinkedAt: timestamp({ withTimezone: true }),
+    directoryExternalId: text(),
+    directoryAttributes: jsonb(),
     monthlyLimitMicros: bigint({ mode: "number" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -74,6 +81,7 @@ export const orgMembers = pgTable(
     unique("org_members_org_user_key").on(t.orgId, t.userId),
     unique("org_members_org_id_key").on(t.orgId, t.id),
     unique("org_members_org_external_id_key").on(t.orgId, t.externalId),
+    unique("org_members_org_directory_id_key").on(t.orgId, t.directoryExternalId),
     index("org_members_user_idx").on(t.userId),
     check("org_members_limit_nonnegative", sql`${t.monthlyLimitMicros} >= 0`),
   ],

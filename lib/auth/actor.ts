@@ -12,9 +12,12 @@ export type Actor =
       label: string;
     }
   | { kind: "gateway"; tokenId: string; orgId: string; label: string }
+  // An identity provider provisioning the organisation over SCIM with one of its tokens.
+  | { kind: "directory"; tokenId: string; orgId: string; label: string }
   | { kind: "system"; orgId: string; label: string };
 
-export type Permission = "org:read" | "org:manage" | "usage:ingest" | "access:decide";
+export type Permission =
+  "org:read" | "org:manage" | "usage:ingest" | "access:decide" | "directory:sync";
 
 const rolePermissions: Record<MemberRole, readonly Permission[]> = {
   owner: ["org:read", "org:manage"],
@@ -30,6 +33,8 @@ export function can(actor: Actor, permission: Permission): boolean {
       return true;
     case "gateway":
       return gatewayPermissions.includes(permission);
+    case "directory":
+      return permission === "directory:sync";
     case "user":
       return rolePermissions[actor.role].includes(permission);
   }

@@ -1,6 +1,6 @@
 import { getTableName, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import type { apiKeys, gatewayTokens } from "@/db/schema";
+import type { apiKeys, gatewayTokens, scimTokens } from "@/db/schema";
 
 // "Last used" of API keys and gateway tokens is kept to the minute, and written off the request
 // path: a use is noted in memory and written right after, without the request waiting for it;
@@ -10,7 +10,7 @@ import type { apiKeys, gatewayTokens } from "@/db/schema";
 const RESOLUTION_MS = 60_000;
 const MAX_REMEMBERED = 100_000;
 
-type Table = typeof apiKeys | typeof gatewayTokens;
+type Table = typeof apiKeys | typeof gatewayTokens | typeof scimTokens;
 
 interface Recorder {
   // When this process last wrote each secret's use (table:id → ms).

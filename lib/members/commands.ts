@@ -1,7 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { groupMembers, groups, memberInvitations, orgMembers, orgs, users } from "@/db/schema";
+import {
+  type MemberRole,
+  groupMembers,
+  groups,
+  memberInvitations,
+  orgMembers,
+  orgs,
+  users,
+} from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { type Actor, assertCan } from "@/lib/auth/actor";
@@ -83,7 +91,7 @@ export async function addMember(
   }
   const passwordHash = input.access === "password" ? await hashPassword(input.password) : null;
   return db.transaction(async (tx) => {
-    let [user] = await tx.select().from(users).where(eq(users.email, input.email));
+    const [user] = await tx.select().from(users).where(eq(users.email, input.email));
     if (user) {
       const [existing] = await tx
         .select({ id: orgMembers.id, status: orgMembers.status })
@@ -94,46 +102,24 @@ export async function addMember(
           email: `${input.email} is already a member.`,
         });
       }
-    } else {
-      [user] = await tx
-        .insert(users)
-        .values({ email: input.email, name: input.name, passwordHash })
-        .returning();
     }
-    const [member] = await tx
-      .insert(orgMembers)
-      .values({ orgId: actor.orgId, userId: user!.id, role: input.role })
-      .onConflictDoUpdate({
-        target: [orgMembers.orgId, orgMembers.userId],
-        set: { role: input.role, status: "active", updatedAt: new Date() },
-      })
-      .returning();
-    const defaults = await tx
-      .select({ id: groups.id, name: groups.name })
-      .from(groups)
-      .where(
-        and(eq(groups.orgId, actor.orgId), eq(groups.isDefault, true), isNull(groups.archivedAt)),
-      );
-    await insertMemberships(
-      tx,
-      actor,
-      { memberIds: [member!.id], groupIds: defaults.map((g) => g.id) },
-      "rule",
-    );
+    const joined = await joinOrganisation(tx, actor, { ...input, passwordHash });
+    const defaults = joined.defaultGroups;
+    const member = { id: joined.memberId };
     // An invitation sets the account's password: only for an account no other organisation
     // has (or had), or an admin here could take over a person's account elsewhere. Someone who
     // already has an account signs in with it (or finishes their other invitation).
     const [elsewhere] = await tx
       .select({ id: orgMembers.id })
       .from(orgMembers)
-      .where(and(eq(orgMembers.userId, user!.id), ne(orgMembers.orgId, actor.orgId)))
+      .where(and(eq(orgMembers.userId, joined.user.id), ne(orgMembers.orgId, actor.orgId)))
       .limit(1);
     let invitationPath: string | null = null;
-    if (input.access === "invite" && !user!.passwordHash && !elsewhere) {
+    if (input.access === "invite" && !joined.user.passwordHash && !elsewhere) {
       const token = randomBytes(32).toString("base64url");
       await tx.insert(memberInvitations).values({
         orgId: actor.orgId,
-        userId: user!.id,
+        userId: joined.user.id,
         tokenHash: hashToken(token),
         expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
         createdBy: actor.kind === "user" ? actor.userId : null,
@@ -144,7 +130,7 @@ export async function addMember(
       tx,
       actor,
       "member.added",
-      { type: "member", id: member!.id },
+      { type: "member", id: member.id },
       {
         after: {
           email: input.email,
@@ -154,8 +140,48 @@ export async function addMember(
         },
       },
     );
-    return { memberId: member!.id, invitationPath, defaultGroups: defaults.map((g) => g.name) };
+    return { memberId: member.id, invitationPath, defaultGroups: defaults.map((g) => g.name) };
   });
+}
+
+/**
+ * Makes a person a member (again) in the caller's transaction: a new user unless one has this
+ * email, a membership (a removed one comes back, active, with this role), and every default
+ * group of the organisation. The caller checks first that they are not a member already.
+ */
+export async function joinOrganisation(
+  tx: Db,
+  actor: Actor,
+  input: { email: string; name: string; role: MemberRole; passwordHash: string | null },
+) {
+  let [user] = await tx.select().from(users).where(eq(users.email, input.email));
+  if (!user) {
+    [user] = await tx
+      .insert(users)
+      .values({ email: input.email, name: input.name, passwordHash: input.passwordHash })
+      .returning();
+  }
+  const [member] = await tx
+    .insert(orgMembers)
+    .values({ orgId: actor.orgId, userId: user!.id, role: input.role })
+    .onConflictDoUpdate({
+      target: [orgMembers.orgId, orgMembers.userId],
+      set: { role: input.role, status: "active", updatedAt: new Date() },
+    })
+    .returning({ id: orgMembers.id });
+  const defaultGroups = await tx
+    .select({ id: groups.id, name: groups.name })
+    .from(groups)
+    .where(
+      and(eq(groups.orgId, actor.orgId), eq(groups.isDefault, true), isNull(groups.archivedAt)),
+    );
+  await insertMemberships(
+    tx,
+    actor,
+    { memberIds: [member!.id], groupIds: defaultGroups.map((g) => g.id) },
+    "rule",
+  );
+  return { memberId: member!.id, user: user!, defaultGroups };
 }
 
 export async function changeMemberRole(
@@ -227,28 +253,38 @@ async function setStatus(
   const { memberId } = memberIdInput.parse(raw);
   return db.transaction(async (tx) => {
     const member = await requireMember(tx, actor.orgId, memberId);
-    if (member.status === status) return;
-    if (status === "suspended") await guardOwners(tx, actor, member, "suspend");
-    // Only owners decide about owners, in both directions.
-    else if (member.role === "owner" && actor.kind === "user" && actor.role !== "owner")
-      throw new Forbidden("Only an owner can change another owner.");
-    await tx
-      .update(orgMembers)
-      .set({ status, updatedAt: new Date() })
-      .where(and(eq(orgMembers.orgId, actor.orgId), eq(orgMembers.id, member.id)));
-    // Signed in elsewhere, they would keep a console open: every session of theirs ends.
-    if (status === "suspended") await endUserSessions(tx, member.userId, "suspended");
-    await audit(
-      tx,
-      actor,
-      status === "suspended" ? "member.suspended" : "member.reactivated",
-      { type: "member", id: member.id },
-      {
-        before: { status: member.status },
-        after: { status },
-      },
-    );
+    await applyMemberStatus(tx, actor, member, status);
   });
+}
+
+/**
+ * Suspends or reactivates a member in the caller's transaction, once the caller has checked that
+ * the actor may: the owners' rules hold, a suspended member's sessions end, the change is audited.
+ */
+export async function applyMemberStatus(
+  tx: Db,
+  actor: Actor,
+  member: MemberRef,
+  status: "active" | "suspended",
+) {
+  if (member.status === status) return;
+  if (status === "suspended") await guardOwners(tx, actor, member, "suspend");
+  // Only owners decide about owners, in both directions.
+  else if (member.role === "owner" && actor.kind === "user" && actor.role !== "owner")
+    throw new Forbidden("Only an owner can change another owner.");
+  await tx
+    .update(orgMembers)
+    .set({ status, updatedAt: new Date() })
+    .where(and(eq(orgMembers.orgId, actor.orgId), eq(orgMembers.id, member.id)));
+  // Signed in elsewhere, they would keep a console open: every session of theirs ends.
+  if (status === "suspended") await endUserSessions(tx, member.userId, "suspended");
+  await audit(
+    tx,
+    actor,
+    status === "suspended" ? "member.suspended" : "member.reactivated",
+    { type: "member", id: member.id },
+    { before: { status: member.status }, after: { status } },
+  );
 }
 
 /** A suspended member keeps their groups but can neither sign in to the org nor use its keys. */

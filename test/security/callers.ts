@@ -4,7 +4,7 @@ import type { Role } from "@/security/authorization-matrix";
 import { resetRequest, state } from "./fakes";
 import { type OrgWorld, type Person, signIn } from "./world";
 
-/** A bearer token shaped like a SCIM token would be; no such token type exists yet. */
+/** A well-formed SCIM token that no organisation issued. */
 export const scimToken = () => newSecret("ghs_").secret;
 
 /**
@@ -24,7 +24,7 @@ export async function callAs(db: Db, a: OrgWorld, role: Role): Promise<Person | 
       state.headers.set("authorization", `Bearer ${a.liveToken.secret}`);
       return null;
     case "scim":
-      state.headers.set("authorization", `Bearer ${scimToken()}`);
+      state.headers.set("authorization", `Bearer ${a.liveScimToken.secret}`);
       return null;
     case "anonymous":
       return null;

@@ -5,7 +5,10 @@ import { GET as board } from "@/app/api/board/route";
 import { GET as health } from "@/app/api/health/route";
 import { POST as authorize } from "@/app/api/v1/authorize/route";
 import { POST as usage } from "@/app/api/v1/usage/route";
+import * as scimRoute from "@/app/scim/v2/[[...path]]/route";
+import { eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
+import { groups, orgMembers } from "@/db/schema";
 import { ORG_COOKIE } from "@/app/_server/session";
 import { newSecret } from "@/lib/keys/secret";
 import { type Role, authorizationMatrix, roles } from "@/security/authorization-matrix";
@@ -27,12 +30,20 @@ let db: Db;
 let a: OrgWorld;
 let b: OrgWorld;
 
-/** A member in a group that a key is assigned to: what the gateway asks about. */
+/**
+ * A member in a group that a key is assigned to: what the gateway asks about. The member and the
+ * group are the directory's (SCIM's) too.
+ */
 async function gatewayScene(w: OrgWorld) {
   const group = await w.group();
   const person = await w.person();
   await w.join(group, person.memberId);
   const key = await w.key([group]);
+  await db
+    .update(orgMembers)
+    .set({ directoryLinkedAt: new Date(), directoryAttributes: { userName: person.email } })
+    .where(eq(orgMembers.id, person.memberId));
+  await db.update(groups).set({ directoryLinkedAt: new Date() }).where(eq(groups.id, group));
   return { group, person, key };
 }
 let sceneA: Awaited<ReturnType<typeof gatewayScene>>;
@@ -96,6 +107,26 @@ const usageBody = (scene: typeof sceneA) => ({
       outputTokens: 20,
     },
   ],
+});
+
+/** A request to /scim/v2 by the current caller, through the route handler. */
+async function scim(
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+  path: string,
+  body?: unknown,
+) {
+  const request = new Request(`http://gatehouse.test/scim/v2${path}`, {
+    method,
+    headers: requestHeaders(body ? { "content-type": "application/scim+json" } : {}),
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const segments = path.split("?")[0]!.split("/").filter(Boolean);
+  return read(await scimRoute[method](request, { params: Promise.resolve({ path: segments }) }));
+}
+
+const addMember = (memberId: string) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: [{ op: "add", path: "members", value: [{ value: memberId }] }],
 });
 
 const withoutEventIds = (reply: Reply) => {
@@ -190,6 +221,61 @@ const routeCases: RouteCase[] = [
     },
     refused: [401, 403],
     normalise: (reply) => reply,
+  },
+  {
+    id: "GET /scim/v2/[[...path]]",
+    call: (_w, scene) => scim("GET", `/Users/${scene.person.memberId}`),
+    unknown: () => scim("GET", `/Users/${randomUUID()}`),
+    allowed: (reply) => {
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body)).toMatchObject({ id: sceneA.person.memberId });
+    },
+    refused: [401],
+  },
+  {
+    id: "POST /scim/v2/[[...path]]",
+    // A group whose members name another organisation's person is refused like an unknown id.
+    call: (_w, scene) =>
+      scim("POST", "/Groups", {
+        displayName: `pushed-${randomUUID()}`,
+        members: [{ value: scene.person.memberId }],
+      }),
+    unknown: () =>
+      scim("POST", "/Groups", {
+        displayName: `pushed-${randomUUID()}`,
+        members: [{ value: randomUUID() }],
+      }),
+    allowed: (reply) => {
+      expect(reply.status).toBe(201);
+      expect(JSON.parse(reply.body).members).toMatchObject([{ value: sceneA.person.memberId }]);
+    },
+    refused: [401],
+  },
+  {
+    id: "PUT /scim/v2/[[...path]]",
+    call: (_w, scene) =>
+      scim("PUT", `/Users/${scene.person.memberId}`, { userName: scene.person.email, title: "QA" }),
+    unknown: () =>
+      scim("PUT", `/Users/${randomUUID()}`, { userName: "x@unknown.test", title: "QA" }),
+    allowed: (reply) => {
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body)).toMatchObject({ id: sceneA.person.memberId, title: "QA" });
+    },
+    refused: [401],
+  },
+  {
+    id: "PATCH /scim/v2/[[...path]]",
+    call: (w, scene) => scim("PATCH", `/Groups/${scene.group}`, addMember(w.member.memberId)),
+    unknown: () => scim("PATCH", `/Groups/${randomUUID()}`, addMember(randomUUID())),
+    allowed: (reply) => expect(reply.status).toBe(204),
+    refused: [401],
+  },
+  {
+    id: "DELETE /scim/v2/[[...path]]",
+    call: (_w, scene) => scim("DELETE", `/Groups/${scene.group}`),
+    unknown: () => scim("DELETE", `/Groups/${randomUUID()}`),
+    allowed: (reply) => expect(reply.status).toBe(204),
+    refused: [401],
   },
 ];
 

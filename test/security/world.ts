@@ -21,6 +21,7 @@ import { REFUSAL_ACTION } from "@/lib/audit/refusals";
 import { systemActor } from "@/lib/auth/actor";
 import { startSession } from "@/lib/auth/sessions";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
+import { createScimToken } from "@/lib/scim/tokens";
 import { archiveGroup } from "@/lib/groups/commands";
 import { addMember, suspendMember } from "@/lib/members/commands";
 import { createWebhookEndpoint, disableWebhookEndpoint } from "@/lib/webhooks/commands";
@@ -191,6 +192,7 @@ export async function buildOrg(db: Db, label: string) {
   const admin = await person("admin", { password: true });
   const member = await person("member", { password: true });
   const liveToken = await token();
+  const liveScimToken = await createScimToken(db, system, { name: unique("scim") });
 
   return {
     org,
@@ -200,6 +202,7 @@ export async function buildOrg(db: Db, label: string) {
     admin,
     member,
     liveToken,
+    liveScimToken,
     person,
     group,
     join,
