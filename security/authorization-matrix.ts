@@ -234,6 +234,18 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Revokes a gateway token of the actor's organisation.",
     manage,
   ),
+  "app/(console)/settings/actions.ts#createScimTokenAction": action(
+    "Creates a SCIM token of the actor's organisation for its identity provider, secret shown once.",
+    manage,
+  ),
+  "app/(console)/settings/actions.ts#revokeScimTokenAction": action(
+    "Revokes a SCIM token of the actor's organisation.",
+    manage,
+  ),
+  "app/(console)/settings/actions.ts#updateDirectorySettingsAction": action(
+    "Sets whether groups the directory pushes may take over existing groups of the same name; takes no ids.",
+    manage,
+  ),
   "app/(console)/settings/actions.ts#updateSsoPolicyAction": action(
     "Sets the organisation's sign-in policy (SSO required, break-glass owner, email domains, just-in-time provisioning); owners only.",
     owners,

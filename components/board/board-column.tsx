@@ -37,7 +37,7 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
         .filter(Boolean),
     [memberIds, membersById, matches],
   );
-  const { setNodeRef, isOver } = useDroppable({ id, data: { groupId } });
+  const { setNodeRef, isOver } = useDroppable({ id, data: { groupId }, disabled: !canEdit });
   const scrollRef = useRef<HTMLDivElement>(null);
   // The card being dragged stays mounted while the column scrolls under the pointer (dnd-kit
   // scrolls it near its edges): unmounted, its drag data would be gone and the drop ignored.

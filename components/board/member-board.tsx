@@ -468,6 +468,7 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
               key={group.id}
               id={group.id}
               title={group.name}
+              subtitle={group.directory ? "From your directory: read-only" : undefined}
               groupId={group.id}
               // A change makes new group objects only for the groups it touches (applyOperation):
               // the other columns keep their memberIds and do not redraw.
@@ -475,7 +476,7 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
               membersById={membersById}
               matches={matches}
               selection={selection.columnId === group.id ? selection.ids : undefined}
-              canEdit={canEdit}
+              canEdit={canEdit && !group.directory}
               actions={cardActions}
             />
           ))}

@@ -34,6 +34,8 @@ interface GroupMembersPanelProps {
   /** Everyone in the organisation, for the "Add members" picker. */
   everyone: { id: string; name: string; email: string }[];
   canEdit: boolean;
+  /** Why the members cannot be changed here, shown above them (a directory group). */
+  readOnlyNote?: string;
   actions: {
     add: (input: {
       memberIds: string[];
@@ -62,6 +64,7 @@ export function GroupMembersPanel({
   members,
   everyone,
   canEdit,
+  readOnlyNote,
   actions,
 }: GroupMembersPanelProps) {
   const router = useRouter();
@@ -107,6 +110,11 @@ export function GroupMembersPanel({
 
   return (
     <div className="flex flex-col gap-3">
+      {readOnlyNote && (
+        <p className="rounded-md border bg-muted/50 px-3 py-2 text-sm text-muted-foreground">
+          {readOnlyNote}
+        </p>
+      )}
       <div className="flex flex-wrap items-center gap-2">
         <Input
           type="search"

@@ -361,6 +361,7 @@ function GroupRow({ group, depth, canEdit, hasChildren, open, onToggle, menu }: 
         {group.kind}
       </Badge>
       {group.isDefault && <Badge variant="secondary">Default</Badge>}
+      {group.directory && <Badge variant="secondary">From directory</Badge>}
       {group.endsAt && (
         <Badge variant="warning">
           <CalendarClock className="size-3" aria-hidden /> Ends{" "}

@@ -8,6 +8,8 @@ export interface BoardGroup {
   name: string;
   parentId: string | null;
   kind: string;
+  /** The directory (SCIM) owns its direct membership: the board shows it read-only. */
+  directory: boolean;
   memberIds: string[];
 }
 
@@ -28,7 +30,13 @@ export async function boardData(db: Db, actor: Actor): Promise<BoardData> {
   assertCan(actor, "org:read");
   const [groupRows, memberRows] = await Promise.all([
     db
-      .select({ id: groups.id, name: groups.name, parentId: groups.parentId, kind: groups.kind })
+      .select({
+        id: groups.id,
+        name: groups.name,
+        parentId: groups.parentId,
+        kind: groups.kind,
+        directoryLinkedAt: groups.directoryLinkedAt,
+      })
       .from(groups)
       .where(and(eq(groups.orgId, actor.orgId), isNull(groups.archivedAt)))
       .orderBy(asc(groups.name)),
@@ -66,8 +74,9 @@ export async function boardData(db: Db, actor: Actor): Promise<BoardData> {
   }
   const order = new Map(memberRows.map((m, i) => [m.id, i]));
   return {
-    groups: groupRows.map((g) => ({
+    groups: groupRows.map(({ directoryLinkedAt, ...g }) => ({
       ...g,
+      directory: directoryLinkedAt !== null,
       memberIds: (byGroup.get(g.id) ?? []).sort((a, b) => order.get(a)! - order.get(b)!),
     })),
     members: memberRows,

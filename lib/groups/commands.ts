@@ -98,6 +98,18 @@ export async function updateGroup(db: Db, actor: Actor, raw: UpdateGroupInput): 
   return db.transaction(async (tx) => {
     await lockHierarchy(tx, actor.orgId);
     const before = await requireGroup(tx, actor.orgId, input.groupId);
+    // The directory names its groups and owns their members: a default group gains members.
+    if (before.directoryLinkedAt && input.name !== before.name)
+      throw new Invalid("This group's name comes from your identity provider: rename it there.", {
+        name: "Rename the group in your identity provider.",
+      });
+    if (before.directoryLinkedAt && input.isDefault && !before.isDefault)
+      throw new Invalid(
+        "New members cannot join a group whose members come from your identity provider.",
+        {
+          isDefault: "Its members come from your identity provider.",
+        },
+      );
     await assertNameFree(tx, actor.orgId, input.name, before.id);
     if (input.endsOn && input.endsOn < new Date() && !before.archivedAt) {
       throw new Invalid("The end date has passed: pick a later date, or archive the group.", {

@@ -32,3 +32,15 @@ export async function requireGroup(
 ) {
   return (await requireGroups(tx, orgId, [id], options)).get(id)!;
 }
+
+/**
+ * Refuses a console change to the direct membership of a group the directory (SCIM) owns: the
+ * identity provider would undo it on its next sync, or keep someone in who was taken out.
+ */
+export function assertMembershipEditable(groups: Iterable<Group>): void {
+  for (const g of groups)
+    if (g.directoryLinkedAt)
+      throw new Invalid(
+        `${g.name}'s members come from your identity provider (directory sync): change them there.`,
+      );
+}

@@ -24,6 +24,8 @@ export interface GroupSummary {
   budgetMode: "soft" | "hard";
   alertThresholds: number[];
   isDefault: boolean;
+  /** The directory (SCIM) owns its name and direct membership. */
+  directory: boolean;
   directMembers: number;
   /** Distinct people in the group or any of its subgroups. */
   totalMembers: number;
@@ -46,6 +48,7 @@ export async function listGroupsWithCounts(db: Db, actor: Actor): Promise<GroupS
         budgetMode: groups.budgetMode,
         alertThresholds: groups.alertThresholds,
         isDefault: groups.isDefault,
+        directory: sql<boolean>`${groups.directoryLinkedAt} is not null`,
       })
       .from(groups)
       .where(eq(groups.orgId, actor.orgId))

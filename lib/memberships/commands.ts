@@ -1,11 +1,11 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { uuidArray } from "@/db/rows";
-import { groupMembers } from "@/db/schema";
+import { groupMembers, groups } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { Conflict, Invalid } from "@/lib/errors";
-import { requireGroups } from "@/lib/groups/lookup";
+import { assertMembershipEditable, requireGroups } from "@/lib/groups/lookup";
 import { requireMembers } from "@/lib/members/lookup";
 import {
   type AddMembersInput,
@@ -33,7 +33,9 @@ export async function addMembers(
   assertCan(actor, "org:manage");
   const input = addMembersInput.parse(raw);
   return db.transaction(async (tx) => {
-    await requireGroups(tx, actor.orgId, input.groupIds, { live: true });
+    assertMembershipEditable(
+      (await requireGroups(tx, actor.orgId, input.groupIds, { live: true })).values(),
+    );
     await requireMembers(tx, actor.orgId, input.memberIds);
     const added = await insertMemberships(tx, actor, input);
     if (added.length) {
@@ -57,7 +59,9 @@ export async function addMembers(
 export async function previewAddMembers(db: Db, actor: Actor, raw: AddMembersInput) {
   assertCan(actor, "org:manage");
   const input = addMembersInput.parse(raw);
-  await requireGroups(db, actor.orgId, input.groupIds, { live: true });
+  assertMembershipEditable(
+    (await requireGroups(db, actor.orgId, input.groupIds, { live: true })).values(),
+  );
   await requireMembers(db, actor.orgId, input.memberIds);
   const [row] = await db
     .select({ n: count() })
@@ -83,7 +87,7 @@ export async function removeMembers(
   assertCan(actor, "org:manage");
   const input = removeMembersInput.parse(raw);
   return db.transaction(async (tx) => {
-    await requireGroups(tx, actor.orgId, input.groupIds);
+    assertMembershipEditable((await requireGroups(tx, actor.orgId, input.groupIds)).values());
     await requireMembers(tx, actor.orgId, input.memberIds);
     const removed = await deleteMemberships(tx, actor, input);
     if (removed.length) {
@@ -120,6 +124,7 @@ export async function moveMembers(
     const groupsById = await requireGroups(tx, actor.orgId, [input.fromGroupId, input.toGroupId]);
     const target = groupsById.get(input.toGroupId)!;
     const source = groupsById.get(input.fromGroupId)!;
+    assertMembershipEditable([source, target]);
     if (target.archivedAt) throw new Invalid(`${target.name} is archived: restore it first.`);
     const members = await requireMembers(tx, actor.orgId, input.memberIds);
     const alreadyInTarget = new Set(
@@ -175,6 +180,15 @@ export async function revertMembershipChange(
   assertCan(actor, "org:manage");
   const change = membershipChange.parse(raw);
   return db.transaction(async (tx) => {
+    // Ids of another organisation's groups are ignored, like unknown ones (the write skips them).
+    const touched = [...new Set([...change.added, ...change.removed].map((p) => p.groupId))];
+    if (touched.length)
+      assertMembershipEditable(
+        await tx
+          .select()
+          .from(groups)
+          .where(and(eq(groups.orgId, actor.orgId), inArray(groups.id, touched))),
+      );
     const removed = await deleteMemberships(tx, actor, change.added);
     const added = await insertMemberships(tx, actor, change.removed);
     if (added.length || removed.length) {

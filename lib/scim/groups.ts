@@ -329,9 +329,11 @@ export async function createScimGroup(db: Db, request: ScimRequest, body: unknow
       groupId = existing.id;
       await tx
         .update(groups)
+        // A default group would gain members the directory did not send.
         .set({
           directoryLinkedAt: new Date(),
           directoryExternalId: state.externalId ?? null,
+          isDefault: false,
           updatedAt: new Date(),
         })
         .where(and(eq(groups.orgId, actor.orgId), eq(groups.id, existing.id)));

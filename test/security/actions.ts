@@ -36,6 +36,7 @@ import {
 } from "@/app/(console)/members/actions";
 import {
   createGatewayTokenAction,
+  createScimTokenAction,
   createSsoProviderAction,
   createWebhookEndpointAction,
   deleteSsoProviderAction,
@@ -44,10 +45,12 @@ import {
   enableWebhookEndpointAction,
   retryDeliveryAction,
   revokeGatewayTokenAction,
+  revokeScimTokenAction,
   sendTestEventAction,
   setSsoProviderEnabledAction,
   startSsoTestAction,
   unlinkSsoIdentitiesAction,
+  updateDirectorySettingsAction,
   updateSsoPolicyAction,
   updateSsoProviderAction,
 } from "@/app/(console)/settings/actions";
@@ -525,6 +528,30 @@ export const actionCases: ActionCase[] = [
     foreign: "ids",
     writes: true,
     fields: ["tokenId"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#createScimTokenAction`,
+    run: wrapped(createScimTokenAction),
+    input: async () => ({ name: fresh("okta") }),
+    foreign: "none",
+    writes: true,
+    fields: ["name"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#revokeScimTokenAction`,
+    run: wrapped(revokeScimTokenAction),
+    input: async ({ w }) => ({ tokenId: (await w.scimToken()).id }),
+    foreign: "ids",
+    writes: true,
+    fields: ["tokenId"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#updateDirectorySettingsAction`,
+    run: wrapped(updateDirectorySettingsAction),
+    input: async () => ({ linkGroupsByName: true }),
+    foreign: "none",
+    writes: true,
+    fields: ["linkGroupsByName"],
   },
   {
     id: `${ACTIONS}/settings/actions.ts#updateSsoPolicyAction`,

@@ -139,7 +139,11 @@ const unstorableBugs: Record<string, { values: string[]; where: string }> = {
   "app/(console)/settings/actions.ts#createGatewayTokenAction name": {
     values: unstorableStrings,
     where:
-      "lib/gateway/tokens.ts:16 (NUL in the row; a lone surrogate in the audit row's jsonb, which refuses \\ud800)",
+      "lib/auth/bearer-tokens.ts:26 (NUL in the row; a lone surrogate in the audit row's jsonb, which refuses \\ud800)",
+  },
+  "app/(console)/settings/actions.ts#createScimTokenAction name": {
+    values: unstorableStrings,
+    where: "lib/auth/bearer-tokens.ts:26 (as gateway tokens)",
   },
   "app/(console)/settings/actions.ts#createWebhookEndpointAction description": {
     values: unstorableStrings,

@@ -98,6 +98,8 @@ export async function buildOrg(db: Db, label: string) {
     return { id: t.id, secret: t.secret };
   };
 
+  const scimToken = async () => createScimToken(db, system, { name: unique("scim") });
+
   const endpoint = async (options: { disabled?: boolean } = {}) => {
     const e = await createWebhookEndpoint(db, system, {
       url: "https://hooks.example.test/gatehouse",
@@ -192,7 +194,7 @@ export async function buildOrg(db: Db, label: string) {
   const admin = await person("admin", { password: true });
   const member = await person("member", { password: true });
   const liveToken = await token();
-  const liveScimToken = await createScimToken(db, system, { name: unique("scim") });
+  const liveScimToken = await scimToken();
 
   return {
     org,
@@ -208,6 +210,7 @@ export async function buildOrg(db: Db, label: string) {
     join,
     key,
     token,
+    scimToken,
     endpoint,
     ssoProvider,
     ssoEmail,

@@ -16,6 +16,8 @@ import {
 import { startSsoTest } from "@/lib/auth/sso-test";
 import { oidcEnabled } from "@/lib/env";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
+import { updateDirectorySettings } from "@/lib/scim/settings";
+import { createScimToken, revokeScimToken } from "@/lib/scim/tokens";
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -37,6 +39,25 @@ export const revokeGatewayTokenAction = action(
     await revokeGatewayToken(db, actor, input);
     return null;
   },
+  { revalidate: ["/settings"] },
+);
+
+export const createScimTokenAction = action(
+  "createScimToken",
+  (input: { name: string }, actor, db) => createScimToken(db, actor, input),
+  { revalidate: ["/settings"] },
+);
+export const revokeScimTokenAction = action(
+  "revokeScimToken",
+  async (input: { tokenId: string }, actor, db) => {
+    await revokeScimToken(db, actor, input);
+    return null;
+  },
+  { revalidate: ["/settings"] },
+);
+export const updateDirectorySettingsAction = action(
+  "updateDirectorySettings",
+  (input: { linkGroupsByName: boolean }, actor, db) => updateDirectorySettings(db, actor, input),
   { revalidate: ["/settings"] },
 );
 

@@ -8,7 +8,8 @@ import { AdminOnly } from "@/components/layout/admin-only";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
-import { GatewayTokens } from "@/components/settings/gateway-tokens";
+import { BearerTokens } from "@/components/settings/bearer-tokens";
+import { DirectoryGroupsSetting } from "@/components/settings/directory-sync";
 import { IdentityProviders } from "@/components/settings/identity-providers";
 import { SingleSignOn } from "@/components/settings/single-sign-on";
 import { WebhookEndpoints } from "@/components/settings/webhooks";
@@ -19,9 +20,13 @@ import { env } from "@/lib/env";
 import { listGatewayTokens } from "@/lib/gateway/tokens";
 import { listMembers } from "@/lib/members/queries";
 import { getOrgOverview } from "@/lib/orgs/queries";
+import { listScimErrors } from "@/lib/scim/error-log";
+import { getDirectorySync } from "@/lib/scim/settings";
+import { listScimTokens } from "@/lib/scim/tokens";
 import { listDeliveries, listWebhookEndpoints } from "@/lib/webhooks/queries";
 import {
   createGatewayTokenAction,
+  createScimTokenAction,
   createSsoProviderAction,
   createWebhookEndpointAction,
   deleteSsoProviderAction,
@@ -30,15 +35,23 @@ import {
   enableWebhookEndpointAction,
   retryDeliveryAction,
   revokeGatewayTokenAction,
+  revokeScimTokenAction,
   sendTestEventAction,
   setSsoProviderEnabledAction,
   startSsoTestAction,
   unlinkSsoIdentitiesAction,
+  updateDirectorySettingsAction,
   updateSsoPolicyAction,
   updateSsoProviderAction,
 } from "./actions";
 
 export const metadata: Metadata = { title: "Settings · Gatehouse" };
+
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
 
 interface SettingsPageProps {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -55,17 +68,31 @@ export default async function SettingsPage({ searchParams }: SettingsPageProps) 
     );
   }
   const db = await getDb();
-  const [{ org }, tokens, endpoints, deliveries, ssoPolicy, identities, owners, orgProviders] =
-    await Promise.all([
-      getOrgOverview(db, actor),
-      listGatewayTokens(db, actor),
-      listWebhookEndpoints(db, actor),
-      listDeliveries(db, actor),
-      getSsoPolicy(db, actor),
-      listLinkedIdentities(db, actor),
-      listMembers(db, actor, { role: "owner", status: "active", pageSize: 100 }),
-      listSsoProviders(db, actor),
-    ]);
+  const [
+    { org },
+    tokens,
+    endpoints,
+    deliveries,
+    ssoPolicy,
+    identities,
+    owners,
+    orgProviders,
+    scimTokens,
+    directory,
+    scimErrors,
+  ] = await Promise.all([
+    getOrgOverview(db, actor),
+    listGatewayTokens(db, actor),
+    listWebhookEndpoints(db, actor),
+    listDeliveries(db, actor),
+    getSsoPolicy(db, actor),
+    listLinkedIdentities(db, actor),
+    listMembers(db, actor, { role: "owner", status: "active", pageSize: 100 }),
+    listSsoProviders(db, actor),
+    listScimTokens(db, actor),
+    getDirectorySync(db, actor),
+    listScimErrors(db, actor, 10),
+  ]);
   const origin = publicOrigin(await headers());
   const client = oidcClient();
   const provider = client
@@ -115,7 +142,14 @@ export default async function SettingsPage({ searchParams }: SettingsPageProps) 
             </CardDescription>
           </CardHeader>
           <CardContent>
-            <GatewayTokens
+            <BearerTokens
+              wording={{
+                noun: "gateway token",
+                user: "the gateway",
+                empty: "No tokens yet. Create one for each gateway deployment.",
+                nameHint: "Name it after the gateway deployment that will use it.",
+                placeholder: "edge-eu-west",
+              }}
               tokens={tokens}
               create={createGatewayTokenAction}
               revoke={revokeGatewayTokenAction}
@@ -162,6 +196,93 @@ export default async function SettingsPage({ searchParams }: SettingsPageProps) 
                 startTest={startSsoTestAction}
               />
             </SingleSignOn>
+          </CardContent>
+        </Card>
+        <Card className="lg:col-span-2" id="directory-sync">
+          <CardHeader>
+            <CardTitle>Directory sync (SCIM)</CardTitle>
+            <CardDescription>
+              Your identity provider (Okta, Microsoft Entra ID, …) creates and updates members and
+              pushes groups over SCIM 2.0. People it provisions sign in by single sign-on; when it
+              deactivates someone, they are suspended here at once and the gateway denies their next
+              request. The README&apos;s &ldquo;Directory sync&rdquo; section has the steps for Okta
+              and Entra.
+            </CardDescription>
+          </CardHeader>
+          <CardContent className="flex flex-col gap-5">
+            <dl className="grid grid-cols-[10rem_1fr] gap-y-2 text-sm">
+              <dt className="text-muted-foreground">SCIM base URL</dt>
+              <dd>
+                <code className="rounded bg-muted px-1.5 py-0.5 text-xs">{origin}/scim/v2</code>
+              </dd>
+              <dt className="text-muted-foreground">Last sync</dt>
+              <dd>
+                {directory.lastSyncAt ? `${dateTime.format(directory.lastSyncAt)} UTC` : "Never"}
+              </dd>
+              <dt className="text-muted-foreground">Provisioned</dt>
+              <dd>
+                {directory.members} {directory.members === 1 ? "member" : "members"},{" "}
+                {directory.groups} {directory.groups === 1 ? "group" : "groups"}
+              </dd>
+            </dl>
+            <BearerTokens
+              wording={{
+                noun: "SCIM token",
+                user: "the identity provider",
+                empty: "No SCIM tokens yet. Create one and paste it into your identity provider.",
+                nameHint: "Name it after the identity provider that will use it.",
+                placeholder: "okta",
+              }}
+              tokens={scimTokens}
+              create={createScimTokenAction}
+              revoke={revokeScimTokenAction}
+            />
+            <DirectoryGroupsSetting
+              linkGroupsByName={directory.linkGroupsByName}
+              save={updateDirectorySettingsAction}
+            />
+            <section aria-labelledby="scim-errors-title" className="flex flex-col gap-2">
+              <h3 id="scim-errors-title" className="text-sm font-semibold">
+                Recent refused requests
+              </h3>
+              {scimErrors.length ? (
+                <ul className="flex flex-col divide-y rounded-md border text-sm">
+                  {scimErrors.map((e) => (
+                    <li key={e.id} className="flex flex-col gap-1 px-3 py-2">
+                      <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+                        <span className="font-mono text-xs">
+                          {e.method} {e.path}
+                        </span>
+                        <span className="text-xs font-medium text-destructive">
+                          {e.status}
+                          {e.scimType ? ` ${e.scimType}` : ""}
+                        </span>
+                        <span className="text-xs text-muted-foreground">
+                          {dateTime.format(e.createdAt)} UTC
+                        </span>
+                      </div>
+                      <p>{e.detail}</p>
+                      {e.requestExcerpt && (
+                        <details>
+                          <summary className="cursor-pointer text-xs text-muted-foreground">
+                            Request body
+                          </summary>
+                          <pre className="mt-1 overflow-x-auto rounded bg-muted p-2 text-xs">
+                            {e.requestExcerpt}
+                          </pre>
+                        </details>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="text-sm text-muted-foreground">
+                  {directory.lastSyncAt
+                    ? "None: every request from your identity provider succeeded."
+                    : "None yet."}
+                </p>
+              )}
+            </section>
           </CardContent>
         </Card>
         <Card className="lg:col-span-2">

@@ -98,6 +98,7 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
             <Badge variant="outline" className="capitalize">
               {group.kind}
             </Badge>
+            {group.directory && <Badge variant="secondary">From directory</Badge>}
             {group.archivedAt && <Badge variant="warning">Archived</Badge>}
             {group.endsAt && <Badge variant="warning">Ends {date.format(group.endsAt)}</Badge>}
           </div>
@@ -125,7 +126,12 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
                 email,
               })) ?? []
             }
-            canEdit={canEdit && !group.archivedAt}
+            canEdit={canEdit && !group.archivedAt && !group.directory}
+            readOnlyNote={
+              group.directory
+                ? "These members come from your identity provider (directory sync): add and remove them there. You can still nest this group, budget it and give it API keys."
+                : undefined
+            }
             actions={{
               add: addMembersAction,
               remove: removeMembersAction,

@@ -27,7 +27,21 @@ interface TokenRow {
   revokedAt: Date | null;
 }
 
-interface GatewayTokensProps {
+/** The words that differ between gateway tokens and SCIM tokens. */
+export interface TokenWording {
+  /** "gateway token": in buttons and titles. */
+  noun: string;
+  /** Who presents it, in the revocation toast: "the gateway". */
+  user: string;
+  /** Shown when there are none. */
+  empty: string;
+  /** The hint above the name field, and its placeholder. */
+  nameHint: string;
+  placeholder: string;
+}
+
+interface BearerTokensProps {
+  wording: TokenWording;
   tokens: TokenRow[];
   create: (input: {
     name: string;
@@ -36,9 +50,16 @@ interface GatewayTokensProps {
 }
 
 const date = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
 
-/** The gateway's credentials for the HTTP API: create (the secret is shown once) and revoke. */
-export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** An organisation's machine credentials (gateway or SCIM): create (shown once), see use, revoke. */
+export function BearerTokens({ wording, tokens, create, revoke }: BearerTokensProps) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
@@ -62,6 +83,7 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
             <Th>Name</Th>
             <Th>Token</Th>
             <Th>Created</Th>
+            <Th>Last used (UTC)</Th>
             <Th>
               <span className="sr-only">Actions</span>
             </Th>
@@ -73,6 +95,9 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
               <Td className="font-medium">{t.name}</Td>
               <Td className="font-mono text-xs text-muted-foreground">{t.prefix}…</Td>
               <Td className="text-muted-foreground">{date.format(new Date(t.createdAt))}</Td>
+              <Td className="text-muted-foreground">
+                {t.lastUsedAt ? dateTime.format(new Date(t.lastUsedAt)) : "Never"}
+              </Td>
               <Td className="text-right">
                 {t.revokedAt ? (
                   <span className="text-xs text-muted-foreground">
@@ -87,7 +112,9 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
                       startTransition(async () => {
                         const result = await revoke({ tokenId: t.id });
                         if (result.ok)
-                          toast.success(`${t.name} is revoked: the gateway can no longer use it.`);
+                          toast.success(
+                            `${t.name} is revoked: ${wording.user} can no longer use it.`,
+                          );
                         else toast.error(result.error);
                         router.refresh();
                       })
@@ -101,15 +128,15 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
           ))}
           {!tokens.length && (
             <tr>
-              <Td colSpan={4} className="py-4 text-muted-foreground">
-                No tokens yet. Create one for each gateway deployment.
+              <Td colSpan={5} className="py-4 text-muted-foreground">
+                {wording.empty}
               </Td>
             </tr>
           )}
         </tbody>
       </Table>
       <div>
-        <Button onClick={() => setOpen(true)}>New gateway token</Button>
+        <Button onClick={() => setOpen(true)}>New {wording.noun}</Button>
       </div>
       <Dialog
         open={open}
@@ -123,13 +150,14 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
         }}
       >
         <DialogContent>
-          <DialogTitle>{secret ? "Copy the token now" : "New gateway token"}</DialogTitle>
+          <DialogTitle>{secret ? "Copy the token now" : `New ${wording.noun}`}</DialogTitle>
           {secret ? (
             <>
               <DialogDescription>
-                It is shown only once. The gateway sends it as Authorization: Bearer …
+                It is shown only once. {capitalised(wording.user)} sends it as Authorization: Bearer
+                …
               </DialogDescription>
-              <SecretReveal secret={secret} label="Gateway token" />
+              <SecretReveal secret={secret} label={capitalised(wording.noun)} />
               <DialogFooter>
                 <Button onClick={() => setOpen(false)}>Done</Button>
               </DialogFooter>
@@ -142,15 +170,13 @@ export function GatewayTokens({ tokens, create, revoke }: GatewayTokensProps) {
               }}
               className="flex flex-col gap-3"
             >
-              <DialogDescription>
-                Name it after the gateway deployment that will use it.
-              </DialogDescription>
+              <DialogDescription>{wording.nameHint}</DialogDescription>
               <Label htmlFor="token-name">Name</Label>
               <Input
                 id="token-name"
                 value={name}
                 onChange={(e) => setName(e.target.value)}
-                placeholder="edge-eu-west"
+                placeholder={wording.placeholder}
                 maxLength={FIELD_LIMITS.gatewayTokenName}
                 aria-invalid={Boolean(error)}
               />
