@@ -234,7 +234,10 @@ async function syncMembers(
       actor,
       "memberships.synced",
       { type: "group", id: groupId },
-      { before: { removed }, after: { added } },
+      {
+        before: removed.length ? { removed } : undefined,
+        after: added.length ? { added } : undefined,
+      },
     );
 }
 
