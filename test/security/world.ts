@@ -242,8 +242,9 @@ export async function signIn(db: Db, person: Person | null) {
 // one statement. Bookkeeping columns that reads and the session check touch are left out.
 const IGNORED_COLUMNS = ["last_used_at", "last_seen_at"];
 
-// A refused call writes its refusal to the audit log (that is the point, checked on its own):
-// the digest leaves refusals out so that "changed nothing" still means nothing else changed.
+// A refused call writes its refusal to the audit log, and a refused SCIM request to scim_errors
+// (that is the point, checked on its own): the digest leaves both out so that "changed nothing"
+// still means nothing else changed.
 const REFUSALS_LEFT_OUT = ` and x.action <> '${REFUSAL_ACTION}'`;
 
 let orgTables: Promise<string[]> | undefined;
@@ -276,7 +277,7 @@ export async function fingerprint(db: Db, orgId: string): Promise<Record<string,
   const parts = [
     ...(await tablesWithOrgId(db)).map(
       (t) =>
-        `'${t}', ${digest(t, `x.org_id = ${org}${t === "audit_log" ? REFUSALS_LEFT_OUT : ""}`)}`,
+        `'${t}', ${t === "scim_errors" ? "''" : digest(t, `x.org_id = ${org}${t === "audit_log" ? REFUSALS_LEFT_OUT : ""}`)}`,
     ),
     `'orgs', ${digest("orgs", `x.id = ${org}`)}`,
     `'users', ${digest("users", `x.id in ${members}`)}`,
