@@ -51,6 +51,8 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   audit_log: "distributed",
   webhook_endpoints: "distributed",
   webhook_deliveries: "distributed",
+  rate_limits: "distributed",
+  rate_limit_counts: "distributed",
   directory_settings: "distributed",
   scim_errors: "distributed",
 };

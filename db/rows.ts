@@ -27,3 +27,13 @@ export const uuidArray = (ids: readonly string[]): SQL =>
         ids.map((id) => sql`${id}::uuid`),
         sql`, `,
       )}]`;
+
+/** A text[] of these values as one query parameter (an array literal, each element quoted). */
+export const textArray = (values: readonly string[]): SQL =>
+  sql`${`{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`}::text[]`;
+
+/** An int[] of these integers as one query parameter. */
+export const intArray = (values: readonly number[]): SQL => {
+  if (!values.every(Number.isSafeInteger)) throw new Error("intArray takes integers only");
+  return sql`${`{${values.join(",")}}`}::int[]`;
+};

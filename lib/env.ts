@@ -3,6 +3,9 @@ import { z } from "zod";
 // Environment variables are parsed once, here; .env.example documents each of them.
 const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
+  // Rate-limit counters in Redis (redis://host:6379/0) instead of PostgreSQL: shared by every
+  // instance either way; Redis takes the counting off the database.
+  REDIS_URL: z.string().url().optional(),
   GATEHOUSE_DATA_DIR: z.string().min(1).default("./.data"),
   AUTH_SECRET: z.string().min(32).optional(),
   // The console's public address; single sign-on's redirect URI is <AUTH_URL>/api/auth/callback/oidc.

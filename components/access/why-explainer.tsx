@@ -27,6 +27,7 @@ const ruleNames: Record<Rule, string> = {
   group_access: "Key reaches the member through a group",
   model: "Model is allowed",
   features: "Features are enabled",
+  rate_limit: "Rate limits",
   member_limit: "Member's monthly limit",
   key_limit: "Key's monthly limit",
   group_budget: "Hard group budgets",

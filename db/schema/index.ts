@@ -7,3 +7,4 @@ export * from "./webhooks";
 export * from "./sessions";
 export * from "./sso";
 export * from "./directory";
+export * from "./limits";

@@ -7,14 +7,17 @@ import type { Snapshots } from "@/lib/gateway/snapshots";
 import { noteLastUse } from "@/lib/keys/last-used";
 import { hashSecret, isWellFormedSecret } from "@/lib/keys/secret";
 import { type Decision, decide } from "./decide";
+import type { RateStore } from "./rate-store";
 import { type AuthorizeInput, type DenyReason, authorizeInput } from "./schemas";
 import { loadSubject } from "./subject";
 
 export type { Decision } from "./decide";
 
-// Refusals of who may use what are recorded in the audit log; refusals for money (limits, budgets)
-// are not: they are the spend controls working, and the spend pages and alerts show them.
-const MONEY_DENIALS: ReadonlySet<DenyReason> = new Set<DenyReason>([
+// Refusals of who may use what are recorded in the audit log; refusals by the controls (rate
+// limits, limits, budgets) are not: they are the controls working, and the spend pages and
+// alerts show them.
+const CONTROL_DENIALS: ReadonlySet<DenyReason> = new Set<DenyReason>([
+  "rate_limited",
   "user_limit_exceeded",
   "key_limit_exceeded",
   "group_budget_exceeded",
@@ -25,6 +28,7 @@ export interface AuthorizeOptions {
   reservationTtlSeconds?: number;
   /** The instance's in-memory snapshots (the gateway API); without them, the database. */
   snapshots?: Pick<Snapshots, "subject">;
+  rateStore?: RateStore;
 }
 
 /**
@@ -49,7 +53,7 @@ export async function authorize(
   const { decision, keyId } = isWellFormedSecret(input.apiKey)
     ? await decideAndReserve(db, actor, input, user, now, options)
     : { decision: UNKNOWN_KEY, keyId: null };
-  if (!decision.allow && !MONEY_DENIALS.has(decision.reason))
+  if (!decision.allow && !CONTROL_DENIALS.has(decision.reason))
     await recordRepeatedRefusal(db, actor, {
       target: { type: "api_key", id: keyId },
       reason: decision.reason,
@@ -85,7 +89,12 @@ async function decideAndReserve(
       features: input.features,
       estimatedCostMicros: input.estimatedCostMicros ?? 0,
     },
-    { now, reserve: true, reservationTtlSeconds: options.reservationTtlSeconds },
+    {
+      now,
+      reserve: true,
+      reservationTtlSeconds: options.reservationTtlSeconds,
+      rateStore: options.rateStore,
+    },
   );
   if (decision.allow) noteLastUse(db, apiKeys, decision.keyId, now);
   return { decision, keyId: subject.key?.id ?? null };

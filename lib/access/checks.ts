@@ -1,14 +1,34 @@
 import type { KeyPolicy } from "@/db/schema";
 import { formatMicros } from "@/lib/money";
+import { modelMatches } from "./model-pattern";
 import type { DenyReason } from "./schemas";
-import type { Subject, SubjectGroup } from "./subject";
+import type { Subject, SubjectGroup, SubjectRateLimit } from "./subject";
 
 // The rules of a decision, as pure functions of what they are about: the database path (the
 // console's "Why?", the fallback while an instance is not listening) and the gateway's snapshot
 // path load the subject differently and then apply exactly these.
 
+/** The rate limit that refused a request, as the gateway's answer names it. */
+export interface RateLimitHit {
+  id: string;
+  scope: SubjectRateLimit["scope"];
+  /** The key's, member's or group's name. */
+  on: string;
+  modelPattern: string | null;
+  window: "minute" | "day";
+  limit: number;
+  used: number;
+}
+
 export type Decision =
-  | { allow: false; reason: DenyReason; message: string }
+  | {
+      allow: false;
+      reason: DenyReason;
+      message: string;
+      /** With `rate_limited`: the limit that decided, and when to try again. */
+      rateLimit?: RateLimitHit;
+      retryAfterSeconds?: number;
+    }
   | {
       allow: true;
       keyId: string;
@@ -35,6 +55,7 @@ export const rules = [
   "group_access",
   "model",
   "features",
+  "rate_limit",
   "member_limit",
   "key_limit",
   "group_budget",
@@ -64,6 +85,8 @@ export interface Access {
   member: NonNullable<Subject["member"]>;
   granting: SubjectGroup[];
   hardGroups: SubjectGroup[];
+  /** The subject's rate limits whose model pattern (if any) matches the request's model. */
+  rateLimits: SubjectRateLimit[];
   /** Whether any limit or hard budget applies, i.e. whether spend must be counted at all. */
   limited: boolean;
   checks: Check[];
@@ -80,9 +103,15 @@ export const NOTHING_USED: Used = { member: 0, key: 0, groups: new Map() };
 
 const money = (micros: number) => formatMicros(micros, { precise: true });
 
-const failed = (checks: Check[], rule: Rule, reason: DenyReason, message: string): Outcome => {
+export const failed = (
+  checks: Check[],
+  rule: Rule,
+  reason: DenyReason,
+  message: string,
+  extra: Pick<Extract<Decision, { allow: false }>, "rateLimit" | "retryAfterSeconds"> = {},
+): Outcome => {
   checks.push({ rule, passed: false, detail: message });
-  return { decision: { allow: false, reason, message }, checks };
+  return { decision: { allow: false, reason, message, ...extra }, checks };
 };
 
 /** The rules that need no spend: key, member, group access, model, features. */
@@ -155,7 +184,10 @@ export function checkAccess(
   );
   const limited =
     member.limitMicros !== null || key.monthlyLimitMicros !== null || hardGroups.length > 0;
-  return { key, member, granting, hardGroups, limited, checks };
+  const rateLimits = subject.rateLimits.filter(
+    (l) => l.modelPattern === null || modelMatches(l.modelPattern, request.model),
+  );
+  return { key, member, granting, hardGroups, rateLimits, limited, checks };
 }
 
 /**

@@ -1,12 +1,16 @@
 import type { Db } from "@/db/connect";
 import {
+  type Access,
   type Check,
   type DecisionRequest,
   NOTHING_USED,
   type Outcome,
   checkAccess,
   checkLimits,
+  failed,
 } from "./checks";
+import { checkRateLimits } from "./rate-limit-check";
+import type { RateStore } from "./rate-store";
 import { reserveInBatch } from "./reservation-batches";
 import type { Subject } from "./subject";
 import { usedFor, usedThisMonth } from "./used";
@@ -20,6 +24,8 @@ export interface DecideOptions {
   // calls); the console's "Why?" only asks.
   reserve: boolean;
   reservationTtlSeconds?: number;
+  /** Where rate limits are counted; by default the process's store (rateStoreFor). */
+  rateStore?: RateStore;
 }
 
 /**
@@ -37,6 +43,34 @@ export async function decide(
 ): Promise<{ decision: Outcome["decision"]; checks: Check[] }> {
   const access = checkAccess(subject, request, options.now);
   if ("decision" in access) return access;
+  // The gateway's requests are counted; the console's "Why?" only looks.
+  const rate = await checkRateLimits(
+    db,
+    orgId,
+    subject,
+    access,
+    options.reserve,
+    options.rateStore,
+  );
+  if (!rate.passed)
+    return failed(access.checks, "rate_limit", "rate_limited", rate.message, {
+      rateLimit: rate.hit,
+      retryAfterSeconds: rate.retryAfterSeconds,
+    });
+  access.checks.push(rate.check);
+  const outcome = await checkMoney(db, orgId, access, request, options);
+  // Refused by a limit or budget: the request was not made, so it does not count either.
+  if (!outcome.decision.allow && rate.refund) await rate.refund();
+  return outcome;
+}
+
+async function checkMoney(
+  db: Db,
+  orgId: string,
+  access: Access,
+  request: DecisionRequest,
+  options: DecideOptions,
+): Promise<Outcome> {
   if (!access.limited) return checkLimits(access, request, NOTHING_USED, null);
   if (options.reserve && request.estimatedCostMicros > 0)
     return reserveInBatch(db, orgId, access, request, options);

@@ -50,6 +50,7 @@ describe("Why? explainer", () => {
       "group_access",
       "model",
       "features",
+      "rate_limit",
       "member_limit",
       "key_limit",
       "group_budget",

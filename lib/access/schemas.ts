@@ -30,6 +30,7 @@ export const denyReasons = [
   "no_group_access",
   "model_not_allowed",
   "feature_not_enabled",
+  "rate_limited",
   "user_limit_exceeded",
   "key_limit_exceeded",
   "group_budget_exceeded",

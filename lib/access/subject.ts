@@ -31,10 +31,68 @@ export interface SubjectGroup {
   grantsKey: boolean;
 }
 
+/** A rate limit that applies to the subject (on its key, its member, or one of their groups). */
+export interface SubjectRateLimit {
+  id: string;
+  scope: "key" | "member" | "group" | "group_member";
+  /** What it is set on: the key, the member or the group, by id. */
+  targetId: string;
+  modelPattern: string | null;
+  requestsPerMinute: number | null;
+  requestsPerDay: number | null;
+}
+
 export interface Subject {
   key: SubjectKey | null;
   member: SubjectMember | null;
   groups: SubjectGroup[];
+  rateLimits: SubjectRateLimit[];
+}
+
+export interface RateLimitRow {
+  id: string;
+  keyId: string | null;
+  groupId: string | null;
+  memberId: string | null;
+  perMember: boolean;
+  modelPattern: string | null;
+  requestsPerMinute: number | null;
+  requestsPerDay: number | null;
+}
+
+const SCOPE_ORDER = ["key", "member", "group", "group_member"] as const;
+
+/**
+ * The limits of these rows that apply to the key, the member and their groups, in the order they
+ * are checked: the key's, the member's, then each group's (in the subject's group order), the
+ * group's own before its per-member one, a limit for all models before a model pattern's.
+ */
+export function applicableRateLimits(
+  rows: RateLimitRow[],
+  keyId: string | null,
+  memberId: string | null,
+  groups: { id: string }[],
+): SubjectRateLimit[] {
+  const groupRank = new Map(groups.map((g, i) => [g.id, i]));
+  return rows
+    .flatMap((r): SubjectRateLimit[] => {
+      const scope = r.keyId
+        ? r.keyId === keyId && "key"
+        : r.memberId
+          ? r.memberId === memberId && "member"
+          : groupRank.has(r.groupId!) && (r.perMember ? "group_member" : "group");
+      if (!scope) return [];
+      const { id, modelPattern, requestsPerMinute, requestsPerDay } = r;
+      const targetId = (r.keyId ?? r.memberId ?? r.groupId)!;
+      return [{ id, scope, targetId, modelPattern, requestsPerMinute, requestsPerDay }];
+    })
+    .sort(
+      (a, b) =>
+        SCOPE_ORDER.indexOf(a.scope) - SCOPE_ORDER.indexOf(b.scope) ||
+        (groupRank.get(a.targetId) ?? 0) - (groupRank.get(b.targetId) ?? 0) ||
+        (a.modelPattern ?? "").localeCompare(b.modelPattern ?? "") ||
+        a.id.localeCompare(b.id),
+    );
 }
 
 export type KeyLookup = { secretHash: string } | { id: string };
@@ -75,6 +133,7 @@ export async function loadSubject(
       monthly_limit_micros: number | null;
     } | null;
     groups: SubjectGroup[];
+    rate_limits: RateLimitRow[];
   }>(
     db,
     sql`
@@ -109,7 +168,21 @@ export async function loadSubject(
           'grantsKey', exists (
             select 1 from api_key_groups akg join k on k.id = akg.key_id where akg.group_id = g.id)
         ) order by g.name), '[]'::json)
-       from (select distinct id from up) d join groups g on g.id = d.id) as groups`,
+       from (select distinct id from up) d join groups g on g.id = d.id) as groups,
+      (select coalesce(json_agg(json_build_object(
+          'id', rl.id,
+          'keyId', rl.key_id,
+          'groupId', rl.group_id,
+          'memberId', rl.member_id,
+          'perMember', rl.per_member,
+          'modelPattern', rl.model_pattern,
+          'requestsPerMinute', rl.requests_per_minute,
+          'requestsPerDay', rl.requests_per_day
+        )), '[]'::json)
+       from rate_limits rl
+       where rl.org_id = ${orgId}::uuid
+         and (rl.key_id = (select id from k) or rl.member_id = (select id from m)
+              or rl.group_id in (select id from up))) as rate_limits`,
   );
   const key = row?.key ?? null;
   const member = row?.member ?? null;
@@ -130,5 +203,9 @@ export async function loadSubject(
       limitMicros: member.monthly_limit_micros,
     },
     groups: row?.groups ?? [],
+    // As the snapshot: nothing applies to nobody.
+    rateLimits: member
+      ? applicableRateLimits(row?.rate_limits ?? [], key?.id ?? null, member.id, row?.groups ?? [])
+      : [],
   };
 }

@@ -1,13 +1,23 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { apiKeyGroups, apiKeys, groupMembers, groups, orgMembers, users } from "@/db/schema";
-import type {
-  KeyLookup,
-  MemberLookup,
-  Subject,
-  SubjectGroup,
-  SubjectKey,
-  SubjectMember,
+import {
+  apiKeyGroups,
+  apiKeys,
+  groupMembers,
+  groups,
+  orgMembers,
+  rateLimits,
+  users,
+} from "@/db/schema";
+import {
+  type KeyLookup,
+  type MemberLookup,
+  type RateLimitRow,
+  type Subject,
+  type SubjectGroup,
+  type SubjectKey,
+  type SubjectMember,
+  applicableRateLimits,
 } from "@/lib/access/subject";
 
 // Everything a decision reads about one organisation, in memory: its keys (by secret hash), its
@@ -35,6 +45,7 @@ export interface OrgSnapshot {
   groups: Map<string, SnapshotGroup>;
   groupsOfMember: Map<string, string[]>;
   groupsOfKey: Map<string, Set<string>>;
+  rateLimits: RateLimitRow[];
 }
 
 // As loadSubject's recursion: at most this many steps up from a member's own group.
@@ -90,6 +101,20 @@ export function loadOrgSnapshot(db: Db, orgId: string): Promise<OrgSnapshot> {
         .from(apiKeyGroups)
         .where(eq(apiKeyGroups.orgId, orgId));
 
+      const rateLimitRows = await tx
+        .select({
+          id: rateLimits.id,
+          keyId: rateLimits.keyId,
+          groupId: rateLimits.groupId,
+          memberId: rateLimits.memberId,
+          perMember: rateLimits.perMember,
+          modelPattern: rateLimits.modelPattern,
+          requestsPerMinute: rateLimits.requestsPerMinute,
+          requestsPerDay: rateLimits.requestsPerDay,
+        })
+        .from(rateLimits)
+        .where(eq(rateLimits.orgId, orgId));
+
       const snapshot: OrgSnapshot = {
         keysByHash: new Map(),
         keysById: new Map(),
@@ -99,6 +124,7 @@ export function loadOrgSnapshot(db: Db, orgId: string): Promise<OrgSnapshot> {
         groups: new Map(),
         groupsOfMember: new Map(),
         groupsOfKey: new Map(),
+        rateLimits: rateLimitRows,
       };
       for (const { secretHash, ...key } of keyRows) {
         snapshot.keysByHash.set(secretHash, key);
@@ -146,7 +172,7 @@ export function subjectOf(
       : "externalId" in memberLookup
         ? snapshot.membersByExternalId.get(memberLookup.externalId)
         : snapshot.membersByEmail.get(memberLookup.email)) ?? null;
-  if (!member) return { key, member, groups: [] };
+  if (!member) return { key, member, groups: [], rateLimits: [] };
 
   // Live groups from the member's own upwards, stopping at an archived parent.
   const reached = new Set<string>();
@@ -168,5 +194,12 @@ export function subjectOf(
       budgetMicros: g.budgetMicros,
       grantsKey: assigned?.has(g.id) ?? false,
     }));
-  return { key, member, groups: subjectGroups };
+  // Few per organisation: filtered from all of them, by the same rule as loadSubject.
+  const limits = applicableRateLimits(
+    snapshot.rateLimits,
+    key?.id ?? null,
+    member.id,
+    subjectGroups,
+  );
+  return { key, member, groups: subjectGroups, rateLimits: limits };
 }

@@ -48,7 +48,13 @@ function assertFutureExpiry(expiresAt: Date | null, now: Date) {
   }
 }
 
-async function requireKey(tx: Db, orgId: string, keyId: string, options: { live?: boolean } = {}) {
+/** The key with this id in the organisation, locked for the change; NotFound otherwise. */
+export async function requireKey(
+  tx: Db,
+  orgId: string,
+  keyId: string,
+  options: { live?: boolean } = {},
+) {
   const [key] = await tx
     .select()
     .from(apiKeys)

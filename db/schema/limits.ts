@@ -1,0 +1,92 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { groups } from "./groups";
+import { apiKeys } from "./keys";
+import { orgMembers, orgs } from "./orgs";
+
+// Rate limits the gateway's authorize enforces, each on exactly one of a key, a group (all its
+// members together, or with `perMember` each member of it) or a member, optionally only for the
+// models a pattern matches (`claude-opus-*`). Counted in lib/access/rate-store.ts.
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    id: uuid().notNull().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    keyId: uuid(),
+    groupId: uuid(),
+    memberId: uuid(),
+    perMember: boolean().notNull().default(false),
+    modelPattern: text(),
+    requestsPerMinute: integer(),
+    requestsPerDay: integer(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "rate_limits_key_fk",
+      columns: [t.orgId, t.keyId],
+      foreignColumns: [apiKeys.orgId, apiKeys.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "rate_limits_group_fk",
+      columns: [t.orgId, t.groupId],
+      foreignColumns: [groups.orgId, groups.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "rate_limits_member_fk",
+      columns: [t.orgId, t.memberId],
+      foreignColumns: [orgMembers.orgId, orgMembers.id],
+    }).onDelete("cascade"),
+    // One limit per target, group mode and model pattern: a second one would be a contradiction.
+    uniqueIndex("rate_limits_target_key").on(
+      t.orgId,
+      sql`coalesce(${t.keyId}, ${t.groupId}, ${t.memberId})`,
+      t.perMember,
+      sql`coalesce(${t.modelPattern}, '')`,
+    ),
+    index("rate_limits_org_idx").on(t.orgId),
+    check(
+      "rate_limits_one_target",
+      sql`num_nonnulls(${t.keyId}, ${t.groupId}, ${t.memberId}) = 1 and (not ${t.perMember} or ${t.groupId} is not null)`,
+    ),
+    check(
+      "rate_limits_some_limit",
+      sql`coalesce(${t.requestsPerMinute}, ${t.requestsPerDay}) is not null`,
+    ),
+    check("rate_limits_positive", sql`${t.requestsPerMinute} > 0 and ${t.requestsPerDay} > 0`),
+    check("rate_limits_pattern_length", sql`char_length(${t.modelPattern}) between 1 and 200`),
+  ],
+);
+
+// The requests counted against rate limits on PostgreSQL (without REDIS_URL): one row per
+// counter and window — a clock second for per-minute limits, a UTC day for per-day ones.
+export const rateLimitCounts = pgTable(
+  "rate_limit_counts",
+  {
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    counter: text().notNull(),
+    windowStart: timestamp({ withTimezone: true }).notNull(),
+    requests: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.counter, t.windowStart] })],
+);
+
+export type RateLimit = typeof rateLimits.$inferSelect;

@@ -1,0 +1,260 @@
+import { sql } from "drizzle-orm";
+import type { Redis } from "ioredis";
+import type { Db } from "@/db/connect";
+import { intArray, queryRows, textArray } from "@/db/rows";
+import { env } from "@/lib/env";
+
+// Where requests are counted against rate limits: shared by every instance, never per process —
+// PostgreSQL by default (the database the instances share), Redis when REDIS_URL is set. Either
+// store checks every counter of a request and counts it in all of them atomically, by the store's
+// own clock, so instances with skewed clocks agree. A store that cannot answer throws: authorize
+// then fails closed (503), as it does when the database is down.
+//
+// Per-minute limits count per clock second and look at the last 60 seconds: a request is
+// admitted when the 60 one-second buckets up to and including the current one hold fewer than the
+// limit. So any 60 consecutive clock seconds hold at most the limit, and so does any 59-second
+// interval; a 60-second interval that straddles 61 clock seconds can hold the limit plus what
+// its first partial second admitted. Per-day limits count per UTC day and reset at midnight UTC.
+// The store's lock (an advisory lock per counter, or Redis's single-threaded script) makes this
+// exact under concurrency: no overshoot from requests that arrive together.
+
+export type RateWindow = "minute" | "day";
+
+export interface RateCounter {
+  /** Names the limit, and the member for a per-member group limit. */
+  key: string;
+  window: RateWindow;
+  limit: number;
+}
+
+export type RateTake =
+  /** Counted (or, without `consume`, would be): `at` is the store's second, for a refund. */
+  | { ok: true; at: number }
+  /** The first counter that is full: how many it holds, and when it next has room. */
+  | { ok: false; index: number; used: number; retryAfterSeconds: number };
+
+export interface RateStore {
+  take(orgId: string, counters: RateCounter[], consume: boolean): Promise<RateTake>;
+  /** Uncounts a request counted at `at` (it was refused by a later rule). */
+  refund(orgId: string, counters: RateCounter[], at: number): Promise<void>;
+}
+
+const DAY = 86_400;
+
+/** A per-minute counter's use at second `now`, from its per-second counts, and when it frees up. */
+export function minuteUse(
+  counts: [second: number, requests: number][],
+  now: number,
+  limit: number,
+) {
+  const live = counts.filter(([s]) => s > now - 60).sort((a, b) => a[0] - b[0]);
+  const used = live.reduce((sum, [, n]) => sum + n, 0);
+  let retryAfterSeconds = 0;
+  if (used >= limit) {
+    let remaining = used;
+    for (const [s, n] of live) {
+      remaining -= n;
+      // The second `s` leaves the window 60 seconds after it began.
+      if (remaining < limit) {
+        retryAfterSeconds = s - (now - 60);
+        break;
+      }
+    }
+  }
+  return { used, retryAfterSeconds };
+}
+
+const untilMidnight = (now: number) => (Math.floor(now / DAY) + 1) * DAY - now;
+const counterName = (c: RateCounter) => `${c.key}:${c.window === "minute" ? "m" : "d"}`;
+
+/** PostgreSQL: rate_limit_counts, a row per counter and second (or day), under advisory locks. */
+export function postgresRateStore(db: Db): RateStore {
+  return {
+    take: (orgId, counters, consume) =>
+      db.transaction(async (tx) => {
+        const names = counters.map(counterName);
+        // One lock per counter, taken in one order by every request, so none waits on another
+        // that waits on it.
+        const [clock] = await queryRows<{ now: number }>(
+          tx,
+          sql`select floor(extract(epoch from clock_timestamp()))::int as now
+              from (select pg_advisory_xact_lock(hashtextextended(${`rl:${orgId}:`} || n, 0))
+                    from (select distinct n from unnest(${textArray(names)}) n order by n) o) locked
+              limit 1`,
+        );
+        const now = clock!.now;
+        const today = Math.floor(now / DAY) * DAY;
+        const rows = await queryRows<{ counter: string; second: number; requests: number }>(
+          tx,
+          sql`select counter, extract(epoch from window_start)::int as second, requests
+              from rate_limit_counts
+              where org_id = ${orgId}::uuid and counter = any(${textArray(names)})
+                and (window_start > to_timestamp(${now - 60}) or window_start = to_timestamp(${today}))`,
+        );
+        for (const [index, counter] of counters.entries()) {
+          const name = names[index]!;
+          const mine = rows.filter((r) => r.counter === name);
+          if (counter.window === "minute") {
+            const use = minuteUse(
+              mine.map((r) => [r.second, r.requests]),
+              now,
+              counter.limit,
+            );
+            if (use.used >= counter.limit) return { ok: false, index, ...use };
+          } else {
+            const used = mine.find((r) => r.second === today)?.requests ?? 0;
+            if (used >= counter.limit)
+              return { ok: false, index, used, retryAfterSeconds: untilMidnight(now) };
+          }
+        }
+        if (consume) {
+          await tx.execute(sql`
+            with counted as (
+              insert into rate_limit_counts (org_id, counter, window_start, requests)
+              select ${orgId}::uuid, c.name, to_timestamp(c.start), 1
+              from unnest(${textArray(names)},
+                          ${intArray(counters.map((c) => (c.window === "minute" ? now : today)))}) as c(name, start)
+              on conflict (org_id, counter, window_start)
+              do update set requests = rate_limit_counts.requests + 1
+            )
+            delete from rate_limit_counts
+            where org_id = ${orgId}::uuid and counter = any(${textArray(names)})
+              and window_start < to_timestamp(${now - 60}) and window_start <> to_timestamp(${today})`);
+        }
+        return { ok: true, at: now };
+      }),
+    async refund(orgId, counters, at) {
+      const today = Math.floor(at / DAY) * DAY;
+      await db.execute(sql`
+        update rate_limit_counts set requests = requests - 1
+        from unnest(${textArray(counters.map(counterName))},
+                    ${intArray(counters.map((c) => (c.window === "minute" ? at : today)))}) as c(name, start)
+        where org_id = ${orgId}::uuid and counter = c.name and window_start = to_timestamp(c.start)
+          and requests > 0`);
+    },
+  };
+}
+
+// Redis: a hash per per-minute counter (field: the second, value: its requests) and a string per
+// per-day counter and UTC day, checked and counted by one script (Redis runs scripts one at a
+// time), by Redis's own clock. Keys carry the organisation as a hash tag, so an organisation's
+// counters live in one slot of a cluster.
+const TAKE_SCRIPT = `
+local now = tonumber(redis.call('TIME')[1])
+local day = math.floor(now / 86400)
+for i = 1, #KEYS do
+  local window, limit = ARGV[2 * i], tonumber(ARGV[2 * i + 1])
+  if window == 'm' then
+    local fields = redis.call('HGETALL', KEYS[i])
+    local live, stale, used = {}, {}, 0
+    for j = 1, #fields, 2 do
+      local second, n = tonumber(fields[j]), tonumber(fields[j + 1])
+      if second > now - 60 then used = used + n; live[#live + 1] = {second, n}
+      else stale[#stale + 1] = fields[j] end
+    end
+    if #stale > 0 then redis.call('HDEL', KEYS[i], unpack(stale)) end
+    if used >= limit then
+      table.sort(live, function(a, b) return a[1] < b[1] end)
+      local remaining, retry = used, 60
+      for _, bucket in ipairs(live) do
+        remaining = remaining - bucket[2]
+        if remaining < limit then retry = bucket[1] - (now - 60); break end
+      end
+      return {i, used, retry, now}
+    end
+  else
+    local used = tonumber(redis.call('GET', KEYS[i] .. ':' .. day) or '0')
+    if used >= limit then return {i, used, (day + 1) * 86400 - now, now} end
+  end
+end
+if ARGV[1] == '1' then
+  for i = 1, #KEYS do
+    if ARGV[2 * i] == 'm' then
+      redis.call('HINCRBY', KEYS[i], now, 1)
+      redis.call('EXPIRE', KEYS[i], 120)
+    else
+      local key = KEYS[i] .. ':' .. day
+      redis.call('INCR', key)
+      redis.call('EXPIRE', key, 172800)
+    end
+  end
+end
+return {0, 0, 0, now}`;
+
+const REFUND_SCRIPT = `
+local at = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  if ARGV[i + 1] == 'm' then
+    if tonumber(redis.call('HGET', KEYS[i], at) or '0') > 0 then redis.call('HINCRBY', KEYS[i], at, -1) end
+  else
+    local key = KEYS[i] .. ':' .. math.floor(at / 86400)
+    if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+  end
+end
+return 0`;
+
+interface ScriptedRedis extends Redis {
+  gatehouseRateTake(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>;
+  gatehouseRateRefund(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+}
+
+export function redisRateStore(redis: Redis): RateStore {
+  if (!("gatehouseRateTake" in redis)) {
+    // Sent as EVALSHA, loaded again by ioredis after a Redis restart.
+    redis.defineCommand("gatehouseRateTake", { lua: TAKE_SCRIPT });
+    redis.defineCommand("gatehouseRateRefund", { lua: REFUND_SCRIPT });
+  }
+  const client = redis as ScriptedRedis;
+  const keyOf = (orgId: string, c: RateCounter) => `gh:rl:{${orgId}}:${counterName(c)}`;
+  return {
+    async take(orgId, counters, consume) {
+      const args = counters.flatMap((c) => [c.window === "minute" ? "m" : "d", c.limit]);
+      const [index, used, retryAfterSeconds, now] = await client.gatehouseRateTake(
+        counters.length,
+        ...counters.map((c) => keyOf(orgId, c)),
+        consume ? "1" : "0",
+        ...args,
+      );
+      return index === 0
+        ? { ok: true, at: now! }
+        : { ok: false, index: index! - 1, used: used!, retryAfterSeconds: retryAfterSeconds! };
+    },
+    async refund(orgId, counters, at) {
+      await client.gatehouseRateRefund(
+        counters.length,
+        ...counters.map((c) => keyOf(orgId, c)),
+        at,
+        ...counters.map((c) => (c.window === "minute" ? "m" : "d")),
+      );
+    },
+  };
+}
+
+let sharedRedis: Redis | undefined;
+const stores = new WeakMap<Db, RateStore>();
+
+/**
+ * The process's store: Redis when REDIS_URL is set (one connection, failing fast rather than
+ * queueing while Redis is away), else PostgreSQL on this database.
+ */
+export async function rateStoreFor(db: Db): Promise<RateStore> {
+  const url = env().REDIS_URL;
+  if (!url) {
+    let store = stores.get(db);
+    if (!store) stores.set(db, (store = postgresRateStore(db)));
+    return store;
+  }
+  if (!sharedRedis) {
+    const { Redis } = await import("ioredis");
+    sharedRedis = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 1_000,
+      commandTimeout: 1_000,
+      lazyConnect: false,
+    });
+    // Reconnects on its own; a request meanwhile fails (closed), and says so in the log once.
+    sharedRedis.on("error", (error: Error) => console.error("[rate limits] Redis:", error.message));
+  }
+  return redisRateStore(sharedRedis);
+}

@@ -1,0 +1,138 @@
+import { type SQL, and, asc, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { type RateLimit, rateLimits } from "@/db/schema";
+import { audit } from "@/lib/audit/record";
+import { type Actor, assertCan } from "@/lib/auth/actor";
+import { NotFound } from "@/lib/errors";
+import { requireGroup } from "@/lib/groups/lookup";
+import { requireKey } from "@/lib/keys/commands";
+import { requireMember } from "@/lib/members/lookup";
+import { type RateLimitInput, rateLimitIdInput, rateLimitInput } from "./schemas";
+
+// Rate limits on keys, groups and members: set (one per target, group mode and model pattern:
+// setting it again changes it), listed, removed; every change audited before → after. The
+// gateway's instances pick a change up from the notification its commit sends (rate_limits has
+// the snapshot triggers).
+
+const shown = (r: RateLimit | undefined) =>
+  r && {
+    keyId: r.keyId,
+    groupId: r.groupId,
+    memberId: r.memberId,
+    perMember: r.perMember,
+    modelPattern: r.modelPattern,
+    requestsPerMinute: r.requestsPerMinute,
+    requestsPerDay: r.requestsPerDay,
+  };
+
+type Target = ReturnType<typeof rateLimitInput.parse>["target"];
+
+function targetColumns(target: Target) {
+  return {
+    keyId: target.kind === "key" ? target.id : null,
+    groupId: target.kind === "group" ? target.id : null,
+    memberId: target.kind === "member" ? target.id : null,
+    perMember: target.kind === "group" ? target.perMember : false,
+  };
+}
+
+function sameTarget(target: Target, modelPattern: string | null): SQL {
+  const c = targetColumns(target);
+  return and(
+    c.keyId
+      ? eq(rateLimits.keyId, c.keyId)
+      : c.groupId
+        ? eq(rateLimits.groupId, c.groupId)
+        : eq(rateLimits.memberId, c.memberId!),
+    eq(rateLimits.perMember, c.perMember),
+    sql`coalesce(${rateLimits.modelPattern}, '') = ${modelPattern ?? ""}`,
+  )!;
+}
+
+async function requireTarget(tx: Db, orgId: string, target: Target) {
+  if (target.kind === "key") await requireKey(tx, orgId, target.id);
+  else if (target.kind === "group") await requireGroup(tx, orgId, target.id);
+  else await requireMember(tx, orgId, target.id);
+}
+
+/** Sets the rate limit of a target for a model pattern (or all models): a new one, or a change. */
+export async function setRateLimit(db: Db, actor: Actor, raw: RateLimitInput) {
+  assertCan(actor, "org:manage");
+  const input = rateLimitInput.parse(raw);
+  return db.transaction(async (tx) => {
+    await requireTarget(tx, actor.orgId, input.target);
+    const [before] = await tx
+      .select()
+      .from(rateLimits)
+      .where(and(eq(rateLimits.orgId, actor.orgId), sameTarget(input.target, input.modelPattern)))
+      .for("update");
+    const values = {
+      requestsPerMinute: input.requestsPerMinute,
+      requestsPerDay: input.requestsPerDay,
+      updatedAt: new Date(),
+    };
+    const [after] = before
+      ? await tx
+          .update(rateLimits)
+          .set(values)
+          .where(and(eq(rateLimits.orgId, actor.orgId), eq(rateLimits.id, before.id)))
+          .returning()
+      : await tx
+          .insert(rateLimits)
+          .values({
+            orgId: actor.orgId,
+            ...targetColumns(input.target),
+            modelPattern: input.modelPattern,
+            ...values,
+          })
+          .returning();
+    await audit(
+      tx,
+      actor,
+      before ? "rate_limit.changed" : "rate_limit.set",
+      { type: "rate_limit", id: after!.id },
+      { before: shown(before), after: shown(after) },
+    );
+    return after!;
+  });
+}
+
+export async function removeRateLimit(db: Db, actor: Actor, raw: { rateLimitId: string }) {
+  assertCan(actor, "org:manage");
+  const { rateLimitId } = rateLimitIdInput.parse(raw);
+  return db.transaction(async (tx) => {
+    const [removed] = await tx
+      .delete(rateLimits)
+      .where(and(eq(rateLimits.orgId, actor.orgId), eq(rateLimits.id, rateLimitId)))
+      .returning();
+    if (!removed) throw new NotFound("The rate limit");
+    await audit(
+      tx,
+      actor,
+      "rate_limit.removed",
+      { type: "rate_limit", id: removed.id },
+      { before: shown(removed) },
+    );
+    return removed;
+  });
+}
+
+/** The rate limits set on a key, a group (both modes) or a member. */
+export async function listRateLimits(
+  db: Db,
+  actor: Actor,
+  target: { keyId: string } | { groupId: string } | { memberId: string },
+) {
+  assertCan(actor, "org:read");
+  const on =
+    "keyId" in target
+      ? eq(rateLimits.keyId, target.keyId)
+      : "groupId" in target
+        ? eq(rateLimits.groupId, target.groupId)
+        : eq(rateLimits.memberId, target.memberId);
+  return db
+    .select()
+    .from(rateLimits)
+    .where(and(eq(rateLimits.orgId, actor.orgId), on))
+    .orderBy(asc(rateLimits.perMember), sql`coalesce(${rateLimits.modelPattern}, '')`);
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { isModelPattern } from "@/lib/access/model-pattern";
+
+// A rate limit as the settings forms send it: on a key, a group (together or per member) or a
+// member; an optional model pattern; requests a minute and a day (blank: no such limit).
+
+export const MAX_RATE = 10_000_000;
+
+const rate = (what: string) =>
+  z
+    .union([z.literal("").transform(() => null), z.null(), z.coerce.number()])
+    .optional()
+    .transform((v) => v ?? null)
+    .refine((v) => v === null || (Number.isInteger(v) && v >= 1 && v <= MAX_RATE), {
+      message: `Enter whole ${what} from 1 to ${MAX_RATE.toLocaleString("en-US")}, or leave it blank.`,
+    });
+
+export const rateLimitInput = z
+  .object({
+    target: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("key"), id: z.uuid("Unknown key.") }),
+      z.object({ kind: z.literal("member"), id: z.uuid("Unknown member.") }),
+      z.object({
+        kind: z.literal("group"),
+        id: z.uuid("Unknown group."),
+        perMember: z.boolean().default(false),
+      }),
+    ]),
+    modelPattern: z
+      .string()
+      .trim()
+      .max(200, "Keep the model pattern to 200 characters or fewer.")
+      .optional()
+      .transform((v) => v || null)
+      .refine((v) => v === null || isModelPattern(v), {
+        message: "Use a model id, with * for any characters (claude-opus-*, openai/*).",
+      }),
+    requestsPerMinute: rate("requests a minute"),
+    requestsPerDay: rate("requests a day"),
+  })
+  .refine((v) => v.requestsPerMinute !== null || v.requestsPerDay !== null, {
+    message: "Set requests a minute, requests a day, or both.",
+    path: ["requestsPerMinute"],
+  });
+
+export type RateLimitInput = z.input<typeof rateLimitInput>;
+
+export const rateLimitIdInput = z.object({ rateLimitId: z.uuid("Unknown rate limit.") });
