@@ -11,6 +11,7 @@ import { productionServerArgs } from "@/scripts/setup";
 import {
   BUDGETED,
   CONTRACTORS,
+  RATE_LIMITED,
   type GatewayFixture,
   emailOf,
   seedGatewayFixture,
@@ -90,7 +91,11 @@ async function waitFor(url: string) {
   throw new Error(`${url} did not come up`);
 }
 
-function record(database: Row["database"], name: string, connections: number, f: LoadFigures) {
+// Appended to the case names of a run (the Redis-backed one).
+let caseSuffix = "";
+
+function record(database: Row["database"], caseName: string, connections: number, f: LoadFigures) {
+  const name = `${caseName}${caseSuffix}`;
   const base = bare.get(connections);
   const row: Row = {
     database,
@@ -113,7 +118,7 @@ function record(database: Row["database"], name: string, connections: number, f:
 }
 
 function gatewayCases(url: string, fixture: GatewayFixture) {
-  const people = (kind: "p" | "c" | "b", count: number) =>
+  const people = (kind: "p" | "c" | "b" | "r", count: number) =>
     Array.from({ length: count }, (_, i) => emailOf(fixture.slug, kind, i));
   const authorize = `${url}/api/v1/authorize`;
   return [
@@ -139,6 +144,13 @@ function gatewayCases(url: string, fixture: GatewayFixture) {
         },
       },
     },
+    {
+      name: "authorize: allowed, counted against 3 rate limits",
+      spec: {
+        url: authorize,
+        authorize: { apiKey: fixture.limitedKey, emails: people("r", RATE_LIMITED) },
+      },
+    },
   ];
 }
 
@@ -147,6 +159,7 @@ async function measureServer(
   fixture: GatewayFixture,
   env: Record<string, string>,
   port: number,
+  only?: (caseName: string) => boolean,
 ) {
   const profileArgs = profile
     ? ["--cpu-prof", `--cpu-prof-dir=${path.join(resultsDir, "profiles", database)}`]
@@ -161,7 +174,7 @@ async function measureServer(
   );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/api/v1/authorize`);
-  for (const { name, spec } of gatewayCases(url, fixture)) {
+  for (const { name, spec } of gatewayCases(url, fixture).filter((c) => !only || only(c.name))) {
     load({ ...spec, token: fixture.token, connections: 10, seconds: WARM_UP_SECONDS });
     for (const connections of CONNECTIONS)
       record(
@@ -171,6 +184,7 @@ async function measureServer(
         load({ ...spec, token: fixture.token, connections, seconds: SECONDS }),
       );
   }
+  if (only) return void (await stop(server));
   const usage = {
     url: `${url}/api/v1/usage`,
     token: fixture.token,
@@ -306,6 +320,17 @@ if (base) {
   await plainInsert(connection, fixture, "postgres");
   await connection.close();
   await measureServer("postgres", fixture, { DATABASE_URL: url.toString() }, PORTS.postgres);
+  // The same rate-limited case with the counters in Redis (the machine's, on 127.0.0.1).
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/14";
+  caseSuffix = " (counters in Redis)";
+  await measureServer(
+    "postgres",
+    fixture,
+    { DATABASE_URL: url.toString(), REDIS_URL: redisUrl },
+    PORTS.postgres,
+    (name) => name.includes("rate limits"),
+  );
+  caseSuffix = "";
   await admin.unsafe("drop database if exists gatehouse_bench_gateway with (force)");
   await admin.end();
 } else {

@@ -226,6 +226,14 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
   ),
 
   // Settings
+  "app/(console)/rate-limit-actions.ts#setRateLimitAction": action(
+    "Sets a rate limit on a key, group or member of the actor's organisation; another organisation's target is not found.",
+    manage,
+  ),
+  "app/(console)/rate-limit-actions.ts#removeRateLimitAction": action(
+    "Removes a rate limit of the actor's organisation.",
+    manage,
+  ),
   "app/(console)/settings/actions.ts#createGatewayTokenAction": action(
     "Creates a gateway token of the actor's organisation, secret shown once.",
     manage,

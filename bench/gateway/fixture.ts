@@ -1,5 +1,5 @@
 import type { Db } from "@/db/connect";
-import { groupMembers, groupMembershipHistory, orgMembers, users } from "@/db/schema";
+import { groupMembers, groupMembershipHistory, orgMembers, rateLimits, users } from "@/db/schema";
 import { insertApiKey, insertGroup, insertOrg } from "@/db/seed/builders";
 import { systemActor } from "@/lib/auth/actor";
 import { createGatewayToken } from "@/lib/gateway/tokens";
@@ -15,6 +15,7 @@ import { ingestUsage } from "@/lib/spend/ingest";
 export const MEMBERS = 2_000;
 export const CONTRACTORS = 200;
 export const BUDGETED = 200;
+export const RATE_LIMITED = 200;
 
 export interface GatewayFixture {
   orgId: string;
@@ -23,12 +24,15 @@ export interface GatewayFixture {
   budgetedKey: string;
   budgetedKeyId: string;
   openKeyId: string;
+  /** A key whose every request counts against three rate limits (none of them reached). */
+  limitedKey: string;
   slug: string;
   memberIds: string[];
 }
 
-export const emailOf = (slug: string, kind: "p" | "c" | "b", i: number) =>
-  `${kind}${i}@${slug}.test`;
+type Kind = "p" | "c" | "b" | "r";
+
+export const emailOf = (slug: string, kind: Kind, i: number) => `${kind}${i}@${slug}.test`;
 
 const policy = {
   allowedModels: [],
@@ -37,7 +41,7 @@ const policy = {
   weights: {},
 };
 
-async function people(db: Db, orgId: string, slug: string, kind: "p" | "c" | "b", count: number) {
+async function people(db: Db, orgId: string, slug: string, kind: Kind, count: number) {
   const userRows = await db
     .insert(users)
     .values(
@@ -114,6 +118,25 @@ export async function seedGatewayFixture(db: Db): Promise<GatewayFixture> {
     policy,
     groupIds: [budgeted.id],
   });
+  const limitedGroup = await insertGroup(db, {
+    orgId: org.id,
+    name: "Rate limited",
+    kind: "project",
+  });
+  await join(db, org.id, await people(db, org.id, slug, "r", RATE_LIMITED), () => limitedGroup.id);
+  const limited = await insertApiKey(db, {
+    orgId: org.id,
+    name: "limited",
+    features: ["streaming"],
+    policy,
+    groupIds: [limitedGroup.id],
+  });
+  // High enough never to refuse in a run: what is measured is the counting.
+  await db.insert(rateLimits).values([
+    { orgId: org.id, keyId: limited.key.id, requestsPerMinute: 10_000_000 },
+    { orgId: org.id, groupId: limitedGroup.id, perMember: true, requestsPerMinute: 1_000_000 },
+    { orgId: org.id, groupId: limitedGroup.id, requestsPerDay: 10_000_000 },
+  ]);
   const actor = systemActor(org.id, "Benchmark");
   const token = await createGatewayToken(db, actor, { name: "bench" });
   const now = Date.now();
@@ -138,6 +161,7 @@ export async function seedGatewayFixture(db: Db): Promise<GatewayFixture> {
     openKey: open.secret,
     budgetedKey: research.secret,
     budgetedKeyId: research.key.id,
+    limitedKey: limited.secret,
     openKeyId: open.key.id,
     slug,
     memberIds,

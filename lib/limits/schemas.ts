@@ -6,14 +6,18 @@ import { isModelPattern } from "@/lib/access/model-pattern";
 
 export const MAX_RATE = 10_000_000;
 
-const rate = (what: string) =>
-  z
-    .union([z.literal("").transform(() => null), z.null(), z.coerce.number()])
-    .optional()
-    .transform((v) => v ?? null)
-    .refine((v) => v === null || (Number.isInteger(v) && v >= 1 && v <= MAX_RATE), {
-      message: `Enter whole ${what} from 1 to ${MAX_RATE.toLocaleString("en-US")}, or leave it blank.`,
-    });
+const rate = (what: string) => {
+  const message = `Enter whole ${what} from 1 to ${MAX_RATE.toLocaleString("en-US")}, or leave it blank.`;
+  return z.preprocess(
+    (v) =>
+      v === undefined || v === null || (typeof v === "string" && !v.trim())
+        ? null
+        : typeof v === "string"
+          ? Number(v.trim().replaceAll(",", ""))
+          : v,
+    z.number({ error: message }).int(message).min(1, message).max(MAX_RATE, message).nullable(),
+  );
+};
 
 export const rateLimitInput = z
   .object({
@@ -43,6 +47,11 @@ export const rateLimitInput = z
     path: ["requestsPerMinute"],
   });
 
-export type RateLimitInput = z.input<typeof rateLimitInput>;
+type RateValue = string | number | null | undefined;
+/** As forms send it: each rate as typed ("1,000", blank) or a number; absent means none. */
+export type RateLimitInput = Omit<
+  z.input<typeof rateLimitInput>,
+  "requestsPerMinute" | "requestsPerDay"
+> & { requestsPerMinute?: RateValue; requestsPerDay?: RateValue };
 
 export const rateLimitIdInput = z.object({ rateLimitId: z.uuid("Unknown rate limit.") });

@@ -55,6 +55,7 @@ import {
   updateSsoProviderAction,
 } from "@/app/(console)/settings/actions";
 import { acceptInvitationAction } from "@/app/invite/[token]/actions";
+import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import {
   signInWithOrgSsoAction,
   signInWithPasswordAction,
@@ -510,6 +511,29 @@ export const actionCases: ActionCase[] = [
     foreign: "ids",
     writes: true,
     fields: ["memberId"],
+  },
+
+  // Rate limits
+  {
+    id: `${ACTIONS}/rate-limit-actions.ts#setRateLimitAction`,
+    run: wrapped(setRateLimitAction),
+    input: async ({ w }) => ({
+      target: { kind: "group", id: await w.group(), perMember: true },
+      modelPattern: "claude-opus-*",
+      requestsPerMinute: 60,
+      requestsPerDay: "",
+    }),
+    foreign: "ids",
+    writes: true,
+    fields: ["target", "modelPattern", "requestsPerMinute", "requestsPerDay"],
+  },
+  {
+    id: `${ACTIONS}/rate-limit-actions.ts#removeRateLimitAction`,
+    run: wrapped(removeRateLimitAction),
+    input: async ({ w }) => ({ rateLimitId: await w.rateLimit() }),
+    foreign: "ids",
+    writes: true,
+    fields: ["rateLimitId"],
   },
 
   // Settings

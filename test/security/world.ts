@@ -7,6 +7,7 @@ import {
   budgetAlerts,
   orgEmailDomains,
   orgSsoProviders,
+  rateLimits,
   webhookDeliveries,
 } from "@/db/schema";
 import {
@@ -96,6 +97,15 @@ export async function buildOrg(db: Db, label: string) {
     const t = await createGatewayToken(db, system, { name: unique("token") });
     if (options.revoked) await revokeGatewayToken(db, system, { tokenId: t.id });
     return { id: t.id, secret: t.secret };
+  };
+
+  /** A rate limit on a fresh key of the organisation. */
+  const rateLimit = async () => {
+    const [row] = await db
+      .insert(rateLimits)
+      .values({ orgId: org.id, keyId: (await key()).id, requestsPerMinute: 10 })
+      .returning({ id: rateLimits.id });
+    return row!.id;
   };
 
   const scimToken = async () => createScimToken(db, system, { name: unique("scim") });
@@ -211,6 +221,7 @@ export async function buildOrg(db: Db, label: string) {
     key,
     token,
     scimToken,
+    rateLimit,
     endpoint,
     ssoProvider,
     ssoEmail,

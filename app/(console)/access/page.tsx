@@ -6,10 +6,13 @@ import { AccessPaths } from "@/components/access/access-paths";
 import { WhyExplainer } from "@/components/access/why-explainer";
 import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
+import { RateLimitsPanel } from "@/components/limits/rate-limits-panel";
 import { Card } from "@/components/ui/card";
 import { Label } from "@/components/ui/label";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
+import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import { getDb } from "@/db/client";
+import { listRateLimits } from "@/lib/limits/rate-limits";
 import { memberAccess } from "@/lib/access/queries";
 import { listKeys } from "@/lib/keys/queries";
 import { knownFeatures } from "@/lib/keys/schemas";
@@ -35,6 +38,10 @@ export default async function AccessPage({ searchParams }: AccessPageProps) {
     answerWhy(db, actor, why),
   ]);
   const member = members.find((m) => m.id === why.member);
+  const memberLimits =
+    member && actor.role !== "member"
+      ? await listRateLimits(db, actor, { memberId: member.id })
+      : null;
   const liveKeys = keys.filter((k) => !k.revokedAt);
   const now = new Date();
   const isAdmin = actor.role !== "member";
@@ -135,6 +142,22 @@ export default async function AccessPage({ searchParams }: AccessPageProps) {
                 )}
               </tbody>
             </Table>
+          </Card>
+        )}
+        {member && memberLimits && (
+          <Card className="mt-4 p-5">
+            <h3 className="mb-1 text-base font-semibold">{member.name}&apos;s rate limits</h3>
+            <p className="mb-4 text-sm text-muted-foreground">
+              Requests {member.name} may make with any key, besides the limits of the keys and of
+              their groups.
+            </p>
+            <RateLimitsPanel
+              target={{ kind: "member", id: member.id, name: member.name }}
+              limits={memberLimits}
+              canEdit
+              set={setRateLimitAction}
+              remove={removeRateLimitAction}
+            />
           </Card>
         )}
       </section>

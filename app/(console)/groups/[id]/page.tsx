@@ -5,13 +5,16 @@ import { requireConsole } from "@/app/_server/session";
 import { GroupBudgetForm } from "@/components/groups/group-budget-form";
 import { GroupMembersPanel } from "@/components/groups/group-members-panel";
 import { GroupSettingsActions } from "@/components/groups/group-settings";
+import { RateLimitsPanel } from "@/components/limits/rate-limits-panel";
 import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import { getDb } from "@/db/client";
 import { NotFound } from "@/lib/errors";
 import { boardData } from "@/lib/groups/board";
+import { listRateLimits } from "@/lib/limits/rate-limits";
 import {
   effectiveMembers,
   getGroupDetail,
@@ -64,13 +67,14 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
   });
   const { group, path, members } = detail;
   const canEdit = actor.role !== "member";
-  const [effective, history, all, board, keys, allKeys] = await Promise.all([
+  const [effective, history, all, board, keys, allKeys, rateLimits] = await Promise.all([
     effectiveMembers(db, actor, id),
     groupMembershipHistory(db, actor, id),
     listGroupsWithCounts(db, actor),
     canEdit ? boardData(db, actor) : null,
     groupKeys(db, actor, id),
     listKeys(db, actor),
+    listRateLimits(db, actor, { groupId: id }),
   ]);
   const spend = canEdit ? await groupSpend(db, actor, id, filters) : null;
   const tab = tabs.find((t) => t === search.tab && (t !== "spend" || spend)) ?? "members";
@@ -269,6 +273,20 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
               thresholds={group.alertThresholds}
               disabled={!canEdit || Boolean(group.archivedAt)}
               save={setGroupBudgetAction}
+            />
+          </Card>
+          <Card className="p-5">
+            <h2 className="mb-1 text-base font-semibold">Rate limits</h2>
+            <p className="mb-4 text-sm text-muted-foreground">
+              Requests {group.name} may make, together or each member on their own, counting
+              everyone in its subgroups too.
+            </p>
+            <RateLimitsPanel
+              target={{ kind: "group", id: group.id, name: group.name }}
+              limits={rateLimits}
+              canEdit={canEdit && !group.archivedAt}
+              set={setRateLimitAction}
+              remove={removeRateLimitAction}
             />
           </Card>
           <Card className="p-5">

@@ -9,6 +9,7 @@ import { EditKeyForm } from "@/components/keys/edit-key-form";
 import { KeyActions } from "@/components/keys/key-actions";
 import { KeyGroupsPanel } from "@/components/keys/key-groups-panel";
 import { KeyStatus } from "@/components/keys/key-status";
+import { RateLimitsPanel } from "@/components/limits/rate-limits-panel";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
@@ -19,11 +20,13 @@ import { NotFound } from "@/lib/errors";
 import { withParentPaths } from "@/lib/groups/paths";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
 import { getKey } from "@/lib/keys/queries";
+import { listRateLimits } from "@/lib/limits/rate-limits";
 import { knownFeatures } from "@/lib/keys/schemas";
 import { memberDirectory } from "@/lib/members/queries";
 import { modelCatalogue } from "@/lib/models/catalogue";
 import { formatMicros } from "@/lib/money";
 import { timeFromNow, toIsoDay } from "@/lib/time";
+import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import {
   assignKeyAction,
   revokeKeyAction,
@@ -53,11 +56,12 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
   const tab =
     tabs.find((t) => t === search.tab && (t !== "why" || actor.role !== "member")) ?? "groups";
   const why = { ...whyQueryOf(search), key: key.id };
-  const [members, groups, everyone, answer] = await Promise.all([
+  const [members, groups, everyone, answer, rateLimits] = await Promise.all([
     keyAccess(db, actor, key.id),
     listGroupsWithCounts(db, actor),
     memberDirectory(db, actor),
     answerWhy(db, actor, why),
+    listRateLimits(db, actor, { keyId: key.id }),
   ]);
   const now = new Date();
   const isAdmin = actor.role !== "member";
@@ -159,7 +163,21 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
             </Table>
           </Card>
         </TabsContent>
-        <TabsContent value="settings">
+        <TabsContent value="settings" className="flex flex-col gap-4">
+          <Card className="p-5">
+            <h2 className="mb-1 text-base font-semibold">Rate limits</h2>
+            <p className="mb-4 text-sm text-muted-foreground">
+              Requests everyone using {key.name} may make together; the gateway is told to retry
+              when one is reached.
+            </p>
+            <RateLimitsPanel
+              target={{ kind: "key", id: key.id, name: key.name }}
+              limits={rateLimits}
+              canEdit={canEdit}
+              set={setRateLimitAction}
+              remove={removeRateLimitAction}
+            />
+          </Card>
           <EditKeyForm
             keyId={key.id}
             models={[...modelCatalogue]}
