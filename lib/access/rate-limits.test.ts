@@ -87,7 +87,7 @@ describe.each([
       rates: object,
       modelPattern?: string,
     ) => setRateLimit(db, f.actor, { target, modelPattern, ...rates });
-    return { ...f, marketing, sales, ann, bob, carol, key, ask, limit };
+    return { ...f, marketing, sales, ann, bob, carol, key, secret, ask, limit };
   }
 
   it("refuses the request over a key's limit, naming the limit, the window and when to retry", async () => {
@@ -183,5 +183,25 @@ describe.each([
     expect((await s.ask("Bob")).allow).toBe(false);
     await removeRateLimit(db, s.actor, { rateLimitId: set.id });
     expect((await s.ask("Bob")).allow).toBe(true);
+  });
+
+  it("fails closed when the counter store cannot answer", async () => {
+    const s = await scene();
+    await s.limit({ kind: "key", id: s.key.id }, { requestsPerMinute: 100 });
+    const away = new Redis("redis://127.0.0.1:1", {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
+    await snapshots?.caughtUp();
+    await expect(
+      authorize(
+        db,
+        { kind: "gateway", tokenId: "t", orgId: s.org.id, label: "gw" },
+        { apiKey: s.secret, user: { email: `ann@${s.org.slug}.test` }, model: "gpt-4o" },
+        { snapshots, rateStore: redisRateStore(away) },
+      ),
+    ).rejects.toThrow();
+    away.disconnect();
   });
 });

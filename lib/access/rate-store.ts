@@ -230,12 +230,25 @@ export function redisRateStore(redis: Redis): RateStore {
   };
 }
 
-let sharedRedis: Redis | undefined;
+let sharedRedis: Promise<Redis> | undefined;
 const stores = new WeakMap<Db, RateStore>();
 
+async function connectRedis(url: string): Promise<Redis> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+    commandTimeout: 1_000,
+  });
+  // Reconnects on its own; a request meanwhile fails (closed), and the log says why.
+  redis.on("error", (error: Error) => console.error("[rate limits] Redis:", error.message));
+  return redis;
+}
+
 /**
- * The process's store: Redis when REDIS_URL is set (one connection, failing fast rather than
- * queueing while Redis is away), else PostgreSQL on this database.
+ * The process's store: Redis when REDIS_URL is set (one connection for the process, failing
+ * fast rather than queueing while Redis is away), else PostgreSQL on this database.
  */
 export async function rateStoreFor(db: Db): Promise<RateStore> {
   const url = env().REDIS_URL;
@@ -244,17 +257,27 @@ export async function rateStoreFor(db: Db): Promise<RateStore> {
     if (!store) stores.set(db, (store = postgresRateStore(db)));
     return store;
   }
-  if (!sharedRedis) {
-    const { Redis } = await import("ioredis");
-    sharedRedis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 1_000,
-      commandTimeout: 1_000,
-      lazyConnect: false,
-    });
-    // Reconnects on its own; a request meanwhile fails (closed), and says so in the log once.
-    sharedRedis.on("error", (error: Error) => console.error("[rate limits] Redis:", error.message));
-  }
-  return redisRateStore(sharedRedis);
+  // One promise, so that the requests that arrive together at start share one connection.
+  const redis = await (sharedRedis ??= connectRedis(url));
+  await whenReady(redis);
+  return redisRateStore(redis);
+}
+
+const READY_WAIT_MS = 1_000;
+
+// Without an offline queue a command sent before the connection is up fails at once: the first
+// requests after a start (or during a reconnect) wait up to a second for it instead, then fail.
+function whenReady(redis: Redis): Promise<void> {
+  if (redis.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(new Error(`Redis is not reachable (${redis.status})`));
+    }, READY_WAIT_MS);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once("ready", onReady);
+  });
 }
