@@ -53,6 +53,8 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   webhook_deliveries: "distributed",
   rate_limits: "distributed",
   rate_limit_counts: "distributed",
+  model_lists: "distributed",
+  model_list_attachments: "distributed",
   directory_settings: "distributed",
   scim_errors: "distributed",
 };

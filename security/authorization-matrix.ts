@@ -226,6 +226,22 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
   ),
 
   // Settings
+  "app/(console)/models/actions.ts#createModelListAction": action(
+    "Creates a model list of the actor's organisation; takes no ids.",
+    manage,
+  ),
+  "app/(console)/models/actions.ts#updateModelListAction": action(
+    "Changes a model list of the actor's organisation; another organisation's list is not found.",
+    manage,
+  ),
+  "app/(console)/models/actions.ts#deleteModelListAction": action(
+    "Deletes a model list of the actor's organisation.",
+    manage,
+  ),
+  "app/(console)/models/actions.ts#setModelListAttachedAction": action(
+    "Attaches or detaches a list of the actor's organisation to one of its keys or groups; another organisation's list, key or group is not found.",
+    manage,
+  ),
   "app/(console)/rate-limit-actions.ts#setRateLimitAction": action(
     "Sets a rate limit on a key, group or member of the actor's organisation; another organisation's target is not found.",
     manage,

@@ -6,6 +6,7 @@ import {
   ScrollText,
   Settings,
   ShieldCheck,
+  Sparkles,
   Users,
 } from "lucide-react";
 
@@ -21,6 +22,7 @@ export const navItems: NavItem[] = [
   { href: "/members", label: "Members", icon: Users },
   { href: "/keys", label: "API keys", icon: KeyRound },
   { href: "/access", label: "Access", icon: ShieldCheck },
+  { href: "/models", label: "Models", icon: Sparkles },
   { href: "/spend", label: "Spend", icon: PieChart },
   { href: "/audit", label: "Audit log", icon: ScrollText, adminOnly: true },
   { href: "/settings", label: "Settings", icon: Settings, adminOnly: true },

@@ -5,10 +5,12 @@ import {
   foreignKey,
   index,
   integer,
+  pgEnum,
   pgTable,
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -90,3 +92,68 @@ export const rateLimitCounts = pgTable(
 );
 
 export type RateLimit = typeof rateLimits.$inferSelect;
+
+export const modelListSense = pgEnum("model_list_sense", ["allow", "deny"]);
+
+// Named, reusable lists of model patterns ("Frontier models": claude-opus-*, gpt-4.1, o3), each
+// allowing only its models or denying them, attached to keys and groups (lib/limits/model-lists.ts,
+// checked by the model rule of lib/access/checks.ts).
+export const modelLists = pgTable(
+  "model_lists",
+  {
+    id: uuid().notNull().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    sense: modelListSense().notNull().default("allow"),
+    patterns: text().array().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
+    unique("model_lists_org_id_key").on(t.orgId, t.id),
+    uniqueIndex("model_lists_org_name_key").on(t.orgId, sql`lower(${t.name})`),
+    check("model_lists_name_length", sql`char_length(${t.name}) between 1 and 100`),
+    check("model_lists_patterns_count", sql`cardinality(${t.patterns}) between 1 and 200`),
+  ],
+);
+
+export const modelListAttachments = pgTable(
+  "model_list_attachments",
+  {
+    id: uuid().notNull().defaultRandom(),
+    orgId: uuid().notNull(),
+    listId: uuid().notNull(),
+    keyId: uuid(),
+    groupId: uuid(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
+    uniqueIndex("model_list_attachments_target_key").on(
+      t.orgId,
+      t.listId,
+      sql`coalesce(${t.keyId}, ${t.groupId})`,
+    ),
+    foreignKey({
+      name: "model_list_attachments_list_fk",
+      columns: [t.orgId, t.listId],
+      foreignColumns: [modelLists.orgId, modelLists.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "model_list_attachments_key_fk",
+      columns: [t.orgId, t.keyId],
+      foreignColumns: [apiKeys.orgId, apiKeys.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "model_list_attachments_group_fk",
+      columns: [t.orgId, t.groupId],
+      foreignColumns: [groups.orgId, groups.id],
+    }).onDelete("cascade"),
+    check("model_list_attachments_one_target", sql`num_nonnulls(${t.keyId}, ${t.groupId}) = 1`),
+  ],
+);
+
+export type ModelList = typeof modelLists.$inferSelect;

@@ -2,7 +2,7 @@ import type { KeyPolicy } from "@/db/schema";
 import { formatMicros } from "@/lib/money";
 import { modelMatches } from "./model-pattern";
 import type { DenyReason } from "./schemas";
-import type { Subject, SubjectGroup, SubjectRateLimit } from "./subject";
+import type { Subject, SubjectGroup, SubjectModelList, SubjectRateLimit } from "./subject";
 
 // The rules of a decision, as pure functions of what they are about: the database path (the
 // console's "Why?", the fallback while an instance is not listening) and the gateway's snapshot
@@ -114,6 +114,17 @@ export const failed = (
   return { decision: { allow: false, reason, message, ...extra }, checks };
 };
 
+/** Whether a model list lets the model through: an allow list names it, a deny list does not. */
+export function listPermits(list: Pick<SubjectModelList, "sense" | "patterns">, model: string) {
+  const named = list.patterns.some((p) => modelMatches(p, model));
+  return list.sense === "allow" ? named : !named;
+}
+
+const listRefusal = (list: SubjectModelList, where: string, model: string) =>
+  list.sense === "allow"
+    ? `The model list ${list.name} on ${where} does not include ${model}.`
+    : `The model list ${list.name} on ${where} excludes ${model}.`;
+
 /** The rules that need no spend: key, member, group access, model, features. */
 export function checkAccess(
   subject: Subject,
@@ -142,27 +153,50 @@ export function checkAccess(
     return fail("member", "user_suspended", `${member.name} is suspended.`);
   pass("member", `${member.name} is an active member.`);
 
-  const granting = subject.groups.filter((g) => g.grantsKey);
-  if (!granting.length)
+  const reaching = subject.groups.filter((g) => g.grantsKey);
+  if (!reaching.length)
     return fail(
       "group_access",
       "no_group_access",
       `${member.name} is in no group that the API key ${key.name} is assigned to.`,
     );
-  pass("group_access", `${key.name} is assigned to ${granting.map((g) => g.name).join(", ")}.`);
+  pass("group_access", `${key.name} is assigned to ${reaching.map((g) => g.name).join(", ")}.`);
 
   const { policy } = key;
-  if (policy.allowedModels.length && !policy.allowedModels.includes(request.model))
+  const { model } = request;
+  if (policy.allowedModels.length && !policy.allowedModels.includes(model))
     return fail(
       "model",
       "model_not_allowed",
-      `The API key ${key.name} does not allow the model ${request.model}.`,
+      `The API key ${key.name} does not allow the model ${model}.`,
     );
+  // Model lists: every list on the key must permit the model, and it must reach the member
+  // through at least one granting group all of whose lists permit it.
+  const excludedBy = (lists: SubjectModelList[]) => lists.find((l) => !listPermits(l, model));
+  const onKey = excludedBy(subject.modelLists.filter((l) => l.keyId === key.id));
+  if (onKey)
+    return fail("model", "model_not_allowed", listRefusal(onKey, `the API key ${key.name}`, model));
+  const listsOf = (g: SubjectGroup) => subject.modelLists.filter((l) => l.groupId === g.id);
+  const granting = reaching.filter((g) => !excludedBy(listsOf(g)));
+  if (!granting.length) {
+    const group = reaching[0]!;
+    return fail(
+      "model",
+      "model_not_allowed",
+      listRefusal(excludedBy(listsOf(group))!, group.name, model),
+    );
+  }
+  const applied = subject.modelLists.filter(
+    (l) => l.keyId === key.id || granting.some((g) => g.id === l.groupId),
+  );
   pass(
     "model",
-    policy.allowedModels.length
-      ? `${request.model} is one of the key's allowed models.`
-      : "The key allows every model.",
+    (policy.allowedModels.length
+      ? `${model} is one of the key's allowed models.`
+      : "The key allows every model.") +
+      (applied.length
+        ? ` Model lists that allow it: ${applied.map((l) => `${l.name} (${l.keyId ? "the key" : granting.find((g) => g.id === l.groupId)!.name})`).join(", ")}.`
+        : ""),
   );
 
   const missing = request.features.find((f) => !key.features.includes(f));

@@ -267,17 +267,25 @@ const READY_WAIT_MS = 1_000;
 
 // Without an offline queue a command sent before the connection is up fails at once: the first
 // requests after a start (or during a reconnect) wait up to a second for it instead, then fail.
+// They share one wait.
+const waits = new WeakMap<Redis, Promise<void>>();
+
 function whenReady(redis: Redis): Promise<void> {
   if (redis.status === "ready") return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      redis.off("ready", onReady);
-      reject(new Error(`Redis is not reachable (${redis.status})`));
-    }, READY_WAIT_MS);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    redis.once("ready", onReady);
-  });
+  let wait = waits.get(redis);
+  if (!wait) {
+    wait = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        redis.off("ready", onReady);
+        reject(new Error(`Redis is not reachable (${redis.status})`));
+      }, READY_WAIT_MS);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      redis.once("ready", onReady);
+    }).finally(() => waits.delete(redis));
+    waits.set(redis, wait);
+  }
+  return wait;
 }

@@ -42,11 +42,37 @@ export interface SubjectRateLimit {
   requestsPerDay: number | null;
 }
 
+/** A model list attached to the subject's key or to one of the member's groups. */
+export interface SubjectModelList {
+  id: string;
+  name: string;
+  sense: "allow" | "deny";
+  patterns: string[];
+  /** Where it is attached: the key (keyId) or a group (groupId). */
+  keyId: string | null;
+  groupId: string | null;
+}
+
 export interface Subject {
   key: SubjectKey | null;
   member: SubjectMember | null;
   groups: SubjectGroup[];
   rateLimits: SubjectRateLimit[];
+  modelLists: SubjectModelList[];
+}
+
+/** The lists of these attachments that concern the key and the groups, by name, for messages. */
+export function applicableModelLists(
+  rows: SubjectModelList[],
+  keyId: string | null,
+  groups: { id: string }[],
+): SubjectModelList[] {
+  const groupIds = new Set(groups.map((g) => g.id));
+  return rows
+    .filter((r) => (r.keyId !== null ? r.keyId === keyId : groupIds.has(r.groupId!)))
+    .sort(
+      (a, b) => a.name.localeCompare(b.name) || (a.groupId ?? "").localeCompare(b.groupId ?? ""),
+    );
 }
 
 export interface RateLimitRow {
@@ -134,6 +160,7 @@ export async function loadSubject(
     } | null;
     groups: SubjectGroup[];
     rate_limits: RateLimitRow[];
+    model_lists: SubjectModelList[];
   }>(
     db,
     sql`
@@ -182,7 +209,19 @@ export async function loadSubject(
        from rate_limits rl
        where rl.org_id = ${orgId}::uuid
          and (rl.key_id = (select id from k) or rl.member_id = (select id from m)
-              or rl.group_id in (select id from up))) as rate_limits`,
+              or rl.group_id in (select id from up))) as rate_limits,
+      (select coalesce(json_agg(json_build_object(
+          'id', ml.id,
+          'name', ml.name,
+          'sense', ml.sense,
+          'patterns', ml.patterns,
+          'keyId', mla.key_id,
+          'groupId', mla.group_id
+        )), '[]'::json)
+       from model_list_attachments mla
+       join model_lists ml on ml.org_id = mla.org_id and ml.id = mla.list_id
+       where mla.org_id = ${orgId}::uuid
+         and (mla.key_id = (select id from k) or mla.group_id in (select id from up))) as model_lists`,
   );
   const key = row?.key ?? null;
   const member = row?.member ?? null;
@@ -206,6 +245,9 @@ export async function loadSubject(
     // As the snapshot: nothing applies to nobody.
     rateLimits: member
       ? applicableRateLimits(row?.rate_limits ?? [], key?.id ?? null, member.id, row?.groups ?? [])
+      : [],
+    modelLists: member
+      ? applicableModelLists(row?.model_lists ?? [], key?.id ?? null, row?.groups ?? [])
       : [],
   };
 }

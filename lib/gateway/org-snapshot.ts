@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import {
   apiKeyGroups,
@@ -6,6 +6,8 @@ import {
   groupMembers,
   groups,
   orgMembers,
+  modelListAttachments,
+  modelLists,
   rateLimits,
   users,
 } from "@/db/schema";
@@ -17,6 +19,8 @@ import {
   type SubjectGroup,
   type SubjectKey,
   type SubjectMember,
+  type SubjectModelList,
+  applicableModelLists,
   applicableRateLimits,
 } from "@/lib/access/subject";
 
@@ -46,6 +50,7 @@ export interface OrgSnapshot {
   groupsOfMember: Map<string, string[]>;
   groupsOfKey: Map<string, Set<string>>;
   rateLimits: RateLimitRow[];
+  modelLists: SubjectModelList[];
 }
 
 // As loadSubject's recursion: at most this many steps up from a member's own group.
@@ -115,6 +120,25 @@ export function loadOrgSnapshot(db: Db, orgId: string): Promise<OrgSnapshot> {
         .from(rateLimits)
         .where(eq(rateLimits.orgId, orgId));
 
+      const modelListRows = await tx
+        .select({
+          id: modelLists.id,
+          name: modelLists.name,
+          sense: modelLists.sense,
+          patterns: modelLists.patterns,
+          keyId: modelListAttachments.keyId,
+          groupId: modelListAttachments.groupId,
+        })
+        .from(modelListAttachments)
+        .innerJoin(
+          modelLists,
+          and(
+            eq(modelLists.orgId, modelListAttachments.orgId),
+            eq(modelLists.id, modelListAttachments.listId),
+          ),
+        )
+        .where(eq(modelListAttachments.orgId, orgId));
+
       const snapshot: OrgSnapshot = {
         keysByHash: new Map(),
         keysById: new Map(),
@@ -125,6 +149,7 @@ export function loadOrgSnapshot(db: Db, orgId: string): Promise<OrgSnapshot> {
         groupsOfMember: new Map(),
         groupsOfKey: new Map(),
         rateLimits: rateLimitRows,
+        modelLists: modelListRows,
       };
       for (const { secretHash, ...key } of keyRows) {
         snapshot.keysByHash.set(secretHash, key);
@@ -172,7 +197,7 @@ export function subjectOf(
       : "externalId" in memberLookup
         ? snapshot.membersByExternalId.get(memberLookup.externalId)
         : snapshot.membersByEmail.get(memberLookup.email)) ?? null;
-  if (!member) return { key, member, groups: [], rateLimits: [] };
+  if (!member) return { key, member, groups: [], rateLimits: [], modelLists: [] };
 
   // Live groups from the member's own upwards, stopping at an archived parent.
   const reached = new Set<string>();
@@ -201,5 +226,6 @@ export function subjectOf(
     member.id,
     subjectGroups,
   );
-  return { key, member, groups: subjectGroups, rateLimits: limits };
+  const lists = applicableModelLists(snapshot.modelLists, key?.id ?? null, subjectGroups);
+  return { key, member, groups: subjectGroups, rateLimits: limits, modelLists: lists };
 }

@@ -55,3 +55,42 @@ export type RateLimitInput = Omit<
 > & { requestsPerMinute?: RateValue; requestsPerDay?: RateValue };
 
 export const rateLimitIdInput = z.object({ rateLimitId: z.uuid("Unknown rate limit.") });
+
+// A model list as its form sends it: a name, allow or deny, and patterns one per line (or comma).
+export const MAX_PATTERNS = 200;
+
+export const modelListInput = z.object({
+  name: z
+    .string({ error: "Enter a name." })
+    .trim()
+    .min(1, "Enter a name.")
+    .max(100, "Keep the name to 100 characters or fewer."),
+  sense: z.enum(["allow", "deny"], { error: "Choose allow or deny." }),
+  patterns: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => [
+      ...new Set((Array.isArray(v) ? v : v.split(/[\n,]+/)).map((p) => p.trim()).filter(Boolean)),
+    ])
+    .pipe(
+      z
+        .array(z.string())
+        .min(1, "List at least one model or pattern.")
+        .max(MAX_PATTERNS, `List at most ${MAX_PATTERNS} models or patterns.`)
+        .refine((ps) => ps.every(isModelPattern), {
+          message:
+            "Use model ids, with * for any characters (claude-opus-*, openai/*), one per line.",
+        }),
+    ),
+});
+
+export type ModelListInput = z.input<typeof modelListInput>;
+
+export const modelListAttachmentInput = z.object({
+  listId: z.uuid("Unknown model list."),
+  target: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("key"), id: z.uuid("Unknown key.") }),
+    z.object({ kind: z.literal("group"), id: z.uuid("Unknown group.") }),
+  ]),
+});
+
+export type ModelListAttachmentInput = z.input<typeof modelListAttachmentInput>;

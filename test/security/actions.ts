@@ -57,6 +57,12 @@ import {
 import { acceptInvitationAction } from "@/app/invite/[token]/actions";
 import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import {
+  createModelListAction,
+  deleteModelListAction,
+  setModelListAttachedAction,
+  updateModelListAction,
+} from "@/app/(console)/models/actions";
+import {
   signInWithOrgSsoAction,
   signInWithPasswordAction,
   signInWithSsoAction,
@@ -534,6 +540,53 @@ export const actionCases: ActionCase[] = [
     foreign: "ids",
     writes: true,
     fields: ["rateLimitId"],
+  },
+
+  // Model lists
+  {
+    id: `${ACTIONS}/models/actions.ts#createModelListAction`,
+    run: wrapped(createModelListAction),
+    input: async () => ({
+      name: fresh("frontier"),
+      sense: "allow",
+      patterns: "claude-opus-*\ngpt-4.1",
+    }),
+    foreign: "none",
+    writes: true,
+    fields: ["name", "sense", "patterns"],
+  },
+  {
+    id: `${ACTIONS}/models/actions.ts#updateModelListAction`,
+    run: wrapped(updateModelListAction),
+    input: async ({ w }) => ({
+      listId: await w.modelList(),
+      name: fresh("cheap"),
+      sense: "deny",
+      patterns: ["o3"],
+    }),
+    foreign: "ids",
+    writes: true,
+    fields: ["listId", "name", "sense", "patterns"],
+  },
+  {
+    id: `${ACTIONS}/models/actions.ts#deleteModelListAction`,
+    run: wrapped(deleteModelListAction),
+    input: async ({ w }) => ({ listId: await w.modelList() }),
+    foreign: "ids",
+    writes: true,
+    fields: ["listId"],
+  },
+  {
+    id: `${ACTIONS}/models/actions.ts#setModelListAttachedAction`,
+    run: wrapped(setModelListAttachedAction),
+    input: async ({ w }) => ({
+      listId: await w.modelList(),
+      target: { kind: "key", id: (await w.key()).id },
+      attached: true,
+    }),
+    foreign: "ids",
+    writes: true,
+    fields: ["listId", "target", "attached"],
   },
 
   // Settings

@@ -7,6 +7,7 @@ import {
   budgetAlerts,
   orgEmailDomains,
   orgSsoProviders,
+  modelLists,
   rateLimits,
   webhookDeliveries,
 } from "@/db/schema";
@@ -105,6 +106,14 @@ export async function buildOrg(db: Db, label: string) {
       .insert(rateLimits)
       .values({ orgId: org.id, keyId: (await key()).id, requestsPerMinute: 10 })
       .returning({ id: rateLimits.id });
+    return row!.id;
+  };
+
+  const modelList = async () => {
+    const [row] = await db
+      .insert(modelLists)
+      .values({ orgId: org.id, name: unique("list"), sense: "allow", patterns: ["gpt-4o"] })
+      .returning({ id: modelLists.id });
     return row!.id;
   };
 
@@ -222,6 +231,7 @@ export async function buildOrg(db: Db, label: string) {
     token,
     scimToken,
     rateLimit,
+    modelList,
     endpoint,
     ssoProvider,
     ssoEmail,

@@ -5,15 +5,18 @@ import { requireConsole } from "@/app/_server/session";
 import { GroupBudgetForm } from "@/components/groups/group-budget-form";
 import { GroupMembersPanel } from "@/components/groups/group-members-panel";
 import { GroupSettingsActions } from "@/components/groups/group-settings";
+import { ModelListPicker } from "@/components/limits/model-list-picker";
 import { RateLimitsPanel } from "@/components/limits/rate-limits-panel";
 import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { setModelListAttachedAction } from "@/app/(console)/models/actions";
 import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import { getDb } from "@/db/client";
 import { NotFound } from "@/lib/errors";
 import { boardData } from "@/lib/groups/board";
+import { listModelLists } from "@/lib/limits/model-lists";
 import { listRateLimits } from "@/lib/limits/rate-limits";
 import {
   effectiveMembers,
@@ -67,15 +70,18 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
   });
   const { group, path, members } = detail;
   const canEdit = actor.role !== "member";
-  const [effective, history, all, board, keys, allKeys, rateLimits] = await Promise.all([
-    effectiveMembers(db, actor, id),
-    groupMembershipHistory(db, actor, id),
-    listGroupsWithCounts(db, actor),
-    canEdit ? boardData(db, actor) : null,
-    groupKeys(db, actor, id),
-    listKeys(db, actor),
-    listRateLimits(db, actor, { groupId: id }),
-  ]);
+  const [effective, history, all, board, keys, allKeys, rateLimits, modelLists] = await Promise.all(
+    [
+      effectiveMembers(db, actor, id),
+      groupMembershipHistory(db, actor, id),
+      listGroupsWithCounts(db, actor),
+      canEdit ? boardData(db, actor) : null,
+      groupKeys(db, actor, id),
+      listKeys(db, actor),
+      listRateLimits(db, actor, { groupId: id }),
+      listModelLists(db, actor),
+    ],
+  );
   const spend = canEdit ? await groupSpend(db, actor, id, filters) : null;
   const tab = tabs.find((t) => t === search.tab && (t !== "spend" || spend)) ?? "members";
   const subgroups = all.filter((g) => g.parentId === group.id);
@@ -273,6 +279,22 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
               thresholds={group.alertThresholds}
               disabled={!canEdit || Boolean(group.archivedAt)}
               save={setGroupBudgetAction}
+            />
+          </Card>
+          <Card className="p-5">
+            <h2 className="mb-1 text-base font-semibold">Model lists</h2>
+            <p className="mb-4 text-sm text-muted-foreground">
+              Members get a model through {group.name}&apos;s keys only if every checked list allows
+              it.
+            </p>
+            <ModelListPicker
+              target={{ kind: "group", id: group.id, name: group.name }}
+              lists={modelLists.map((l) => ({
+                ...l,
+                attached: l.groups.some((g) => g.id === group.id),
+              }))}
+              canEdit={canEdit && !group.archivedAt}
+              setAttached={setModelListAttachedAction}
             />
           </Card>
           <Card className="p-5">

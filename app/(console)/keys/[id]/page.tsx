@@ -9,6 +9,7 @@ import { EditKeyForm } from "@/components/keys/edit-key-form";
 import { KeyActions } from "@/components/keys/key-actions";
 import { KeyGroupsPanel } from "@/components/keys/key-groups-panel";
 import { KeyStatus } from "@/components/keys/key-status";
+import { ModelListPicker } from "@/components/limits/model-list-picker";
 import { RateLimitsPanel } from "@/components/limits/rate-limits-panel";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card } from "@/components/ui/card";
@@ -20,12 +21,14 @@ import { NotFound } from "@/lib/errors";
 import { withParentPaths } from "@/lib/groups/paths";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
 import { getKey } from "@/lib/keys/queries";
+import { listModelLists } from "@/lib/limits/model-lists";
 import { listRateLimits } from "@/lib/limits/rate-limits";
 import { knownFeatures } from "@/lib/keys/schemas";
 import { memberDirectory } from "@/lib/members/queries";
 import { modelCatalogue } from "@/lib/models/catalogue";
 import { formatMicros } from "@/lib/money";
 import { timeFromNow, toIsoDay } from "@/lib/time";
+import { setModelListAttachedAction } from "@/app/(console)/models/actions";
 import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import {
   assignKeyAction,
@@ -56,12 +59,13 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
   const tab =
     tabs.find((t) => t === search.tab && (t !== "why" || actor.role !== "member")) ?? "groups";
   const why = { ...whyQueryOf(search), key: key.id };
-  const [members, groups, everyone, answer, rateLimits] = await Promise.all([
+  const [members, groups, everyone, answer, rateLimits, modelLists] = await Promise.all([
     keyAccess(db, actor, key.id),
     listGroupsWithCounts(db, actor),
     memberDirectory(db, actor),
     answerWhy(db, actor, why),
     listRateLimits(db, actor, { keyId: key.id }),
+    listModelLists(db, actor),
   ]);
   const now = new Date();
   const isAdmin = actor.role !== "member";
@@ -164,6 +168,21 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
           </Card>
         </TabsContent>
         <TabsContent value="settings" className="flex flex-col gap-4">
+          <Card className="p-5">
+            <h2 className="mb-1 text-base font-semibold">Model lists</h2>
+            <p className="mb-4 text-sm text-muted-foreground">
+              Besides its own allowed models, {key.name} serves only what every checked list allows.
+            </p>
+            <ModelListPicker
+              target={{ kind: "key", id: key.id, name: key.name }}
+              lists={modelLists.map((l) => ({
+                ...l,
+                attached: l.keys.some((k) => k.id === key.id),
+              }))}
+              canEdit={canEdit}
+              setAttached={setModelListAttachedAction}
+            />
+          </Card>
           <Card className="p-5">
             <h2 className="mb-1 text-base font-semibold">Rate limits</h2>
             <p className="mb-4 text-sm text-muted-foreground">
