@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { Field, describedBy } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/action-result";
-import type { CatalogueModel } from "@/lib/models/catalogue";
+import { type CatalogueModel, providerNames } from "@/lib/models/catalogue";
 import { formatMicros } from "@/lib/money";
 import { cn } from "@/lib/utils";
 import { FallbackList } from "./fallback-list";
@@ -51,14 +51,6 @@ const strategies: { value: KeyFormValues["loadBalancing"]; label: string; hint: 
   { value: "round-robin", label: "Round robin", hint: "Take the allowed models in turn." },
   { value: "lowest-latency", label: "Lowest latency", hint: "The fastest model lately." },
 ];
-
-const providerNames: Record<CatalogueModel["provider"], string> = {
-  openai: "OpenAI",
-  anthropic: "Anthropic",
-  google: "Google",
-  meta: "Meta",
-  mistral: "Mistral",
-};
 
 /** Everything a key carries: name, features, model policy, expiry and limit. */
 export function KeyForm(props: KeyFormProps) {

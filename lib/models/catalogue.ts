@@ -10,6 +10,15 @@ export interface CatalogueModel {
   cachedInputMicrosPerMtok: number;
 }
 
+/** How each provider writes its name. */
+export const providerNames: Record<CatalogueModel["provider"], string> = {
+  openai: "OpenAI",
+  anthropic: "Anthropic",
+  google: "Google",
+  meta: "Meta",
+  mistral: "Mistral",
+};
+
 const usd = (dollars: number) => Math.round(dollars * 1_000_000);
 
 const model = (

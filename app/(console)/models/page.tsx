@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { listModelLists, listsPermitting } from "@/lib/limits/model-lists";
-import { modelCatalogue } from "@/lib/models/catalogue";
+import { modelCatalogue, providerNames } from "@/lib/models/catalogue";
 import { formatMicros } from "@/lib/money";
 import { createModelListAction, deleteModelListAction, updateModelListAction } from "./actions";
 
@@ -63,7 +63,7 @@ export default async function ModelsPage() {
                   <span className="font-medium">{m.displayName}</span>
                   <span className="block font-mono text-xs text-muted-foreground">{m.id}</span>
                 </Td>
-                <Td className="capitalize">{m.provider}</Td>
+                <Td>{providerNames[m.provider]}</Td>
                 <Td className="text-right tabular-nums">{price(m.inputMicrosPerMtok)}</Td>
                 <Td className="text-right tabular-nums">{price(m.outputMicrosPerMtok)}</Td>
                 <Td className="text-right tabular-nums">{price(m.cachedInputMicrosPerMtok)}</Td>
