@@ -26,6 +26,16 @@ function setRows(set: MembershipSet): SQL {
     from unnest(${uuidArray(set.map((p) => p.groupId))}, ${uuidArray(set.map((p) => p.memberId))}) as x(group_id, member_id)`;
 }
 
+// One organisation's membership changes take turns, from their first membership statement to
+// their commit: a move (delete, then insert) and an undo or a bulk add touching the same pairs in
+// another order could otherwise each wait for the other's uncommitted rows, a deadlock that
+// PostgreSQL resolves by failing one of them. Re-taking the lock in the same transaction is free.
+async function lockMemberships(tx: Db, orgId: string) {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`gatehouse:memberships:${orgId}`}, 0))`,
+  );
+}
+
 /** Adds the pairs that are not memberships yet; returns those it added. */
 export async function insertMemberships(
   tx: Db,
@@ -34,6 +44,7 @@ export async function insertMemberships(
   source: "manual" | "rule" | "sync" = "manual",
 ): Promise<MembershipPair[]> {
   if (!setSize(pairs)) return [];
+  await lockMemberships(tx, actor.orgId);
   const rows = await queryRows<{ group_id: string; member_id: string }>(
     tx,
     sql`
@@ -65,6 +76,7 @@ export async function deleteMemberships(
   pairs: MembershipSet,
 ): Promise<MembershipPair[]> {
   if (!setSize(pairs)) return [];
+  await lockMemberships(tx, actor.orgId);
   const rows = await queryRows<{ group_id: string; member_id: string }>(
     tx,
     sql`

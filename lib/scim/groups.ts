@@ -51,7 +51,7 @@ function linkedGroups(tx: Db, orgId: string, where?: SQL, forUpdate = false): Pr
       ),
     )
     .orderBy(asc(groups.createdAt), asc(groups.id));
-  return forUpdate ? query.for("update") : query;
+  return forUpdate ? query.for("no key update") : query;
 }
 
 type Member = { id: string; name: string };
@@ -314,7 +314,7 @@ export async function createScimGroup(db: Db, request: ScimRequest, body: unknow
       })
       .from(groups)
       .where(and(eq(groups.orgId, actor.orgId), sql`lower(${groups.name}) = lower(${state.name})`))
-      .for("update");
+      .for("no key update");
     const [settings] = await tx
       .select({ linkGroupsByName: directorySettings.linkGroupsByName })
       .from(directorySettings)

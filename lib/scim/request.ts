@@ -15,6 +15,8 @@ export interface ScimRequest {
 
 // Identity providers send changes in parallel (Okta several at once): one organisation's SCIM
 // writes take turns, so that two creates of one person cannot both pass the duplicate check.
+// Their row locks are FOR NO KEY UPDATE: a membership insert elsewhere takes KEY SHARE on the
+// member and the group, and must not wait on them (lib/memberships/write.ts).
 export async function lockDirectory(tx: Db, orgId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`scim:${orgId}`}))`);
 }

@@ -68,7 +68,9 @@ function linkedMembers(tx: Db, orgId: string, where?: SQL, forUpdate = false) {
       ),
     )
     .orderBy(asc(orgMembers.createdAt), asc(orgMembers.id));
-  return (forUpdate ? query.for("update", { of: orgMembers }) : query) as Promise<MemberRow[]>;
+  return (forUpdate ? query.for("no key update", { of: orgMembers }) : query) as Promise<
+    MemberRow[]
+  >;
 }
 
 /** The directory groups each member is a direct member of. */
@@ -328,7 +330,7 @@ export async function createScimUser(db: Db, request: ScimRequest, body: unknown
       .from(orgMembers)
       .innerJoin(users, eq(users.id, orgMembers.userId))
       .where(and(eq(orgMembers.orgId, actor.orgId), eq(users.email, state.email)))
-      .for("update", { of: orgMembers });
+      .for("no key update", { of: orgMembers });
     if (existing?.directoryLinkedAt && existing.status !== "removed")
       throw uniqueness(`${state.email} is already provisioned as another user.`);
     let row = existing as MemberRow | undefined;
