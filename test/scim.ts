@@ -66,8 +66,6 @@ export function scimClient(authorization: string | null) {
   };
 }
 
-export type ScimClient = ReturnType<typeof scimClient>;
-
 /** An organisation with a SCIM token, and a client that presents it. */
 export async function scimOrg(db: Db, tokenName = "okta") {
   const f = await orgFixture(db);

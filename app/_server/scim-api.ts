@@ -19,7 +19,7 @@ import {
   replaceScimGroup,
 } from "@/lib/scim/groups";
 import { patchOpInput } from "@/lib/scim/patch";
-import { parseListQuery } from "@/lib/scim/query";
+import { parseListQuery, project } from "@/lib/scim/query";
 import type { ScimRequest } from "@/lib/scim/request";
 import { ERROR_SCHEMA } from "@/lib/scim/schema-ids";
 import { directoryActorForToken } from "@/lib/scim/tokens";
@@ -137,7 +137,10 @@ async function route(
           };
         if (method === "POST") return resourceAnswer(await createScimUser(db, scim, body()), 201);
       } else {
-        if (method === "GET") return resourceAnswer(await getScimUser(db, scim, id));
+        if (method === "GET") {
+          const query = parseListQuery(url.searchParams, userSchema);
+          return resourceAnswer(project(await getScimUser(db, scim, id), query, userSchema));
+        }
         if (method === "PUT") return resourceAnswer(await replaceScimUser(db, scim, id, body()));
         if (method === "PATCH")
           return resourceAnswer(await patchScimUser(db, scim, id, patchOf(body())));
@@ -154,9 +157,9 @@ async function route(
         if (method === "POST") return resourceAnswer(await createScimGroup(db, scim, body()), 201);
       } else {
         if (method === "GET") {
-          const { attributes, excludedAttributes } = parseListQuery(url.searchParams, groupSchema);
+          const query = parseListQuery(url.searchParams, groupSchema);
           return resourceAnswer(
-            await getScimGroup(db, scim, id, { attributes, excludedAttributes }),
+            project(await getScimGroup(db, scim, id, query), query, groupSchema),
           );
         }
         if (method === "PUT")

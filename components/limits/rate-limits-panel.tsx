@@ -42,6 +42,36 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [pending, startTransition] = useTransition();
   const isGroup = target.kind === "group";
+  const fields = [
+    {
+      id: "rate-pattern",
+      name: "modelPattern",
+      label: "Models (optional)",
+      hint: "A model id, * for any characters: claude-opus-*. Empty: all models.",
+      placeholder: "All models",
+      numeric: false,
+      value: pattern,
+      set: setPattern,
+    },
+    {
+      id: "rate-per-minute",
+      name: "requestsPerMinute",
+      label: "Requests a minute",
+      hint: "In any 60 seconds. Empty: none.",
+      numeric: true,
+      value: perMinute,
+      set: setPerMinute,
+    },
+    {
+      id: "rate-per-day",
+      name: "requestsPerDay",
+      label: "Requests a day",
+      hint: "Per calendar day, UTC. Empty: none.",
+      numeric: true,
+      value: perDay,
+      set: setPerDay,
+    },
+  ];
 
   const submit = () =>
     startTransition(async () => {
@@ -129,54 +159,20 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
           }}
         >
           <fieldset disabled={pending} className="grid gap-3 sm:grid-cols-3">
-            <Field
-              id="rate-pattern"
-              label="Models (optional)"
-              hint="A model id, * for any characters: claude-opus-*. Empty: all models."
-              error={errors.modelPattern}
-            >
-              <Input
-                id="rate-pattern"
-                value={pattern}
-                onChange={(e) => setPattern(e.target.value)}
-                placeholder="All models"
-                maxLength={200}
-                aria-invalid={Boolean(errors.modelPattern)}
-                aria-describedby={describedBy("rate-pattern", errors.modelPattern)}
-              />
-            </Field>
-            <Field
-              id="rate-per-minute"
-              label="Requests a minute"
-              hint="In any 60 seconds. Empty: none."
-              error={errors.requestsPerMinute}
-            >
-              <Input
-                id="rate-per-minute"
-                inputMode="numeric"
-                value={perMinute}
-                onChange={(e) => setPerMinute(e.target.value)}
-                maxLength={12}
-                aria-invalid={Boolean(errors.requestsPerMinute)}
-                aria-describedby={describedBy("rate-per-minute", errors.requestsPerMinute)}
-              />
-            </Field>
-            <Field
-              id="rate-per-day"
-              label="Requests a day"
-              hint="Per calendar day, UTC. Empty: none."
-              error={errors.requestsPerDay}
-            >
-              <Input
-                id="rate-per-day"
-                inputMode="numeric"
-                value={perDay}
-                onChange={(e) => setPerDay(e.target.value)}
-                maxLength={12}
-                aria-invalid={Boolean(errors.requestsPerDay)}
-                aria-describedby={describedBy("rate-per-day", errors.requestsPerDay)}
-              />
-            </Field>
+            {fields.map((f) => (
+              <Field key={f.id} id={f.id} label={f.label} hint={f.hint} error={errors[f.name]}>
+                <Input
+                  id={f.id}
+                  value={f.value}
+                  onChange={(e) => f.set(e.target.value)}
+                  placeholder={f.placeholder}
+                  inputMode={f.numeric ? "numeric" : undefined}
+                  maxLength={f.numeric ? 12 : 200}
+                  aria-invalid={Boolean(errors[f.name])}
+                  aria-describedby={describedBy(f.id, errors[f.name])}
+                />
+              </Field>
+            ))}
           </fieldset>
           {isGroup && (
             <fieldset className="flex flex-wrap gap-4 text-sm" disabled={pending}>

@@ -12,6 +12,7 @@ import {
   type ModelListAttachmentInput,
   type ModelListInput,
   modelListAttachmentInput,
+  modelListIdInput,
   modelListInput,
 } from "./schemas";
 
@@ -69,7 +70,7 @@ export async function updateModelList(
 ) {
   assertCan(actor, "org:manage");
   const input = modelListInput.parse(raw);
-  const { listId } = modelListAttachmentInput.pick({ listId: true }).parse(raw);
+  const { listId } = modelListIdInput.parse(raw);
   return db.transaction(async (tx) => {
     const before = await requireList(tx, actor.orgId, listId);
     await assertNameFree(tx, actor.orgId, input.name, before.id);
@@ -94,7 +95,7 @@ export async function updateModelList(
 
 export async function deleteModelList(db: Db, actor: Actor, raw: { listId: string }) {
   assertCan(actor, "org:manage");
-  const { listId } = modelListAttachmentInput.pick({ listId: true }).parse(raw);
+  const { listId } = modelListIdInput.parse(raw);
   return db.transaction(async (tx) => {
     const list = await requireList(tx, actor.orgId, listId);
     await tx

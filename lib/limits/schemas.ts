@@ -93,4 +93,6 @@ export const modelListAttachmentInput = z.object({
   ]),
 });
 
+export const modelListIdInput = z.object({ listId: z.uuid("Unknown model list.") });
+
 export type ModelListAttachmentInput = z.input<typeof modelListAttachmentInput>;

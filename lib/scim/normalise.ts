@@ -8,8 +8,8 @@ import { invalid } from "./errors";
 // do; read-only ones are ignored on input (RFC 7644 §3.3); a value of the wrong type is an error.
 
 const MAX_STRING = 2_000;
-export const MAX_VALUES = 100;
-export const MAX_MEMBERS = 20_000;
+const MAX_VALUES = 100;
+const MAX_MEMBERS = 20_000;
 
 export function toBoolean(value: unknown, name: string): boolean {
   if (typeof value === "boolean") return value;

@@ -25,7 +25,7 @@ function splitUrn(
   return { extension: id === schema.id ? null : id, rest: path.slice(id.length + 1) };
 }
 
-export function attributesOf(schema: ResourceSchema, extension: string | null) {
+function attributesOf(schema: ResourceSchema, extension: string | null) {
   if (!extension) return schema.attributes;
   return schema.extensions.find((e) => e.id === extension)!.attributes;
 }

@@ -229,6 +229,12 @@ describe.each(bothDatabases())("SCIM protocol against %s", (on) => {
         `/Users/${ids["carol@acme.example"]}?excludedAttributes=emails,meta`,
       );
       expect(without.status).toBe(200);
+      expect(without.body.emails).toBeUndefined();
+      expect(without.body.meta).toBeUndefined();
+      expect(without.body).toMatchObject({
+        id: ids["carol@acme.example"],
+        userName: "carol@acme.example",
+      });
     });
   });
 
