@@ -42,6 +42,9 @@ const otherCheckout = process.env.BENCH_SERVER_DIR
   ? path.resolve(process.env.BENCH_SERVER_DIR)
   : null;
 const resultsDir = path.resolve("bench/results");
+// BENCH_CASES=<text>: only the authorize cases whose name contains it, on each database, for a
+// quick before and after; prints the figures and writes no results.
+const caseFilter = process.env.BENCH_CASES;
 
 interface Row extends LoadFigures {
   database: "none" | "postgres" | "embedded";
@@ -159,7 +162,9 @@ async function measureServer(
   fixture: GatewayFixture,
   env: Record<string, string>,
   port: number,
-  only?: (caseName: string) => boolean,
+  only: ((caseName: string) => boolean) | undefined = caseFilter
+    ? (name) => name.includes(caseFilter)
+    : undefined,
 ) {
   const profileArgs = profile
     ? ["--cpu-prof", `--cpu-prof-dir=${path.join(resultsDir, "profiles", database)}`]
@@ -351,6 +356,7 @@ await measureServer(
 );
 rmSync(dataDir, { recursive: true, force: true });
 
+if (caseFilter) process.exit(0);
 const at = new Date().toISOString();
 const results = {
   at,

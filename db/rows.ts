@@ -37,3 +37,7 @@ export const intArray = (values: readonly number[]): SQL => {
   if (!values.every(Number.isSafeInteger)) throw new Error("intArray takes integers only");
   return sql`${`{${values.join(",")}}`}::int[]`;
 };
+
+/** A boolean[] of these values as one query parameter. */
+export const boolArray = (values: readonly boolean[]): SQL =>
+  sql`${`{${values.map(String).join(",")}}`}::boolean[]`;

@@ -1,17 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectPostgres } from "@/db/connect";
 import type { Db } from "@/db/connect";
 import { insertOrg } from "@/db/seed/builders";
 import { testDatabase, urlOf, usingPostgres } from "@/test/db";
-import {
-  type RateCounter,
-  type RateStore,
-  minuteUse,
-  postgresRateStore,
-  redisRateStore,
-} from "./rate-store";
+import { type RateCounter, type RateStore, postgresRateStore, redisRateStore } from "./rate-store";
 
 // Both counter stores, held to the same contract: a request is counted in all its counters or
 // in none, at most the limit in any 60 clock seconds, a day's count resets at UTC midnight, a
@@ -21,28 +16,19 @@ import {
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/15";
 
-describe("minuteUse", () => {
-  it("counts the last 60 seconds and says when the oldest leave", () => {
-    const counts: [number, number][] = [
-      [940, 5], // out of the window at second 1000
-      [941, 2],
-      [970, 3],
-      [1000, 1],
-    ];
-    expect(minuteUse(counts, 1000, 10)).toEqual({ used: 6, retryAfterSeconds: 0 });
-    // Full at 6: one more room once second 941 leaves, 1 s from now.
-    expect(minuteUse(counts, 1000, 6)).toEqual({ used: 6, retryAfterSeconds: 1 });
-    // Full at 3: room once 941 and 970 have left, 30 s from now.
-    expect(minuteUse(counts, 1000, 3)).toEqual({ used: 6, retryAfterSeconds: 30 });
-  });
-});
-
 interface Instance {
   store: RateStore;
   close(): Promise<void>;
 }
 
-const stores: [string, () => Promise<{ orgId: string; instances: [Instance, Instance] }>][] = [
+interface Made {
+  orgId: string;
+  instances: [Instance, Instance];
+  /** Writes `requests` into a per-minute counter's second that began `secondsAgo` by the store's clock. */
+  seed(key: string, secondsAgo: number, requests: number): Promise<void>;
+}
+
+const stores: [string, () => Promise<Made>][] = [
   [
     "PostgreSQL",
     async () => {
@@ -60,6 +46,11 @@ const stores: [string, () => Promise<{ orgId: string; instances: [Instance, Inst
           { store: postgresRateStore(connection.db), close: async () => {} },
           { store: postgresRateStore(db2), close: async () => void (await second?.close()) },
         ],
+        seed: async (key, secondsAgo, requests) =>
+          void (await connection.db.execute(sql`
+            insert into rate_limit_counts (org_id, counter, window_start, requests)
+            values (${org.id}::uuid, ${`${key}:m`},
+                    to_timestamp(floor(extract(epoch from clock_timestamp())) - ${secondsAgo}), ${requests})`)),
       };
     },
   ],
@@ -67,8 +58,13 @@ const stores: [string, () => Promise<{ orgId: string; instances: [Instance, Inst
     "Redis",
     async () => {
       const clients = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
+      const orgId = randomUUID();
       return {
-        orgId: randomUUID(),
+        orgId,
+        seed: async (key, secondsAgo, requests) => {
+          const [now] = await clients[0]!.time();
+          await clients[0]!.hset(`gh:rl:{${orgId}}:${key}:m`, Number(now) - secondsAgo, requests);
+        },
         instances: clients.map((c) => ({
           store: redisRateStore(c),
           close: async () => void (await c.quit()),
@@ -83,8 +79,9 @@ describe.each(stores)("the %s counter store", (_name, make) => {
   let a: RateStore;
   let b: RateStore;
   let instances: Instance[];
+  let made: Made;
   beforeAll(async () => {
-    const made = await make();
+    made = await make();
     orgId = made.orgId;
     instances = made.instances;
     [a, b] = made.instances.map((i) => i.store) as [RateStore, RateStore];
@@ -108,6 +105,23 @@ describe.each(stores)("the %s counter store", (_name, make) => {
     if (refused.ok) return;
     expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(50);
     expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it("looks at the last 60 seconds and says when the oldest of them leave", async () => {
+    const rpm = counter(10);
+    await made.seed(rpm.key, 70, 50); // out of the window
+    await made.seed(rpm.key, 50, 2);
+    await made.seed(rpm.key, 30, 3);
+    await made.seed(rpm.key, 5, 1);
+    expect(await a.take(orgId, [rpm], false)).toMatchObject({ ok: true });
+    // Full at 6: room once the second of 50 s ago leaves, in 10 s (9 if the clock ticked since).
+    const atSix = await a.take(orgId, [{ ...rpm, limit: 6 }], false);
+    expect(atSix).toMatchObject({ ok: false, used: 6 });
+    if (!atSix.ok) expect([9, 10]).toContain(atSix.retryAfterSeconds);
+    // Full at 3: room once the seconds of 50 and 30 s ago have left, in 30 s.
+    const atThree = await b.take(orgId, [{ ...rpm, limit: 3 }], false);
+    if (!atThree.ok) expect([29, 30]).toContain(atThree.retryAfterSeconds);
+    expect(atThree.ok).toBe(false);
   });
 
   it("counts a request in every counter or in none", async () => {

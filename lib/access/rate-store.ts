@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import type { Db } from "@/db/connect";
-import { intArray, queryRows, textArray } from "@/db/rows";
+import { boolArray, intArray, queryRows, textArray } from "@/db/rows";
+import { turnTaker } from "@/lib/turns";
 import { env } from "@/lib/env";
 
 // Where requests are counted against rate limits: shared by every instance, never per process —
@@ -16,7 +17,8 @@ import { env } from "@/lib/env";
 // interval; a 60-second interval that straddles 61 clock seconds can hold the limit plus what
 // its first partial second admitted. Per-day limits count per UTC day and reset at midnight UTC.
 // The store's lock (an advisory lock per counter, or Redis's single-threaded script) makes this
-// exact under concurrency: no overshoot from requests that arrive together.
+// exact under concurrency: no overshoot from requests that arrive together. Either store checks
+// and counts in one round trip.
 
 export type RateWindow = "minute" | "day";
 
@@ -40,89 +42,59 @@ export interface RateStore {
 }
 
 const DAY = 86_400;
+const counterName = (c: RateCounter) => `${c.key}:${c.window === "minute" ? "m" : "d"}`;
+const windowCode = (c: RateCounter) => (c.window === "minute" ? "m" : "d");
 
-/** A per-minute counter's use at second `now`, from its per-second counts, and when it frees up. */
-export function minuteUse(
-  counts: [second: number, requests: number][],
-  now: number,
-  limit: number,
-) {
-  const live = counts.filter(([s]) => s > now - 60).sort((a, b) => a[0] - b[0]);
-  const used = live.reduce((sum, [, n]) => sum + n, 0);
-  let retryAfterSeconds = 0;
-  if (used >= limit) {
-    let remaining = used;
-    for (const [s, n] of live) {
-      remaining -= n;
-      // The second `s` leaves the window 60 seconds after it began.
-      if (remaining < limit) {
-        retryAfterSeconds = s - (now - 60);
-        break;
-      }
-    }
-  }
-  return { used, retryAfterSeconds };
+interface Taking {
+  db: Db;
+  orgId: string;
+  counters: RateCounter[];
+  consume: boolean;
 }
 
-const untilMidnight = (now: number) => (Math.floor(now / DAY) + 1) * DAY - now;
-const counterName = (c: RateCounter) => `${c.key}:${c.window === "minute" ? "m" : "d"}`;
+// The most requests one statement decides: bounds its size and how long it holds the locks.
+const MAX_BATCH = 500;
 
-/** PostgreSQL: rate_limit_counts, a row per counter and second (or day), under advisory locks. */
+// One batch at a time per organisation and instance: the requests that arrive meanwhile wait and
+// go together in the next (batches of one organisation would mostly wait on each other's locks).
+const takeInTurn = turnTaker<Taking, RateTake>({
+  turnsAtOnce: 1,
+  fits: (taken) => taken.length < MAX_BATCH,
+  run: (batch) => takeBatch(batch[0]!.db, batch[0]!.orgId, batch),
+});
+
+async function takeBatch(db: Db, orgId: string, batch: Taking[]): Promise<RateTake[]> {
+  const counters = batch.flatMap((t) => t.counters);
+  const requests = batch.flatMap((t, i) => t.counters.map(() => i + 1));
+  const rows = await queryRows<{
+    request: number;
+    full_index: number;
+    used: number;
+    retry_after: number;
+    now_second: number;
+  }>(
+    db,
+    sql`select * from gatehouse_rate_take(${orgId}::uuid, ${intArray(requests)},
+          ${textArray(counters.map(counterName))}, ${textArray(counters.map(windowCode))},
+          ${intArray(counters.map((c) => c.limit))}, ${boolArray(batch.map((t) => t.consume))})`,
+  );
+  const byRequest = new Map(rows.map((r) => [r.request, r]));
+  return batch.map((_, i) => {
+    const { full_index, used, retry_after, now_second } = byRequest.get(i + 1)!;
+    return full_index === 0
+      ? { ok: true, at: now_second }
+      : { ok: false, index: full_index - 1, used, retryAfterSeconds: retry_after };
+  });
+}
+
+/**
+ * PostgreSQL: rate_limit_counts, a row per counter and second (or day), checked and counted by
+ * gatehouse_rate_take (migration 0017) for a batch of requests in one statement, under advisory
+ * locks.
+ */
 export function postgresRateStore(db: Db): RateStore {
   return {
-    take: (orgId, counters, consume) =>
-      db.transaction(async (tx) => {
-        const names = counters.map(counterName);
-        // One lock per counter, taken in one order by every request, so none waits on another
-        // that waits on it.
-        const [clock] = await queryRows<{ now: number }>(
-          tx,
-          sql`select floor(extract(epoch from clock_timestamp()))::int as now
-              from (select pg_advisory_xact_lock(hashtextextended(${`rl:${orgId}:`} || n, 0))
-                    from (select distinct n from unnest(${textArray(names)}) n order by n) o) locked
-              limit 1`,
-        );
-        const now = clock!.now;
-        const today = Math.floor(now / DAY) * DAY;
-        const rows = await queryRows<{ counter: string; second: number; requests: number }>(
-          tx,
-          sql`select counter, extract(epoch from window_start)::int as second, requests
-              from rate_limit_counts
-              where org_id = ${orgId}::uuid and counter = any(${textArray(names)})
-                and (window_start > to_timestamp(${now - 60}) or window_start = to_timestamp(${today}))`,
-        );
-        for (const [index, counter] of counters.entries()) {
-          const name = names[index]!;
-          const mine = rows.filter((r) => r.counter === name);
-          if (counter.window === "minute") {
-            const use = minuteUse(
-              mine.map((r) => [r.second, r.requests]),
-              now,
-              counter.limit,
-            );
-            if (use.used >= counter.limit) return { ok: false, index, ...use };
-          } else {
-            const used = mine.find((r) => r.second === today)?.requests ?? 0;
-            if (used >= counter.limit)
-              return { ok: false, index, used, retryAfterSeconds: untilMidnight(now) };
-          }
-        }
-        if (consume) {
-          await tx.execute(sql`
-            with counted as (
-              insert into rate_limit_counts (org_id, counter, window_start, requests)
-              select ${orgId}::uuid, c.name, to_timestamp(c.start), 1
-              from unnest(${textArray(names)},
-                          ${intArray(counters.map((c) => (c.window === "minute" ? now : today)))}) as c(name, start)
-              on conflict (org_id, counter, window_start)
-              do update set requests = rate_limit_counts.requests + 1
-            )
-            delete from rate_limit_counts
-            where org_id = ${orgId}::uuid and counter = any(${textArray(names)})
-              and window_start < to_timestamp(${now - 60}) and window_start <> to_timestamp(${today})`);
-        }
-        return { ok: true, at: now };
-      }),
+    take: (orgId, counters, consume) => takeInTurn(db, orgId, { db, orgId, counters, consume }),
     async refund(orgId, counters, at) {
       const today = Math.floor(at / DAY) * DAY;
       await db.execute(sql`
@@ -208,7 +180,7 @@ export function redisRateStore(redis: Redis): RateStore {
   const keyOf = (orgId: string, c: RateCounter) => `gh:rl:{${orgId}}:${counterName(c)}`;
   return {
     async take(orgId, counters, consume) {
-      const args = counters.flatMap((c) => [c.window === "minute" ? "m" : "d", c.limit]);
+      const args = counters.flatMap((c) => [windowCode(c), c.limit]);
       const [index, used, retryAfterSeconds, now] = await client.gatehouseRateTake(
         counters.length,
         ...counters.map((c) => keyOf(orgId, c)),
@@ -224,7 +196,7 @@ export function redisRateStore(redis: Redis): RateStore {
         counters.length,
         ...counters.map((c) => keyOf(orgId, c)),
         at,
-        ...counters.map((c) => (c.window === "minute" ? "m" : "d")),
+        ...counters.map(windowCode),
       );
     },
   };
