@@ -1,5 +1,5 @@
 // Background duties of every server instance, at start-up and every minute: archive temporary
-// groups whose end date has passed, prune budget reservations long expired and sessions long ended, and keep the monthly
+// groups whose end date has passed, prune budget reservations long expired, sessions long ended and the quarter-hour spend budget windows no longer read, and keep the monthly
 // partitions of usage events ready around now. The sweeps are idempotent, so instances may overlap. Separately, every 10 seconds, send due webhook
 // deliveries (instances share them through the database: each delivery is claimed by one).
 export async function register() {
@@ -10,6 +10,7 @@ export async function register() {
   const { pruneReservations } = await import("@/lib/access/reservations");
   const { ensureCurrentUsagePartitions } = await import("@/lib/spend/partitions");
   const { pruneSessions } = await import("@/lib/auth/sessions");
+  const { pruneUsageQuarters } = await import("@/lib/spend/quarters");
   const { sessionPolicy } = await import("@/lib/env");
   const sweep = async () => {
     try {
@@ -21,6 +22,7 @@ export async function register() {
         );
       await pruneReservations(db);
       await pruneSessions(db, sessionPolicy());
+      await pruneUsageQuarters(db);
       const partitions = await ensureCurrentUsagePartitions(db);
       if (partitions.length) console.log(`[gatehouse] created ${partitions.join(", ")}`);
     } catch (error) {

@@ -55,6 +55,8 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   rate_limit_counts: "distributed",
   model_lists: "distributed",
   model_list_attachments: "distributed",
+  budget_windows: "distributed",
+  usage_quarter_scope: "distributed",
   directory_settings: "distributed",
   scim_errors: "distributed",
 };

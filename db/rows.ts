@@ -41,3 +41,7 @@ export const intArray = (values: readonly number[]): SQL => {
 /** A boolean[] of these values as one query parameter. */
 export const boolArray = (values: readonly boolean[]): SQL =>
   sql`${`{${values.map(String).join(",")}}`}::boolean[]`;
+
+/** A timestamptz[] of these instants as one query parameter. */
+export const timestampArray = (values: readonly Date[]): SQL =>
+  sql`${`{${values.map((v) => `"${v.toISOString()}"`).join(",")}}`}::timestamptz[]`;

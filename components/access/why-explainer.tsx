@@ -31,6 +31,7 @@ const ruleNames: Record<Rule, string> = {
   member_limit: "Member's monthly limit",
   key_limit: "Key's monthly limit",
   group_budget: "Hard group budgets",
+  budget_window: "Hard budget windows (day, week, N days)",
 };
 
 const selectClass = "h-9 w-full rounded-md border border-input bg-card px-2 text-sm";

@@ -4,6 +4,7 @@ import {
   check,
   foreignKey,
   index,
+  bigint,
   integer,
   pgEnum,
   pgTable,
@@ -14,7 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { groups } from "./groups";
+import { budgetMode, groups } from "./groups";
 import { apiKeys } from "./keys";
 import { orgMembers, orgs } from "./orgs";
 
@@ -157,3 +158,81 @@ export const modelListAttachments = pgTable(
 );
 
 export type ModelList = typeof modelLists.$inferSelect;
+
+export const budgetWindowPeriod = pgEnum("budget_window_period", ["day", "week", "days"]);
+
+// Budgets over windows shorter than the calendar month (lib/limits/budget-windows.ts): a day, a
+// week (from Monday), or the last `days` days (today and the days before it), each starting at
+// midnight in the organisation's time zone, on exactly one of a key, a group or a member. Hard
+// ones refuse at authorize (lib/access/checks.ts), soft ones only alert. A temporary increase
+// (raised_amount_micros until raised_until) lapses by itself: the amount in force is read at
+// the time of each decision.
+export const budgetWindows = pgTable(
+  "budget_windows",
+  {
+    id: uuid().notNull().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    keyId: uuid(),
+    groupId: uuid(),
+    memberId: uuid(),
+    period: budgetWindowPeriod().notNull(),
+    days: integer(),
+    amountMicros: bigint({ mode: "number" }).notNull(),
+    mode: budgetMode().notNull().default("hard"),
+    alertThresholds: integer()
+      .array()
+      .notNull()
+      .default(sql`'{80,100}'::int[]`),
+    raisedAmountMicros: bigint({ mode: "number" }),
+    raisedUntil: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "budget_windows_key_fk",
+      columns: [t.orgId, t.keyId],
+      foreignColumns: [apiKeys.orgId, apiKeys.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "budget_windows_group_fk",
+      columns: [t.orgId, t.groupId],
+      foreignColumns: [groups.orgId, groups.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "budget_windows_member_fk",
+      columns: [t.orgId, t.memberId],
+      foreignColumns: [orgMembers.orgId, orgMembers.id],
+    }).onDelete("cascade"),
+    // One window of each length per target: a second would contradict the first.
+    uniqueIndex("budget_windows_target_key").on(
+      t.orgId,
+      sql`coalesce(${t.keyId}, ${t.groupId}, ${t.memberId})`,
+      t.period,
+      sql`coalesce(${t.days}, 0)`,
+    ),
+    index("budget_windows_org_idx").on(t.orgId),
+    check(
+      "budget_windows_one_target",
+      sql`num_nonnulls(${t.keyId}, ${t.groupId}, ${t.memberId}) = 1`,
+    ),
+    check(
+      "budget_windows_days",
+      sql`(${t.period} = 'days') = (${t.days} is not null) and (${t.days} is null or ${t.days} between 2 and 31)`,
+    ),
+    check("budget_windows_amount_positive", sql`${t.amountMicros} > 0`),
+    check(
+      "budget_windows_raise",
+      sql`(${t.raisedAmountMicros} is null) = (${t.raisedUntil} is null) and (${t.raisedAmountMicros} is null or ${t.raisedAmountMicros} > ${t.amountMicros})`,
+    ),
+    check(
+      "budget_windows_thresholds",
+      sql`cardinality(${t.alertThresholds}) <= 10 and 0 < all(${t.alertThresholds}) and 1000 >= all(${t.alertThresholds})`,
+    ),
+  ],
+);
+
+export type BudgetWindow = typeof budgetWindows.$inferSelect;

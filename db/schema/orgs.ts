@@ -24,11 +24,15 @@ export const orgs = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     name: text().notNull(),
     slug: text().notNull().unique(),
+    // Where the days and weeks of budget windows start (an IANA zone). Monthly budgets and the
+    // charts count UTC days and months.
+    timeZone: text().notNull().default("UTC"),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("orgs_name_length", sql`char_length(${t.name}) between 1 and 100`),
     check("orgs_slug_format", sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`),
+    check("orgs_time_zone_length", sql`char_length(${t.timeZone}) between 1 and 64`),
   ],
 );
 

@@ -205,6 +205,27 @@ export const usageDailyFeature = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.day, t.groupId, t.feature] })],
 );
 
+// Spend per quarter of an hour (UTC) of each member, key and group (a group's as in
+// usage_daily_group_total): what budget windows sum, since a day that starts at midnight in the
+// organisation's time zone is a whole number of quarters in every zone (UTC+5:45 too), where it is
+// not a whole number of UTC days. Kept for 40 days (the longest window is 31); a BRIN index on
+// the quarter serves the pruning at almost no cost to the inserts.
+export const usageQuarterScope = pgTable(
+  "usage_quarter_scope",
+  {
+    orgId: uuid().notNull(),
+    // A member, key or group id (UUIDs: they cannot collide), as in budget_holds.
+    scopeId: uuid().notNull(),
+    quarter: timestamp({ withTimezone: true }).notNull(),
+    requests: integer().notNull().default(0),
+    costMicros: bigint({ mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.scopeId, t.quarter] }),
+    index("usage_quarter_scope_quarter_idx").using("brin", t.quarter),
+  ],
+);
+
 // Estimated cost held by an authorize call against hard budgets until its usage arrives.
 export const budgetReservations = pgTable(
   "budget_reservations",

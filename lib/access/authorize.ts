@@ -21,6 +21,7 @@ const CONTROL_DENIALS: ReadonlySet<DenyReason> = new Set<DenyReason>([
   "user_limit_exceeded",
   "key_limit_exceeded",
   "group_budget_exceeded",
+  "budget_window_exceeded",
 ]);
 
 export interface AuthorizeOptions {

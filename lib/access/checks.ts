@@ -1,8 +1,15 @@
 import type { KeyPolicy } from "@/db/schema";
+import { type WindowBounds, amountInForce, windowBounds, windowLabel } from "@/lib/limits/windows";
 import { formatMicros } from "@/lib/money";
 import { modelMatches } from "./model-pattern";
 import type { DenyReason } from "./schemas";
-import type { Subject, SubjectGroup, SubjectModelList, SubjectRateLimit } from "./subject";
+import type {
+  Subject,
+  SubjectBudgetWindow,
+  SubjectGroup,
+  SubjectModelList,
+  SubjectRateLimit,
+} from "./subject";
 
 // The rules of a decision, as pure functions of what they are about: the database path (the
 // console's "Why?", the fallback while an instance is not listening) and the gateway's snapshot
@@ -20,6 +27,20 @@ export interface RateLimitHit {
   used: number;
 }
 
+/** The budget window that refused a request, as the gateway's answer names it. */
+export interface BudgetWindowHit {
+  id: string;
+  scope: SubjectBudgetWindow["scope"];
+  /** The key's, member's or group's name. */
+  on: string;
+  period: SubjectBudgetWindow["period"];
+  days: number | null;
+  limitMicros: number;
+  usedMicros: number;
+  /** When the window next moves (a "days" window: when its oldest day leaves it). */
+  resetsAt: string;
+}
+
 export type Decision =
   | {
       allow: false;
@@ -28,6 +49,8 @@ export type Decision =
       /** With `rate_limited`: the limit that decided, and when to try again. */
       rateLimit?: RateLimitHit;
       retryAfterSeconds?: number;
+      /** With `budget_window_exceeded`: the window that decided. */
+      budgetWindow?: BudgetWindowHit;
     }
   | {
       allow: true;
@@ -59,6 +82,7 @@ export const rules = [
   "member_limit",
   "key_limit",
   "group_budget",
+  "budget_window",
 ] as const;
 export type Rule = (typeof rules)[number];
 
@@ -79,12 +103,26 @@ export interface Outcome {
   checks: Check[];
 }
 
+/** A hard budget window that applies to a decision: where it is now, and what is in force. */
+export interface AccessWindow extends WindowBounds {
+  window: SubjectBudgetWindow;
+  /** The key's, member's or group's name. */
+  on: string;
+  limitMicros: number;
+  /** Names this window's current span: what is used is counted per span. */
+  span: string;
+}
+
 /** What a subject that passed the access rules is limited by, and the checks so far. */
 export interface Access {
   key: NonNullable<Subject["key"]>;
   member: NonNullable<Subject["member"]>;
   granting: SubjectGroup[];
   hardGroups: SubjectGroup[];
+  /** The hard budget windows on the key, the member and their groups, in the order checked. */
+  windows: AccessWindow[];
+  /** The groups a reservation holds against: with a hard budget or a hard window. */
+  heldGroups: SubjectGroup[];
   /** The subject's rate limits whose model pattern (if any) matches the request's model. */
   rateLimits: SubjectRateLimit[];
   /** Whether any limit or hard budget applies, i.e. whether spend must be counted at all. */
@@ -92,14 +130,18 @@ export interface Access {
   checks: Check[];
 }
 
-/** Spend this calendar month plus open reservations, by member, key and hard-budget group. */
+/**
+ * Spend this calendar month plus open reservations, by member, key and hard-budget group; and
+ * spend in each window's span plus open reservations, by span.
+ */
 export interface Used {
   member: number;
   key: number;
   groups: ReadonlyMap<string, number>;
+  windows: ReadonlyMap<string, number>;
 }
 
-export const NOTHING_USED: Used = { member: 0, key: 0, groups: new Map() };
+export const NOTHING_USED: Used = { member: 0, key: 0, groups: new Map(), windows: new Map() };
 
 const money = (micros: number) => formatMicros(micros, { precise: true });
 
@@ -108,7 +150,10 @@ export const failed = (
   rule: Rule,
   reason: DenyReason,
   message: string,
-  extra: Pick<Extract<Decision, { allow: false }>, "rateLimit" | "retryAfterSeconds"> = {},
+  extra: Pick<
+    Extract<Decision, { allow: false }>,
+    "rateLimit" | "retryAfterSeconds" | "budgetWindow"
+  > = {},
 ): Outcome => {
   checks.push({ rule, passed: false, detail: message });
   return { decision: { allow: false, reason, message, ...extra }, checks };
@@ -216,12 +261,48 @@ export function checkAccess(
   const hardGroups = subject.groups.filter(
     (g) => g.budgetMode === "hard" && g.budgetMicros !== null,
   );
+  const windows = subject.budgetWindows
+    .filter((w) => w.mode === "hard")
+    .map((window): AccessWindow => {
+      const bounds = windowBounds(window, subject.timeZone, now);
+      return {
+        window,
+        ...bounds,
+        on: targetName(subject, window),
+        limitMicros: amountInForce(window, now),
+        span: `${window.id}@${bounds.start.toISOString()}`,
+      };
+    });
+  const windowGroups = new Set(
+    windows.filter((w) => w.window.scope === "group").map((w) => w.window.targetId),
+  );
+  const heldGroups = subject.groups.filter((g) => hardGroups.includes(g) || windowGroups.has(g.id));
   const limited =
-    member.limitMicros !== null || key.monthlyLimitMicros !== null || hardGroups.length > 0;
+    member.limitMicros !== null ||
+    key.monthlyLimitMicros !== null ||
+    hardGroups.length > 0 ||
+    windows.length > 0;
   const rateLimits = subject.rateLimits.filter(
     (l) => l.modelPattern === null || modelMatches(l.modelPattern, request.model),
   );
-  return { key, member, granting, hardGroups, rateLimits, limited, checks };
+  return { key, member, granting, hardGroups, windows, heldGroups, rateLimits, limited, checks };
+}
+
+/** "The API key Prod", "Ada Lovelace", "Backend": what a limit or window is set on. */
+export function targetName(
+  subject: Subject,
+  on: { scope: "key" | "member" | "group" | "group_member"; targetId: string },
+): string {
+  switch (on.scope) {
+    case "key":
+      return `The API key ${subject.key?.name ?? ""}`.trim();
+    case "member":
+      return subject.member?.name ?? "The member";
+    case "group":
+      return subject.groups.find((g) => g.id === on.targetId)?.name ?? "A group";
+    case "group_member":
+      return `Each member of ${subject.groups.find((g) => g.id === on.targetId)?.name ?? "a group"}`;
+  }
 }
 
 /**
@@ -288,6 +369,40 @@ export function checkLimits(
           )
           .join("; ") + "."
       : "None of the member's groups has a hard budget.",
+  );
+
+  const windowText = (w: AccessWindow) =>
+    `${w.on}: ${money(w.limitMicros)} ${windowLabel(w.window)}`;
+  for (const w of access.windows) {
+    const spent = used.windows.get(w.span) ?? 0;
+    if (!over(w.limitMicros, spent)) continue;
+    const moves = w.window.period === "days" ? "its oldest day leaves it" : "it resets";
+    return failed(
+      checks,
+      "budget_window",
+      "budget_window_exceeded",
+      `${windowText(w)}, ${money(spent)} used; ${moves} at ${w.end.toISOString()}.`,
+      {
+        budgetWindow: {
+          id: w.window.id,
+          scope: w.window.scope,
+          on: w.on,
+          period: w.window.period,
+          days: w.window.days,
+          limitMicros: w.limitMicros,
+          usedMicros: spent,
+          resetsAt: w.end.toISOString(),
+        },
+      },
+    );
+  }
+  pass(
+    "budget_window",
+    access.windows.length
+      ? access.windows
+          .map((w) => `${windowText(w)}, ${money(used.windows.get(w.span) ?? 0)} used`)
+          .join("; ") + "."
+      : "No hard budget window applies.",
   );
 
   const { policy } = key;

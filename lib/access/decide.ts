@@ -13,7 +13,7 @@ import { checkRateLimits } from "./rate-limit-check";
 import type { RateStore } from "./rate-store";
 import { reserveInBatch } from "./reservation-batches";
 import type { Subject } from "./subject";
-import { usedFor, usedThisMonth } from "./used";
+import { limitScopeOf, usedFor, usedThisMonth } from "./used";
 
 export type { Check, Decision, DecisionRequest, Rule } from "./checks";
 export { rules } from "./checks";
@@ -30,7 +30,7 @@ export interface DecideOptions {
 
 /**
  * The decision for a loaded subject, and the checks that led to it. Limits count spend this
- * calendar month (UTC) plus open reservations. A reserving decision runs under row locks on what
+ * calendar month (UTC) plus open reservations, budget windows their span's spend plus the same. A reserving decision runs under row locks on what
  * it counts against (in a batch with the organisation's other reserving requests of the moment),
  * so concurrent requests cannot overshoot a hard budget by more than one request's estimate.
  */
@@ -74,15 +74,6 @@ async function checkMoney(
   if (!access.limited) return checkLimits(access, request, NOTHING_USED, null);
   if (options.reserve && request.estimatedCostMicros > 0)
     return reserveInBatch(db, orgId, access, request, options);
-  const used = await usedThisMonth(
-    db,
-    orgId,
-    {
-      memberIds: [access.member.id],
-      keyIds: [access.key.id],
-      groupIds: access.hardGroups.map((g) => g.id),
-    },
-    options.now,
-  );
+  const used = await usedThisMonth(db, orgId, limitScopeOf(access), options.now);
   return checkLimits(access, request, usedFor(used, access), null);
 }

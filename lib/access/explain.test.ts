@@ -54,6 +54,7 @@ describe("Why? explainer", () => {
       "member_limit",
       "key_limit",
       "group_budget",
+      "budget_window",
     ]);
     expect(checks.every((c) => c.passed)).toBe(true);
   });

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/connect";
-import type { Access, Check, RateLimitHit } from "./checks";
+import { type Access, type Check, type RateLimitHit, targetName } from "./checks";
 import { type RateCounter, type RateStore, rateStoreFor } from "./rate-store";
 import type { Subject, SubjectRateLimit } from "./subject";
 
@@ -26,19 +26,6 @@ function countersOf(access: Access): Counted {
     }
   }
   return counted;
-}
-
-function targetName(subject: Subject, limit: SubjectRateLimit): string {
-  switch (limit.scope) {
-    case "key":
-      return `The API key ${subject.key?.name ?? ""}`.trim();
-    case "member":
-      return subject.member?.name ?? "The member";
-    case "group":
-      return subject.groups.find((g) => g.id === limit.targetId)?.name ?? "A group";
-    case "group_member":
-      return `Each member of ${subject.groups.find((g) => g.id === limit.targetId)?.name ?? "a group"}`;
-  }
 }
 
 const per = (window: "minute" | "day") => (window === "minute" ? "a minute" : "a day");

@@ -4,7 +4,13 @@ import { startOfMonthUtc } from "@/lib/time";
 import { turnTaker } from "@/lib/turns";
 import { type Access, type DecisionRequest, type Outcome, checkLimits } from "./checks";
 import { type NewReservation, insertReservations } from "./reservations";
-import { lockLimits, usedFor, usedThisMonthAndRelease } from "./used";
+import {
+  type WindowSpan,
+  limitScopeOf,
+  lockLimits,
+  usedFor,
+  usedThisMonthAndRelease,
+} from "./used";
 
 // Reserving decisions of one organisation are taken in batches: while one batch's transaction
 // runs, the requests that arrive queue, and the next batch takes them all in one transaction:
@@ -59,15 +65,20 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
   const memberIds = new Set<string>();
   const keyIds = new Set<string>();
   const groupIds = new Set<string>();
+  const windows = new Map<string, WindowSpan>();
   for (const { access } of batch) {
-    if (access.member.limitMicros !== null) memberIds.add(access.member.id);
-    if (access.key.monthlyLimitMicros !== null) keyIds.add(access.key.id);
-    for (const g of access.hardGroups) groupIds.add(g.id);
+    const own = limitScopeOf(access);
+    const on = (scope: string) => access.windows.some((w) => w.window.scope === scope);
+    if (access.member.limitMicros !== null || on("member")) memberIds.add(access.member.id);
+    if (access.key.monthlyLimitMicros !== null || on("key")) keyIds.add(access.key.id);
+    for (const id of own.groupIds) groupIds.add(id);
+    for (const w of own.windows) windows.set(w.span, w);
   }
   const scope = {
     memberIds: [...memberIds].sort(),
     keyIds: [...keyIds].sort(),
     groupIds: [...groupIds].sort(),
+    windows: [...windows.values()],
   };
   // Open reservations are counted as of the latest request's time.
   const now = new Date(Math.max(...batch.map((w) => w.options.now.getTime())));
@@ -76,7 +87,7 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
     const { used, released: holds } = await usedThisMonthAndRelease(tx, orgId, scope, now);
     const rows: NewReservation[] = [];
     const outcomes = batch.map(({ access, request, options }) => {
-      const { key, member, hardGroups } = access;
+      const { key, member, hardGroups, heldGroups } = access;
       const reservationId = randomUUID();
       const outcome = checkLimits(access, request, usedFor(used, access), reservationId);
       if (!outcome.decision.allow) return outcome;
@@ -86,13 +97,14 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
       add(used.members, member.id);
       add(used.keys, key.id);
       for (const g of hardGroups) add(used.groups, g.id);
-      for (const id of [member.id, key.id, ...hardGroups.map((g) => g.id)]) add(holds, id);
+      for (const w of access.windows) add(used.windows, w.span);
+      for (const id of [member.id, key.id, ...heldGroups.map((g) => g.id)]) add(holds, id);
       const ttl = options.reservationTtlSeconds ?? DEFAULT_TTL_SECONDS;
       rows.push({
         id: reservationId,
         memberId: member.id,
         keyId: key.id,
-        groupIds: hardGroups.map((g) => g.id),
+        groupIds: heldGroups.map((g) => g.id),
         amountMicros: estimate,
         createdAt: options.now,
         expiresAt: new Date(options.now.getTime() + ttl * 1000),

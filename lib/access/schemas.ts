@@ -34,6 +34,7 @@ export const denyReasons = [
   "user_limit_exceeded",
   "key_limit_exceeded",
   "group_budget_exceeded",
+  "budget_window_exceeded",
 ] as const;
 
 export type DenyReason = (typeof denyReasons)[number];

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import type { KeyPolicy, memberStatus } from "@/db/schema";
 import { queryRows } from "@/db/rows";
+import type { WindowPeriod } from "@/lib/limits/windows";
 
 // What a decision is about, read in one round trip: the key, the member, and every live group the
 // member belongs to directly or through a subgroup, marked where the key is assigned.
@@ -53,12 +54,29 @@ export interface SubjectModelList {
   groupId: string | null;
 }
 
+/** A budget window on the subject's key, its member, or one of their groups. */
+export interface SubjectBudgetWindow {
+  id: string;
+  scope: "key" | "member" | "group";
+  /** What it is set on: the key, the member or the group, by id. */
+  targetId: string;
+  period: WindowPeriod;
+  days: number | null;
+  mode: "soft" | "hard";
+  amountMicros: number;
+  raisedAmountMicros: number | null;
+  raisedUntil: Date | null;
+}
+
 export interface Subject {
   key: SubjectKey | null;
   member: SubjectMember | null;
   groups: SubjectGroup[];
   rateLimits: SubjectRateLimit[];
   modelLists: SubjectModelList[];
+  budgetWindows: SubjectBudgetWindow[];
+  /** The organisation's, where its budget windows' days start. */
+  timeZone: string;
 }
 
 /** The lists of these attachments that concern the key and the groups, by name, for messages. */
@@ -88,6 +106,18 @@ export interface RateLimitRow {
 
 const SCOPE_ORDER = ["key", "member", "group", "group_member"] as const;
 
+/** Which of the subject's key, member and groups a row set on one of them is on, if any. */
+function targetOf(
+  row: { keyId: string | null; groupId: string | null; memberId: string | null },
+  keyId: string | null,
+  memberId: string | null,
+  groupRank: ReadonlyMap<string, number>,
+): "key" | "member" | "group" | null {
+  if (row.keyId) return row.keyId === keyId ? "key" : null;
+  if (row.memberId) return row.memberId === memberId ? "member" : null;
+  return groupRank.has(row.groupId!) ? "group" : null;
+}
+
 /**
  * The limits of these rows that apply to the key, the member and their groups, in the order they
  * are checked: the key's, the member's, then each group's (in the subject's group order), the
@@ -102,12 +132,9 @@ export function applicableRateLimits(
   const groupRank = new Map(groups.map((g, i) => [g.id, i]));
   return rows
     .flatMap((r): SubjectRateLimit[] => {
-      const scope = r.keyId
-        ? r.keyId === keyId && "key"
-        : r.memberId
-          ? r.memberId === memberId && "member"
-          : groupRank.has(r.groupId!) && (r.perMember ? "group_member" : "group");
-      if (!scope) return [];
+      const target = targetOf(r, keyId, memberId, groupRank);
+      if (!target) return [];
+      const scope = target === "group" && r.perMember ? "group_member" : target;
       const { id, modelPattern, requestsPerMinute, requestsPerDay } = r;
       const targetId = (r.keyId ?? r.memberId ?? r.groupId)!;
       return [{ id, scope, targetId, modelPattern, requestsPerMinute, requestsPerDay }];
@@ -118,6 +145,62 @@ export function applicableRateLimits(
         (groupRank.get(a.targetId) ?? 0) - (groupRank.get(b.targetId) ?? 0) ||
         (a.modelPattern ?? "").localeCompare(b.modelPattern ?? "") ||
         a.id.localeCompare(b.id),
+    );
+}
+
+export interface BudgetWindowRow {
+  id: string;
+  keyId: string | null;
+  groupId: string | null;
+  memberId: string | null;
+  period: WindowPeriod;
+  days: number | null;
+  mode: "soft" | "hard";
+  amountMicros: number;
+  raisedAmountMicros: number | null;
+  raisedUntil: Date | string | null;
+}
+
+const PERIOD_ORDER: WindowPeriod[] = ["day", "week", "days"];
+
+/**
+ * The windows of these rows that apply to the key, the member and their groups, in the order they
+ * are checked: the key's, the member's, then each group's (in the subject's group order), the
+ * shorter window first.
+ */
+export function applicableBudgetWindows(
+  rows: BudgetWindowRow[],
+  keyId: string | null,
+  memberId: string | null,
+  groups: { id: string }[],
+): SubjectBudgetWindow[] {
+  const groupRank = new Map(groups.map((g, i) => [g.id, i]));
+  return rows
+    .flatMap((r): SubjectBudgetWindow[] => {
+      const scope = targetOf(r, keyId, memberId, groupRank);
+      if (!scope) return [];
+      const { id, period, days, mode, amountMicros, raisedAmountMicros, raisedUntil } = r;
+      const targetId = (r.keyId ?? r.memberId ?? r.groupId)!;
+      return [
+        {
+          id,
+          scope,
+          targetId,
+          period,
+          days,
+          mode,
+          amountMicros: Number(amountMicros),
+          raisedAmountMicros: raisedAmountMicros === null ? null : Number(raisedAmountMicros),
+          raisedUntil: raisedUntil === null ? null : new Date(raisedUntil),
+        },
+      ];
+    })
+    .sort(
+      (a, b) =>
+        SCOPE_ORDER.indexOf(a.scope) - SCOPE_ORDER.indexOf(b.scope) ||
+        (groupRank.get(a.targetId) ?? 0) - (groupRank.get(b.targetId) ?? 0) ||
+        PERIOD_ORDER.indexOf(a.period) - PERIOD_ORDER.indexOf(b.period) ||
+        (a.days ?? 0) - (b.days ?? 0),
     );
 }
 
@@ -161,6 +244,8 @@ export async function loadSubject(
     groups: SubjectGroup[];
     rate_limits: RateLimitRow[];
     model_lists: SubjectModelList[];
+    budget_windows: BudgetWindowRow[];
+    time_zone: string;
   }>(
     db,
     sql`
@@ -221,7 +306,24 @@ export async function loadSubject(
        from model_list_attachments mla
        join model_lists ml on ml.org_id = mla.org_id and ml.id = mla.list_id
        where mla.org_id = ${orgId}::uuid
-         and (mla.key_id = (select id from k) or mla.group_id in (select id from up))) as model_lists`,
+         and (mla.key_id = (select id from k) or mla.group_id in (select id from up))) as model_lists,
+      (select coalesce(json_agg(json_build_object(
+          'id', bw.id,
+          'keyId', bw.key_id,
+          'groupId', bw.group_id,
+          'memberId', bw.member_id,
+          'period', bw.period,
+          'days', bw.days,
+          'mode', bw.mode,
+          'amountMicros', bw.amount_micros,
+          'raisedAmountMicros', bw.raised_amount_micros,
+          'raisedUntil', bw.raised_until
+        )), '[]'::json)
+       from budget_windows bw
+       where bw.org_id = ${orgId}::uuid
+         and (bw.key_id = (select id from k) or bw.member_id = (select id from m)
+              or bw.group_id in (select id from up))) as budget_windows,
+      (select time_zone from orgs where id = ${orgId}::uuid) as time_zone`,
   );
   const key = row?.key ?? null;
   const member = row?.member ?? null;
@@ -249,5 +351,14 @@ export async function loadSubject(
     modelLists: member
       ? applicableModelLists(row?.model_lists ?? [], key?.id ?? null, row?.groups ?? [])
       : [],
+    budgetWindows: member
+      ? applicableBudgetWindows(
+          row?.budget_windows ?? [],
+          key?.id ?? null,
+          member.id,
+          row?.groups ?? [],
+        )
+      : [],
+    timeZone: row?.time_zone ?? "UTC",
   };
 }

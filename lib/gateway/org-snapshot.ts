@@ -3,15 +3,18 @@ import type { Db } from "@/db/connect";
 import {
   apiKeyGroups,
   apiKeys,
+  budgetWindows,
   groupMembers,
   groups,
   orgMembers,
+  orgs,
   modelListAttachments,
   modelLists,
   rateLimits,
   users,
 } from "@/db/schema";
 import {
+  type BudgetWindowRow,
   type KeyLookup,
   type MemberLookup,
   type RateLimitRow,
@@ -20,6 +23,7 @@ import {
   type SubjectKey,
   type SubjectMember,
   type SubjectModelList,
+  applicableBudgetWindows,
   applicableModelLists,
   applicableRateLimits,
 } from "@/lib/access/subject";
@@ -51,6 +55,8 @@ export interface OrgSnapshot {
   groupsOfKey: Map<string, Set<string>>;
   rateLimits: RateLimitRow[];
   modelLists: SubjectModelList[];
+  budgetWindows: BudgetWindowRow[];
+  timeZone: string;
 }
 
 // As loadSubject's recursion: at most this many steps up from a member's own group.
@@ -139,6 +145,26 @@ export function loadOrgSnapshot(db: Db, orgId: string): Promise<OrgSnapshot> {
         )
         .where(eq(modelListAttachments.orgId, orgId));
 
+      const budgetWindowRows = await tx
+        .select({
+          id: budgetWindows.id,
+          keyId: budgetWindows.keyId,
+          groupId: budgetWindows.groupId,
+          memberId: budgetWindows.memberId,
+          period: budgetWindows.period,
+          days: budgetWindows.days,
+          mode: budgetWindows.mode,
+          amountMicros: budgetWindows.amountMicros,
+          raisedAmountMicros: budgetWindows.raisedAmountMicros,
+          raisedUntil: budgetWindows.raisedUntil,
+        })
+        .from(budgetWindows)
+        .where(eq(budgetWindows.orgId, orgId));
+      const [org] = await tx
+        .select({ timeZone: orgs.timeZone })
+        .from(orgs)
+        .where(eq(orgs.id, orgId));
+
       const snapshot: OrgSnapshot = {
         keysByHash: new Map(),
         keysById: new Map(),
@@ -150,6 +176,8 @@ export function loadOrgSnapshot(db: Db, orgId: string): Promise<OrgSnapshot> {
         groupsOfKey: new Map(),
         rateLimits: rateLimitRows,
         modelLists: modelListRows,
+        budgetWindows: budgetWindowRows,
+        timeZone: org?.timeZone ?? "UTC",
       };
       for (const { secretHash, ...key } of keyRows) {
         snapshot.keysByHash.set(secretHash, key);
@@ -197,7 +225,9 @@ export function subjectOf(
       : "externalId" in memberLookup
         ? snapshot.membersByExternalId.get(memberLookup.externalId)
         : snapshot.membersByEmail.get(memberLookup.email)) ?? null;
-  if (!member) return { key, member, groups: [], rateLimits: [], modelLists: [] };
+  const { timeZone } = snapshot;
+  if (!member)
+    return { key, member, groups: [], rateLimits: [], modelLists: [], budgetWindows: [], timeZone };
 
   // Live groups from the member's own upwards, stopping at an archived parent.
   const reached = new Set<string>();
@@ -227,5 +257,19 @@ export function subjectOf(
     subjectGroups,
   );
   const lists = applicableModelLists(snapshot.modelLists, key?.id ?? null, subjectGroups);
-  return { key, member, groups: subjectGroups, rateLimits: limits, modelLists: lists };
+  const windows = applicableBudgetWindows(
+    snapshot.budgetWindows,
+    key?.id ?? null,
+    member.id,
+    subjectGroups,
+  );
+  return {
+    key,
+    member,
+    groups: subjectGroups,
+    rateLimits: limits,
+    modelLists: lists,
+    budgetWindows: windows,
+    timeZone,
+  };
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { isModelPattern } from "@/lib/access/model-pattern";
+import { optionalDollars } from "@/lib/form-input";
+import { isTimeZone } from "./windows";
 
 // A rate limit as the settings forms send it: on a key, a group (together or per member) or a
 // member; an optional model pattern; requests a minute and a day (blank: no such limit).
@@ -96,3 +98,110 @@ export const modelListAttachmentInput = z.object({
 export const modelListIdInput = z.object({ listId: z.uuid("Unknown model list.") });
 
 export type ModelListAttachmentInput = z.input<typeof modelListAttachmentInput>;
+
+// A budget window as its form sends it: on a key, a group or a member; a day, a week or the last
+// N days; an amount in dollars; soft (alerts only) or hard (refuses); alert thresholds in percent;
+// and an optional temporary amount until a date (the end of that day in the organisation's zone).
+export const MAX_WINDOW_DAYS = 31;
+
+const dollars = (what: string) =>
+  optionalDollars.refine((v) => v === null || v > 0, `Enter ${what} above $0.`);
+
+export const budgetWindowInput = z
+  .object({
+    target: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("key"), id: z.uuid("Unknown key.") }),
+      z.object({ kind: z.literal("member"), id: z.uuid("Unknown member.") }),
+      z.object({ kind: z.literal("group"), id: z.uuid("Unknown group.") }),
+    ]),
+    period: z.enum(["day", "week", "days"], { error: "Choose a day, a week or a number of days." }),
+    days: z.preprocess(
+      (v) => (v === "" || v === undefined || v === null ? null : Number(v)),
+      z
+        .number({ error: `Enter a number of days from 2 to ${MAX_WINDOW_DAYS}.` })
+        .int(`Enter a number of days from 2 to ${MAX_WINDOW_DAYS}.`)
+        .min(2, `Enter a number of days from 2 to ${MAX_WINDOW_DAYS}.`)
+        .max(MAX_WINDOW_DAYS, `Enter a number of days from 2 to ${MAX_WINDOW_DAYS}.`)
+        .nullable(),
+    ),
+    amount: dollars("an amount"),
+    mode: z.enum(["soft", "hard"], { error: "Choose soft or hard." }),
+    alertThresholds: z
+      .union([z.string(), z.array(z.number())])
+      .default([80, 100])
+      .transform((v) =>
+        Array.isArray(v)
+          ? v
+          : v
+              .split(/[\s,%]+/)
+              .filter(Boolean)
+              .map(Number),
+      )
+      .pipe(
+        z
+          .array(
+            z
+              .number({ error: "Alert thresholds are whole percentages, like 80, 100." })
+              .int("Alert thresholds are whole percentages, like 80, 100.")
+              .min(1, "Alert thresholds are from 1% to 1000%.")
+              .max(1000, "Alert thresholds are from 1% to 1000%."),
+            { error: "Alert thresholds are whole percentages, like 80, 100." },
+          )
+          .max(10, "Set at most 10 alert thresholds."),
+      )
+      .transform((v) => [...new Set(v)].sort((a, b) => a - b)),
+    raisedAmount: dollars("a temporary amount"),
+    raisedUntil: z
+      .union([
+        z.literal("").transform(() => null),
+        z.null(),
+        z.iso.date("Enter a date like 2026-12-31."),
+      ])
+      .optional()
+      .transform((v) => v ?? null),
+  })
+  .superRefine((v, ctx) => {
+    if (v.amount === null)
+      ctx.addIssue({ code: "custom", path: ["amount"], message: "Enter an amount above $0." });
+    if (v.period === "days" && v.days === null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["days"],
+        message: `Enter a number of days from 2 to ${MAX_WINDOW_DAYS}.`,
+      });
+    if ((v.raisedAmount === null) !== (v.raisedUntil === null))
+      ctx.addIssue({
+        code: "custom",
+        path: [v.raisedAmount === null ? "raisedAmount" : "raisedUntil"],
+        message: "A temporary increase needs both an amount and the date it lasts until.",
+      });
+    else if (v.raisedAmount !== null && v.amount !== null && v.raisedAmount <= v.amount)
+      ctx.addIssue({
+        code: "custom",
+        path: ["raisedAmount"],
+        message: "A temporary increase must be above the window's amount.",
+      });
+  })
+  .transform((v) => ({
+    ...v,
+    amount: v.amount!,
+    days: v.period === "days" ? v.days : null,
+  }));
+
+type FormValue = string | number | null | undefined;
+/** As forms send it: amounts and days as typed ("1,250.50", "7", blank) or numbers. */
+export type BudgetWindowInput = Omit<
+  z.input<typeof budgetWindowInput>,
+  "days" | "amount" | "raisedAmount"
+> & { days?: FormValue; amount: FormValue; raisedAmount?: FormValue };
+
+export const budgetWindowIdInput = z.object({ budgetWindowId: z.uuid("Unknown budget window.") });
+
+export const timeZoneInput = z.object({
+  timeZone: z
+    .string({ error: "Choose a time zone." })
+    .trim()
+    .min(1, "Choose a time zone.")
+    .max(64, "Choose a time zone from the list.")
+    .refine(isTimeZone, "Choose a time zone from the list (an IANA name like Europe/Berlin)."),
+});

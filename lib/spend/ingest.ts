@@ -224,6 +224,10 @@ function rollup(orgId: string, table: string, columns: string[]) {
     `;
 }
 
+const quarterOf = sql.raw(
+  "date_bin('15 minutes', ev.occurred_at, timestamptz '2000-01-01 00:00+00') as quarter",
+);
+
 // One statement: claim the event ids, insert the events that were new, and add them to the
 // rollups (see rollup, and the feature rollup below).
 async function insertWithRollups(
@@ -294,6 +298,23 @@ async function insertWithRollups(
     group_rollup as (${rollup(orgId, "usage_daily_group", ["day", "group_id", "member_id"])}),
     group_total_rollup as (${rollup(orgId, "usage_daily_group_total", ["day", "group_id"])}),
     group_model_rollup as (${rollup(orgId, "usage_daily_group_model", ["day", "group_id", "model"])}),
+    -- Each event's cost in its quarter of an hour, for its member, its key and each group it is
+    -- attributed to: what budget windows sum (usage_quarter_scope).
+    quarter_rollup as (
+      insert into usage_quarter_scope as r (org_id, scope_id, quarter, requests, cost_micros)
+      select ${orgId}::uuid, s.scope_id, s.quarter, count(*), sum(s.cost_micros)
+      from (
+        select ev.member_id as scope_id, ${quarterOf}, ev.cost_micros from ev
+        union all select ev.key_id, ${quarterOf}, ev.cost_micros from ev
+        union all select a.group_id, ${quarterOf}, ev.cost_micros
+          from attributed a join ev on ev.event_id = a.event_id
+      ) s
+      group by s.scope_id, s.quarter
+      order by s.scope_id, s.quarter
+      on conflict (org_id, scope_id, quarter) do update set
+        requests = r.requests + excluded.requests, cost_micros = r.cost_micros + excluded.cost_micros
+      returning 1
+    ),
     feature_rollup as (
       insert into usage_daily_feature as r (org_id, day, group_id, feature, requests, cost_micros)
       select ${orgId}::uuid, ev.day, a.group_id, f.feature, count(*), sum(ev.cost_micros)

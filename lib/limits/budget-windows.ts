@@ -1,0 +1,268 @@
+import { TZDate } from "@date-fns/tz";
+import { addDays, startOfDay } from "date-fns";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { type BudgetWindow, budgetWindows, orgs } from "@/db/schema";
+import { type WindowSpan, usedThisMonth } from "@/lib/access/used";
+import { audit } from "@/lib/audit/record";
+import { type Actor, assertCan } from "@/lib/auth/actor";
+import { Invalid, NotFound } from "@/lib/errors";
+import { requireGroup } from "@/lib/groups/lookup";
+import { requireKey } from "@/lib/keys/commands";
+import { requireMember } from "@/lib/members/lookup";
+import {
+  type BudgetWindowInput,
+  budgetWindowIdInput,
+  budgetWindowInput,
+  timeZoneInput,
+} from "./schemas";
+import { amountInForce, windowBounds } from "./windows";
+
+// Budget windows on keys, groups and members (a day, a week, the last N days): set (one per
+// target and length: setting it again changes it), listed with their spend, removed; every change
+// audited before → after. The organisation's time zone, where their days start, is set here too.
+// The gateway's instances pick a change up from the notification its commit sends.
+
+const shown = (w: BudgetWindow | undefined) =>
+  w && {
+    keyId: w.keyId,
+    groupId: w.groupId,
+    memberId: w.memberId,
+    period: w.period,
+    days: w.days,
+    amountMicros: w.amountMicros,
+    mode: w.mode,
+    alertThresholds: w.alertThresholds,
+    raisedAmountMicros: w.raisedAmountMicros,
+    raisedUntil: w.raisedUntil?.toISOString() ?? null,
+  };
+
+type Target = ReturnType<typeof budgetWindowInput.parse>["target"];
+type TargetQuery = { keyId: string } | { groupId: string } | { memberId: string };
+
+function targetColumns(target: Target) {
+  return {
+    keyId: target.kind === "key" ? target.id : null,
+    groupId: target.kind === "group" ? target.id : null,
+    memberId: target.kind === "member" ? target.id : null,
+  };
+}
+
+function onTarget(target: TargetQuery) {
+  return "keyId" in target
+    ? eq(budgetWindows.keyId, target.keyId)
+    : "groupId" in target
+      ? eq(budgetWindows.groupId, target.groupId)
+      : eq(budgetWindows.memberId, target.memberId);
+}
+
+async function requireTarget(tx: Db, orgId: string, target: Target) {
+  if (target.kind === "key") await requireKey(tx, orgId, target.id);
+  else if (target.kind === "group") await requireGroup(tx, orgId, target.id);
+  else await requireMember(tx, orgId, target.id);
+}
+
+export async function orgTimeZone(db: Db, orgId: string): Promise<string> {
+  const [org] = await db.select({ timeZone: orgs.timeZone }).from(orgs).where(eq(orgs.id, orgId));
+  return org?.timeZone ?? "UTC";
+}
+
+/** Sets a target's window of one length: a new one, or a change of the one there. */
+export async function setBudgetWindow(
+  db: Db,
+  actor: Actor,
+  raw: BudgetWindowInput,
+  now = new Date(),
+) {
+  assertCan(actor, "org:manage");
+  const input = budgetWindowInput.parse(raw);
+  return db.transaction(async (tx) => {
+    await requireTarget(tx, actor.orgId, input.target);
+    // A temporary increase lasts to the end of its day where the organisation is.
+    const raisedUntil =
+      input.raisedUntil === null
+        ? null
+        : new Date(
+            addDays(
+              startOfDay(
+                new TZDate(`${input.raisedUntil}T12:00:00Z`, await orgTimeZone(tx, actor.orgId)),
+              ),
+              1,
+            ).getTime(),
+          );
+    if (raisedUntil && raisedUntil <= now)
+      throw new Invalid("A temporary increase must last until today or later.", {
+        raisedUntil: "Choose today or a later date.",
+      });
+    const c = targetColumns(input.target);
+    const [before] = await tx
+      .select()
+      .from(budgetWindows)
+      .where(
+        and(
+          eq(budgetWindows.orgId, actor.orgId),
+          onTarget(
+            c.keyId
+              ? { keyId: c.keyId }
+              : c.groupId
+                ? { groupId: c.groupId }
+                : { memberId: c.memberId! },
+          ),
+          eq(budgetWindows.period, input.period),
+          sql`coalesce(${budgetWindows.days}, 0) = ${input.days ?? 0}`,
+        ),
+      )
+      .for("update");
+    const values = {
+      amountMicros: input.amount,
+      mode: input.mode,
+      alertThresholds: input.alertThresholds,
+      raisedAmountMicros: input.raisedAmount,
+      raisedUntil,
+      updatedAt: now,
+    };
+    const [after] = before
+      ? await tx
+          .update(budgetWindows)
+          .set(values)
+          .where(and(eq(budgetWindows.orgId, actor.orgId), eq(budgetWindows.id, before.id)))
+          .returning()
+      : await tx
+          .insert(budgetWindows)
+          .values({
+            orgId: actor.orgId,
+            ...c,
+            period: input.period,
+            days: input.days,
+            ...values,
+          })
+          .returning();
+    await audit(
+      tx,
+      actor,
+      before ? "budget_window.changed" : "budget_window.set",
+      { type: "budget_window", id: after!.id },
+      { before: shown(before), after: shown(after) },
+    );
+    return after!;
+  });
+}
+
+export async function removeBudgetWindow(db: Db, actor: Actor, raw: { budgetWindowId: string }) {
+  assertCan(actor, "org:manage");
+  const { budgetWindowId } = budgetWindowIdInput.parse(raw);
+  return db.transaction(async (tx) => {
+    const [removed] = await tx
+      .delete(budgetWindows)
+      .where(and(eq(budgetWindows.orgId, actor.orgId), eq(budgetWindows.id, budgetWindowId)))
+      .returning();
+    if (!removed) throw new NotFound("The budget window");
+    await audit(
+      tx,
+      actor,
+      "budget_window.removed",
+      { type: "budget_window", id: removed.id },
+      { before: shown(removed) },
+    );
+    return removed;
+  });
+}
+
+export interface BudgetWindowStatus extends BudgetWindow {
+  /** The amount in force now (a temporary increase while it lasts). */
+  limitMicros: number;
+  start: Date;
+  /** When the window next moves: a day's or week's end, a "days" window's oldest day leaving. */
+  end: Date;
+  /** Spend in the window plus the open reservations of its target. */
+  usedMicros: number;
+  /** At the pace so far, what a day or week will have spent at its end (null for "days"). */
+  forecastMicros: number | null;
+}
+
+/** The budget windows of some targets (or of the whole organisation) with their spend now. */
+export async function budgetWindowsWithSpend(
+  db: Db,
+  actor: Actor,
+  targets: TargetQuery[] | "all",
+  now = new Date(),
+): Promise<BudgetWindowStatus[]> {
+  assertCan(actor, "org:read");
+  if (targets !== "all" && !targets.length) return [];
+  const where =
+    targets === "all"
+      ? eq(budgetWindows.orgId, actor.orgId)
+      : and(
+          eq(budgetWindows.orgId, actor.orgId),
+          sql`(${sql.join(
+            targets.map((t) => onTarget(t)),
+            sql` or `,
+          )})`,
+        );
+  const [rows, timeZone] = await Promise.all([
+    db.select().from(budgetWindows).where(where).orderBy(budgetWindows.createdAt),
+    orgTimeZone(db, actor.orgId),
+  ]);
+  if (!rows.length) return [];
+  const spans = rows.map((w): WindowSpan & { window: BudgetWindow } => {
+    const bounds = windowBounds(w, timeZone, now);
+    return {
+      window: w,
+      span: `${w.id}@${bounds.start.toISOString()}`,
+      scopeId: (w.keyId ?? w.memberId ?? w.groupId)!,
+      ...bounds,
+    };
+  });
+  const used = await usedThisMonth(
+    db,
+    actor.orgId,
+    {
+      memberIds: rows.flatMap((w) => (w.memberId ? [w.memberId] : [])),
+      keyIds: rows.flatMap((w) => (w.keyId ? [w.keyId] : [])),
+      groupIds: rows.flatMap((w) => (w.groupId ? [w.groupId] : [])),
+      windows: spans,
+    },
+    now,
+  );
+  return spans.map(({ window, span, start, end }) => {
+    const usedMicros = used.windows.get(span) ?? 0;
+    const elapsed = now.getTime() - start.getTime();
+    // An hour in, the pace means something; before, it would mostly be noise.
+    const forecastMicros =
+      window.period !== "days" && elapsed >= 3_600_000
+        ? Math.round((usedMicros * (end.getTime() - start.getTime())) / elapsed)
+        : null;
+    return {
+      ...window,
+      limitMicros: amountInForce(window, now),
+      start,
+      end,
+      usedMicros,
+      forecastMicros,
+    };
+  });
+}
+
+/** Sets where the organisation's days and weeks start for its budget windows. */
+export async function setOrgTimeZone(db: Db, actor: Actor, raw: { timeZone: string }) {
+  assertCan(actor, "org:manage");
+  const { timeZone } = timeZoneInput.parse(raw);
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ timeZone: orgs.timeZone })
+      .from(orgs)
+      .where(eq(orgs.id, actor.orgId))
+      .for("update");
+    if (!before) throw new NotFound("The organisation");
+    if (before.timeZone === timeZone) return { timeZone };
+    await tx.update(orgs).set({ timeZone }).where(eq(orgs.id, actor.orgId));
+    await audit(
+      tx,
+      actor,
+      "org.time_zone_changed",
+      { type: "org", id: actor.orgId },
+      { before: { timeZone: before.timeZone }, after: { timeZone } },
+    );
+    return { timeZone };
+  });
+}
