@@ -5,7 +5,7 @@ import { SettingsPage } from "./pages/settings-page";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
-test("an admin sets a key's rate limit in the console; the gateway's third request in the minute is refused with it", async ({
+test("an admin sets a key's rate limit and daily budget in the console; the gateway is refused by each, and the panels show why", async ({
   page,
   request,
 }) => {
@@ -70,4 +70,59 @@ test("an admin sets a key's rate limit in the console; the gateway's third reque
   await page.getByRole("button", { name: "Remove the rate limit for all models" }).click();
   await expect(page.getByText("No rate limits")).toBeVisible();
   expect((await ask()).allow).toBe(true);
+
+  // A hard daily budget window of $0.05: refused on its field first, then saved.
+  const windowForm = page.getByRole("form", { name: `Set a budget window for ${name}` });
+  await windowForm.getByLabel("Amount (USD)").fill("0");
+  await windowForm.getByRole("button", { name: "Save budget window" }).click();
+  await expect(windowForm.getByText("Enter an amount above $0.")).toBeVisible();
+  await windowForm.getByLabel("Amount (USD)").fill("0.05");
+  await windowForm.getByRole("button", { name: "Save budget window" }).click();
+  const bars = page.getByRole("list", { name: `Budget windows of ${name}` });
+  await expect(bars.getByTestId("budget-bar")).toContainText("A day");
+  // The gateway reports a request that spent it all.
+  const keyId = new URL(page.url()).pathname.split("/").at(-1)!;
+  const reported = await request.post("/api/v1/usage", {
+    headers: { authorization: `Bearer ${gatewayToken}` },
+    data: {
+      events: [
+        {
+          eventId: `window-${run}`,
+          occurredAt: new Date().toISOString(),
+          user: { email },
+          keyId,
+          model: "gpt-4o",
+          inputTokens: 1_000,
+          outputTokens: 500,
+          costMicros: 50_000,
+        },
+      ],
+    },
+  });
+  expect(reported.ok()).toBe(true);
+  const overBudget = await ask();
+  expect(overBudget).toMatchObject({
+    allow: false,
+    reason: "budget_window_exceeded",
+    budgetWindow: { scope: "key", period: "day", limitMicros: 50_000, usedMicros: 50_000 },
+  });
+  expect(overBudget.message).toContain(
+    `The API key ${name}: $0.05 a day, $0.05 used; it resets at`,
+  );
+  await page.reload();
+  await page.getByRole("tab", { name: "Policy and settings" }).click();
+  const bar = bars.getByTestId("budget-bar");
+  await expect(bar.getByTestId("budget-spent")).toHaveText("$0.05");
+  await expect(bar.getByText("Over budget")).toBeVisible();
+  await expect(
+    bar.getByText(/Resets .* \(in \d+ hours?\)|Resets .* \(in \d+ minutes?\)/),
+  ).toBeVisible();
+  // And on /spend, among every window of the organisation.
+  await page.goto("/spend");
+  await expect(
+    page
+      .getByRole("list", { name: "Budget windows" })
+      .getByTestId("budget-bar")
+      .filter({ hasText: name }),
+  ).toContainText("$0.05");
 });

@@ -250,6 +250,18 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Removes a rate limit of the actor's organisation.",
     manage,
   ),
+  "app/(console)/budget-window-actions.ts#setBudgetWindowAction": action(
+    "Sets a budget window on a key, group or member of the actor's organisation; another organisation's target is not found.",
+    manage,
+  ),
+  "app/(console)/budget-window-actions.ts#removeBudgetWindowAction": action(
+    "Removes a budget window of the actor's organisation.",
+    manage,
+  ),
+  "app/(console)/settings/actions.ts#setOrgTimeZoneAction": action(
+    "Sets the time zone of the actor's organisation, where its budget windows' days start.",
+    manage,
+  ),
   "app/(console)/settings/actions.ts#createGatewayTokenAction": action(
     "Creates a gateway token of the actor's organisation, secret shown once.",
     manage,

@@ -1,15 +1,30 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
-import type { BudgetProgress } from "@/lib/spend/analytics";
 import { formatMicros } from "@/lib/money";
 import { cn } from "@/lib/utils";
 
-const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+/** A budget over some span (this month, today, the last 7 days) and its spend so far. */
+export interface BudgetBar {
+  id: string;
+  name: string;
+  /** Where the name links to; none on the budget's own page. */
+  href?: string;
+  /** The span, after the name: "a day", "over 7 days". */
+  span?: string;
+  mode: "soft" | "hard";
+  budgetMicros: number;
+  spentMicros: number;
+  projectedMicros: number | null;
+  /** Under the bar: the forecast, or when the span resets. */
+  note: string;
+  /** Beside the name: "Raised until 3 Dec". */
+  flag?: string;
+}
 
-/** Each budget as a bar: spent so far, and a marker where this month's pace ends up. */
-export function BudgetBars({ budgets }: { budgets: BudgetProgress[] }) {
+/** Each budget as a bar: spent so far, and a marker where the span's pace ends up. */
+export function BudgetBars({ budgets, label }: { budgets: BudgetBar[]; label: string }) {
   return (
-    <ul className="flex flex-col gap-4" aria-label="Budgets this month">
+    <ul className="flex flex-col gap-4" aria-label={label}>
       {budgets.map((b) => {
         const share = b.budgetMicros ? b.spentMicros / b.budgetMicros : b.spentMicros ? 2 : 0;
         const projectedShare =
@@ -20,12 +35,18 @@ export function BudgetBars({ budgets }: { budgets: BudgetProgress[] }) {
         const over = share >= 1;
         const heading = projectedShare !== null && projectedShare >= 1 && !over;
         return (
-          <li key={b.groupId} data-testid="budget-bar">
+          <li key={b.id} data-testid="budget-bar">
             <div className="mb-1 flex flex-wrap items-baseline gap-x-2 text-sm">
-              <Link href={`/groups/${b.groupId}?tab=spend`} className="font-medium hover:underline">
-                {b.name}
-              </Link>
+              {b.href ? (
+                <Link href={b.href} className="font-medium hover:underline">
+                  {b.name}
+                </Link>
+              ) : (
+                <span className="font-medium">{b.name}</span>
+              )}
+              {b.span && <span className="text-muted-foreground">{b.span}</span>}
               <Badge variant={b.mode === "hard" ? "outline" : "secondary"}>{b.mode}</Badge>
+              {b.flag && <Badge variant="secondary">{b.flag}</Badge>}
               {over && <Badge variant="destructive">Over budget</Badge>}
               {heading && <Badge variant="warning">Heading over</Badge>}
               <span className="ml-auto tabular-nums">
@@ -40,7 +61,7 @@ export function BudgetBars({ budgets }: { budgets: BudgetProgress[] }) {
             </div>
             <div
               role="meter"
-              aria-label={`${b.name}: spend this month against its budget`}
+              aria-label={`${b.name}${b.span ? ` ${b.span}` : ""}: spend against its budget`}
               aria-valuemin={0}
               aria-valuemax={b.budgetMicros}
               aria-valuenow={b.spentMicros}
@@ -69,11 +90,7 @@ export function BudgetBars({ budgets }: { budgets: BudgetProgress[] }) {
                 />
               )}
             </div>
-            <p className="mt-1 text-xs text-muted-foreground">
-              {b.projectedMicros === null
-                ? "Too early in the month for a forecast."
-                : `On pace for ${formatMicros(b.projectedMicros)} by month end${b.crossesBudgetAt ? `, crossing the budget around ${day.format(b.crossesBudgetAt)}` : ""}.`}
-            </p>
+            <p className="mt-1 text-xs text-muted-foreground">{b.note}</p>
           </li>
         );
       })}

@@ -163,12 +163,14 @@ describe.each(["database", "snapshots"] as const)(
           /^The API key backend-key: \$10\.00 over 3 days, \$10\.00 used; its oldest day leaves it at /,
         ),
       });
-      const [status] = await budgetWindowsWithSpend(db, s.actor, [{ keyId: s.key.id }]);
+      const {
+        windows: [status],
+      } = await budgetWindowsWithSpend(db, s.actor, [{ keyId: s.key.id }]);
       expect(status).toMatchObject({ usedMicros: 10 * DOLLAR, forecastMicros: null });
       // This week (from Monday midnight) holds what of it fell on or after Monday.
       const monday = new Date(Date.UTC(...utcDay(now, -((now.getUTCDay() + 6) % 7))));
       await s.window({ kind: "key", id: s.key.id }, { amount: "100", period: "week" });
-      const week = (await budgetWindowsWithSpend(db, s.actor, [{ keyId: s.key.id }])).find(
+      const week = (await budgetWindowsWithSpend(db, s.actor, [{ keyId: s.key.id }])).windows.find(
         (w) => w.period === "week",
       );
       const spent: [Date, number][] = [
@@ -260,7 +262,9 @@ describe.each(["database", "snapshots"] as const)(
       expect(answers.filter((a) => !a.allow && a.reason === "budget_window_exceeded")).toHaveLength(
         15,
       );
-      const [status] = await budgetWindowsWithSpend(db, s.actor, [{ groupId: s.backend }]);
+      const {
+        windows: [status],
+      } = await budgetWindowsWithSpend(db, s.actor, [{ groupId: s.backend }]);
       expect(status?.usedMicros).toBe(100_000);
     });
   },
@@ -347,14 +351,17 @@ describe("budget window settings", () => {
     });
     expect(again.id).toBe(first.id);
     expect(week.id).not.toBe(first.id);
-    const listed = await budgetWindowsWithSpend(db, f.actor, [{ groupId: group }]);
+    const { windows: listed } = await budgetWindowsWithSpend(db, f.actor, [{ groupId: group }]);
     expect(listed.map((w) => [w.period, w.mode, w.amountMicros])).toEqual([
       ["day", "soft", 7 * DOLLAR],
       ["week", "hard", 20 * DOLLAR],
     ]);
     // Another organisation's admin can neither see nor change them.
     const other = await orgFixture(db, "admin");
-    expect(await budgetWindowsWithSpend(db, other.actor, [{ groupId: group }])).toEqual([]);
+    expect(await budgetWindowsWithSpend(db, other.actor, [{ groupId: group }])).toEqual({
+      timeZone: "UTC",
+      windows: [],
+    });
     await expect(removeBudgetWindow(db, other.actor, { budgetWindowId: first.id })).rejects.toThrow(
       "was not found",
     );

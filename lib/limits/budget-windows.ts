@@ -2,7 +2,15 @@ import { TZDate } from "@date-fns/tz";
 import { addDays, startOfDay } from "date-fns";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { type BudgetWindow, budgetWindows, orgs } from "@/db/schema";
+import {
+  type BudgetWindow,
+  apiKeys,
+  budgetWindows,
+  groups,
+  orgMembers,
+  orgs,
+  users,
+} from "@/db/schema";
 import { type WindowSpan, usedThisMonth } from "@/lib/access/used";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
@@ -169,6 +177,10 @@ export async function removeBudgetWindow(db: Db, actor: Actor, raw: { budgetWind
 }
 
 export interface BudgetWindowStatus extends BudgetWindow {
+  /** The key's, group's or member's name. */
+  targetName: string;
+  /** The organisation's, where the window's days start. */
+  timeZone: string;
   /** The amount in force now (a temporary increase while it lasts). */
   limitMicros: number;
   start: Date;
@@ -180,30 +192,56 @@ export interface BudgetWindowStatus extends BudgetWindow {
   forecastMicros: number | null;
 }
 
-/** The budget windows of some targets (or of the whole organisation) with their spend now. */
+/**
+ * The budget windows of some targets (or of the whole organisation) with their spend now, and
+ * the organisation's time zone, where their days start.
+ */
 export async function budgetWindowsWithSpend(
   db: Db,
   actor: Actor,
   targets: TargetQuery[] | "all",
   now = new Date(),
-): Promise<BudgetWindowStatus[]> {
+): Promise<{ timeZone: string; windows: BudgetWindowStatus[] }> {
   assertCan(actor, "org:read");
-  if (targets !== "all" && !targets.length) return [];
   const where =
     targets === "all"
       ? eq(budgetWindows.orgId, actor.orgId)
       : and(
           eq(budgetWindows.orgId, actor.orgId),
-          sql`(${sql.join(
-            targets.map((t) => onTarget(t)),
-            sql` or `,
-          )})`,
+          targets.length
+            ? sql`(${sql.join(
+                targets.map((t) => onTarget(t)),
+                sql` or `,
+              )})`
+            : sql`false`,
         );
-  const [rows, timeZone] = await Promise.all([
-    db.select().from(budgetWindows).where(where).orderBy(budgetWindows.createdAt),
+  const [named, timeZone] = await Promise.all([
+    db
+      .select({
+        window: budgetWindows,
+        targetName: sql<string>`coalesce(${groups.name}, ${apiKeys.name}, ${users.name}, '')`,
+      })
+      .from(budgetWindows)
+      .leftJoin(
+        groups,
+        and(eq(groups.orgId, budgetWindows.orgId), eq(groups.id, budgetWindows.groupId)),
+      )
+      .leftJoin(
+        apiKeys,
+        and(eq(apiKeys.orgId, budgetWindows.orgId), eq(apiKeys.id, budgetWindows.keyId)),
+      )
+      .leftJoin(
+        orgMembers,
+        and(eq(orgMembers.orgId, budgetWindows.orgId), eq(orgMembers.id, budgetWindows.memberId)),
+      )
+      .leftJoin(users, eq(users.id, orgMembers.userId))
+      .where(where)
+      .orderBy(budgetWindows.createdAt),
     orgTimeZone(db, actor.orgId),
   ]);
-  if (!rows.length) return [];
+  const rows = named.map((n) => n.window);
+  const names = new Map(named.map((n) => [n.window.id, n.targetName]));
+  if (!rows.length) return { timeZone, windows: [] };
   const spans = rows.map((w): WindowSpan & { window: BudgetWindow } => {
     const bounds = windowBounds(w, timeZone, now);
     return {
@@ -224,7 +262,7 @@ export async function budgetWindowsWithSpend(
     },
     now,
   );
-  return spans.map(({ window, span, start, end }) => {
+  const windows = spans.map(({ window, span, start, end }) => {
     const usedMicros = used.windows.get(span) ?? 0;
     const elapsed = now.getTime() - start.getTime();
     // An hour in, the pace means something; before, it would mostly be noise.
@@ -234,6 +272,8 @@ export async function budgetWindowsWithSpend(
         : null;
     return {
       ...window,
+      targetName: names.get(window.id) ?? "",
+      timeZone,
       limitMicros: amountInForce(window, now),
       start,
       end,
@@ -241,6 +281,7 @@ export async function budgetWindowsWithSpend(
       forecastMicros,
     };
   });
+  return { timeZone, windows };
 }
 
 /** Sets where the organisation's days and weeks start for its budget windows. */

@@ -54,6 +54,12 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
+/** The zones a form offers: UTC first, then every zone the runtime knows, and the current one. */
+export function timeZoneChoices(current: string): string[] {
+  const known = Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC");
+  return ["UTC", ...new Set([...(current === "UTC" ? [] : [current]), ...known])];
+}
+
 /** The amount in force at `now`: a temporary increase until its end, the set amount after. */
 export function amountInForce(
   w: { amountMicros: number; raisedAmountMicros: number | null; raisedUntil: Date | null },

@@ -50,12 +50,17 @@ import {
   setSsoProviderEnabledAction,
   startSsoTestAction,
   unlinkSsoIdentitiesAction,
+  setOrgTimeZoneAction,
   updateDirectorySettingsAction,
   updateSsoPolicyAction,
   updateSsoProviderAction,
 } from "@/app/(console)/settings/actions";
 import { acceptInvitationAction } from "@/app/invite/[token]/actions";
 import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
+import {
+  removeBudgetWindowAction,
+  setBudgetWindowAction,
+} from "@/app/(console)/budget-window-actions";
 import {
   createModelListAction,
   deleteModelListAction,
@@ -72,6 +77,9 @@ import { startSession } from "@/lib/auth/sessions";
 import { acceptInvitation } from "@/lib/members/commands";
 import { redirectTarget, state } from "./fakes";
 import { type OrgWorld, PASSWORD, type Person } from "./world";
+
+const ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kathmandu", "Australia/Sydney"];
+let zoneTurn = 0;
 
 // Every server action, as the harness calls it: how to build a valid input from fresh resources
 // of an organisation, and how to read its answer. All answers are brought to one shape.
@@ -540,6 +548,41 @@ export const actionCases: ActionCase[] = [
     foreign: "ids",
     writes: true,
     fields: ["rateLimitId"],
+  },
+
+  // Budget windows
+  {
+    id: `${ACTIONS}/budget-window-actions.ts#setBudgetWindowAction`,
+    run: wrapped(setBudgetWindowAction),
+    input: async ({ w }) => ({
+      target: { kind: "group", id: await w.group() },
+      period: "days",
+      days: "7",
+      amount: "500",
+      mode: "hard",
+      raisedAmount: "",
+      raisedUntil: "",
+    }),
+    foreign: "ids",
+    writes: true,
+    fields: ["target", "period", "days", "amount", "mode", "raisedAmount", "raisedUntil"],
+  },
+  {
+    id: `${ACTIONS}/budget-window-actions.ts#removeBudgetWindowAction`,
+    run: wrapped(removeBudgetWindowAction),
+    input: async ({ w }) => ({ budgetWindowId: await w.budgetWindow() }),
+    foreign: "ids",
+    writes: true,
+    fields: ["budgetWindowId"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#setOrgTimeZoneAction`,
+    run: wrapped(setOrgTimeZoneAction),
+    // Another zone each call: setting the zone it already has changes nothing.
+    input: async () => ({ timeZone: ZONES[zoneTurn++ % ZONES.length]! }),
+    foreign: "none",
+    writes: true,
+    fields: ["timeZone"],
   },
 
   // Model lists

@@ -9,6 +9,7 @@ import {
   orgSsoProviders,
   modelLists,
   rateLimits,
+  budgetWindows,
   webhookDeliveries,
 } from "@/db/schema";
 import {
@@ -106,6 +107,14 @@ export async function buildOrg(db: Db, label: string) {
       .insert(rateLimits)
       .values({ orgId: org.id, keyId: (await key()).id, requestsPerMinute: 10 })
       .returning({ id: rateLimits.id });
+    return row!.id;
+  };
+
+  const budgetWindow = async () => {
+    const [row] = await db
+      .insert(budgetWindows)
+      .values({ orgId: org.id, keyId: (await key()).id, period: "day", amountMicros: 5_000_000 })
+      .returning({ id: budgetWindows.id });
     return row!.id;
   };
 
@@ -231,6 +240,7 @@ export async function buildOrg(db: Db, label: string) {
     token,
     scimToken,
     rateLimit,
+    budgetWindow,
     modelList,
     endpoint,
     ssoProvider,

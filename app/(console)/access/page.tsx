@@ -6,12 +6,19 @@ import { AccessPaths } from "@/components/access/access-paths";
 import { WhyExplainer } from "@/components/access/why-explainer";
 import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
+import { BudgetWindowsPanel } from "@/components/limits/budget-windows-panel";
 import { RateLimitsPanel } from "@/components/limits/rate-limits-panel";
+import { budgetWindowsPanelData } from "@/components/spend/budget-bar-items";
 import { Card } from "@/components/ui/card";
 import { Label } from "@/components/ui/label";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
+import {
+  removeBudgetWindowAction,
+  setBudgetWindowAction,
+} from "@/app/(console)/budget-window-actions";
 import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import { getDb } from "@/db/client";
+import { budgetWindowsWithSpend } from "@/lib/limits/budget-windows";
 import { listRateLimits } from "@/lib/limits/rate-limits";
 import { memberAccess } from "@/lib/access/queries";
 import { listKeys } from "@/lib/keys/queries";
@@ -38,10 +45,13 @@ export default async function AccessPage({ searchParams }: AccessPageProps) {
     answerWhy(db, actor, why),
   ]);
   const member = members.find((m) => m.id === why.member);
-  const memberLimits =
+  const [memberLimits, memberWindows] =
     member && actor.role !== "member"
-      ? await listRateLimits(db, actor, { memberId: member.id })
-      : null;
+      ? await Promise.all([
+          listRateLimits(db, actor, { memberId: member.id }),
+          budgetWindowsWithSpend(db, actor, [{ memberId: member.id }]),
+        ])
+      : [null, null];
   const liveKeys = keys.filter((k) => !k.revokedAt);
   const now = new Date();
   const isAdmin = actor.role !== "member";
@@ -142,6 +152,23 @@ export default async function AccessPage({ searchParams }: AccessPageProps) {
                 )}
               </tbody>
             </Table>
+          </Card>
+        )}
+        {member && memberWindows && (
+          <Card className="mt-4 p-5">
+            <h3 className="mb-1 text-base font-semibold">{member.name}&apos;s budget windows</h3>
+            <p className="mb-4 text-sm text-muted-foreground">
+              What {member.name} may spend with any key in a day, a week or the last few days,
+              besides their monthly limit.
+            </p>
+            <BudgetWindowsPanel
+              target={{ kind: "member", id: member.id, name: member.name }}
+              {...budgetWindowsPanelData(memberWindows.windows)}
+              timeZone={memberWindows.timeZone}
+              canEdit
+              set={setBudgetWindowAction}
+              remove={removeBudgetWindowAction}
+            />
           </Card>
         )}
         {member && memberLimits && (

@@ -14,6 +14,7 @@ import {
   updateSsoProvider,
 } from "@/lib/auth/sso-providers";
 import { startSsoTest } from "@/lib/auth/sso-test";
+import { setOrgTimeZone } from "@/lib/limits/budget-windows";
 import { oidcEnabled } from "@/lib/env";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
 import { updateDirectorySettings } from "@/lib/scim/settings";
@@ -146,4 +147,11 @@ export const startSsoTestAction = action(
     await keepPendingSsoTest(pending);
     return { url };
   },
+);
+
+// Where budget windows' days start: shown on the key, group, member and spend pages too.
+export const setOrgTimeZoneAction = action(
+  "setOrgTimeZone",
+  (input: { timeZone: string }, actor, db) => setOrgTimeZone(db, actor, input),
+  { revalidate: ["/settings", "/spend", "/groups", "/keys", "/access"] },
 );

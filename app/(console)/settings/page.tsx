@@ -12,6 +12,7 @@ import { BearerTokens } from "@/components/settings/bearer-tokens";
 import { DirectoryGroupsSetting } from "@/components/settings/directory-sync";
 import { IdentityProviders } from "@/components/settings/identity-providers";
 import { SingleSignOn } from "@/components/settings/single-sign-on";
+import { TimeZoneForm } from "@/components/settings/time-zone-form";
 import { WebhookEndpoints } from "@/components/settings/webhooks";
 import { WebhookDeliveries } from "@/components/settings/webhooks-deliveries";
 import { getSsoPolicy, listLinkedIdentities } from "@/lib/auth/sso-policy";
@@ -23,6 +24,7 @@ import { getOrgOverview } from "@/lib/orgs/queries";
 import { listScimErrors } from "@/lib/scim/error-log";
 import { getDirectorySync } from "@/lib/scim/settings";
 import { listScimTokens } from "@/lib/scim/tokens";
+import { timeZoneChoices } from "@/lib/limits/windows";
 import { listDeliveries, listWebhookEndpoints } from "@/lib/webhooks/queries";
 import {
   createGatewayTokenAction,
@@ -37,6 +39,7 @@ import {
   revokeGatewayTokenAction,
   revokeScimTokenAction,
   sendTestEventAction,
+  setOrgTimeZoneAction,
   setSsoProviderEnabledAction,
   startSsoTestAction,
   unlinkSsoIdentitiesAction,
@@ -131,6 +134,13 @@ export default async function SettingsPage({ searchParams }: SettingsPageProps) 
               <dt className="text-muted-foreground">Your role</dt>
               <dd className="capitalize">{actor.role}</dd>
             </dl>
+            <div className="mt-4 border-t pt-4">
+              <TimeZoneForm
+                timeZone={org.timeZone}
+                zones={timeZoneChoices(org.timeZone)}
+                save={setOrgTimeZoneAction}
+              />
+            </div>
           </CardContent>
         </Card>
         <Card>

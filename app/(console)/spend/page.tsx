@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requireConsole } from "@/app/_server/session";
 import { PageHeader } from "@/components/layout/page-header";
+import { budgetWindowBar, monthlyBudgetBar } from "@/components/spend/budget-bar-items";
 import { BudgetBars } from "@/components/spend/budget-bars";
 import { ChartFigure } from "@/components/spend/chart-figure";
 import { CsvButton } from "@/components/spend/csv-button";
@@ -14,6 +15,8 @@ import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { withParentPaths } from "@/lib/groups/paths";
+import { budgetWindowsWithSpend } from "@/lib/limits/budget-windows";
+import { windowLabel } from "@/lib/limits/windows";
 import { formatMicros } from "@/lib/money";
 import { mySpend } from "@/lib/spend/analytics";
 import { spendFiltersOf } from "@/lib/spend/filters";
@@ -41,6 +44,7 @@ export default async function SpendPage({ searchParams }: SpendPageProps) {
   const filters = spendFiltersOf(await searchParams);
   const { summary, budgets, monthly, trend, members, keys, models, groups, features, preferences } =
     await spendOverview(db, actor, filters);
+  const windows = await budgetWindowsWithSpend(db, actor, "all");
   const liveGroups = withParentPaths(groups).filter((g) => !g.archivedAt);
   const monthlyEmpty = monthly.months.every((m) => m.totalMicros === 0);
   const trendEmpty = trend.points.every((p) => p.totalMicros === 0);
@@ -131,7 +135,7 @@ export default async function SpendPage({ searchParams }: SpendPageProps) {
             />
           </div>
           {budgets.length ? (
-            <BudgetBars budgets={budgets} />
+            <BudgetBars budgets={budgets.map(monthlyBudgetBar)} label="Budgets this month" />
           ) : (
             <p className="py-8 text-center text-sm text-muted-foreground">
               No group has a budget. Set one on a group&apos;s Settings tab.
@@ -139,6 +143,50 @@ export default async function SpendPage({ searchParams }: SpendPageProps) {
           )}
         </Card>
       </div>
+
+      <Card className="mt-6 p-5">
+        <div className="mb-4 flex items-start justify-between gap-2">
+          <div>
+            <h2 className="text-base font-semibold">Budget windows</h2>
+            <p className="mt-0.5 text-sm text-muted-foreground">
+              Budgets over a day, a week or the last few days, on groups, keys and members. Days
+              start at midnight, {windows.timeZone}.
+            </p>
+          </div>
+          <CsvButton
+            filename="budget-windows.csv"
+            header={[
+              "On",
+              "Window",
+              "Mode",
+              "Amount (USD)",
+              "Spent (USD)",
+              "Forecast (USD)",
+              "Resets",
+            ]}
+            rows={windows.windows.map((w) => [
+              w.targetName,
+              windowLabel(w),
+              w.mode,
+              dollars(w.limitMicros),
+              dollars(w.usedMicros),
+              w.forecastMicros === null ? null : dollars(w.forecastMicros),
+              w.end.toISOString(),
+            ])}
+          />
+        </div>
+        {windows.windows.length ? (
+          <BudgetBars
+            budgets={windows.windows.map((w) => budgetWindowBar(w))}
+            label="Budget windows"
+          />
+        ) : (
+          <p className="py-6 text-center text-sm text-muted-foreground">
+            No budget windows. Set one on a group&apos;s Settings tab, a key&apos;s page or a
+            member&apos;s card on Access.
+          </p>
+        )}
+      </Card>
 
       <section aria-labelledby="trend-heading" className="mt-8 flex flex-col gap-4">
         <div className="flex flex-wrap items-end justify-between gap-4">

@@ -6,12 +6,19 @@ import { GroupBudgetForm } from "@/components/groups/group-budget-form";
 import { GroupMembersPanel } from "@/components/groups/group-members-panel";
 import { GroupSettingsActions } from "@/components/groups/group-settings";
 import { ModelListPicker } from "@/components/limits/model-list-picker";
+import { BudgetWindowsPanel } from "@/components/limits/budget-windows-panel";
 import { RateLimitsPanel } from "@/components/limits/rate-limits-panel";
+import { budgetWindowsPanelData } from "@/components/spend/budget-bar-items";
+import { budgetWindowsWithSpend } from "@/lib/limits/budget-windows";
 import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { setModelListAttachedAction } from "@/app/(console)/models/actions";
+import {
+  removeBudgetWindowAction,
+  setBudgetWindowAction,
+} from "@/app/(console)/budget-window-actions";
 import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import { getDb } from "@/db/client";
 import { NotFound } from "@/lib/errors";
@@ -70,8 +77,8 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
   });
   const { group, path, members } = detail;
   const canEdit = actor.role !== "member";
-  const [effective, history, all, board, keys, allKeys, rateLimits, modelLists] = await Promise.all(
-    [
+  const [effective, history, all, board, keys, allKeys, rateLimits, modelLists, windows] =
+    await Promise.all([
       effectiveMembers(db, actor, id),
       groupMembershipHistory(db, actor, id),
       listGroupsWithCounts(db, actor),
@@ -80,8 +87,8 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
       listKeys(db, actor),
       listRateLimits(db, actor, { groupId: id }),
       listModelLists(db, actor),
-    ],
-  );
+      budgetWindowsWithSpend(db, actor, [{ groupId: id }]),
+    ]);
   const spend = canEdit ? await groupSpend(db, actor, id, filters) : null;
   const tab = tabs.find((t) => t === search.tab && (t !== "spend" || spend)) ?? "members";
   const subgroups = all.filter((g) => g.parentId === group.id);
@@ -279,6 +286,21 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
               thresholds={group.alertThresholds}
               disabled={!canEdit || Boolean(group.archivedAt)}
               save={setGroupBudgetAction}
+            />
+          </Card>
+          <Card className="p-5">
+            <h2 className="mb-1 text-base font-semibold">Budget windows</h2>
+            <p className="mb-4 text-sm text-muted-foreground">
+              Budgets over a day, a week or the last few days, besides the monthly one: for everyone
+              in {group.name} and its subgroups together.
+            </p>
+            <BudgetWindowsPanel
+              target={{ kind: "group", id: group.id, name: group.name }}
+              {...budgetWindowsPanelData(windows.windows)}
+              timeZone={windows.timeZone}
+              canEdit={canEdit && !group.archivedAt}
+              set={setBudgetWindowAction}
+              remove={removeBudgetWindowAction}
             />
           </Card>
           <Card className="p-5">

@@ -10,7 +10,9 @@ import { KeyActions } from "@/components/keys/key-actions";
 import { KeyGroupsPanel } from "@/components/keys/key-groups-panel";
 import { KeyStatus } from "@/components/keys/key-status";
 import { ModelListPicker } from "@/components/limits/model-list-picker";
+import { BudgetWindowsPanel } from "@/components/limits/budget-windows-panel";
 import { RateLimitsPanel } from "@/components/limits/rate-limits-panel";
+import { budgetWindowsPanelData } from "@/components/spend/budget-bar-items";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
@@ -22,6 +24,7 @@ import { withParentPaths } from "@/lib/groups/paths";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
 import { getKey } from "@/lib/keys/queries";
 import { listModelLists } from "@/lib/limits/model-lists";
+import { budgetWindowsWithSpend } from "@/lib/limits/budget-windows";
 import { listRateLimits } from "@/lib/limits/rate-limits";
 import { knownFeatures } from "@/lib/keys/schemas";
 import { memberDirectory } from "@/lib/members/queries";
@@ -29,6 +32,10 @@ import { modelCatalogue } from "@/lib/models/catalogue";
 import { formatMicros } from "@/lib/money";
 import { timeFromNow, toIsoDay } from "@/lib/time";
 import { setModelListAttachedAction } from "@/app/(console)/models/actions";
+import {
+  removeBudgetWindowAction,
+  setBudgetWindowAction,
+} from "@/app/(console)/budget-window-actions";
 import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import {
   assignKeyAction,
@@ -59,13 +66,14 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
   const tab =
     tabs.find((t) => t === search.tab && (t !== "why" || actor.role !== "member")) ?? "groups";
   const why = { ...whyQueryOf(search), key: key.id };
-  const [members, groups, everyone, answer, rateLimits, modelLists] = await Promise.all([
+  const [members, groups, everyone, answer, rateLimits, modelLists, windows] = await Promise.all([
     keyAccess(db, actor, key.id),
     listGroupsWithCounts(db, actor),
     memberDirectory(db, actor),
     answerWhy(db, actor, why),
     listRateLimits(db, actor, { keyId: key.id }),
     listModelLists(db, actor),
+    budgetWindowsWithSpend(db, actor, [{ keyId: key.id }]),
   ]);
   const now = new Date();
   const isAdmin = actor.role !== "member";
@@ -181,6 +189,21 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
               }))}
               canEdit={canEdit}
               setAttached={setModelListAttachedAction}
+            />
+          </Card>
+          <Card className="p-5">
+            <h2 className="mb-1 text-base font-semibold">Budget windows</h2>
+            <p className="mb-4 text-sm text-muted-foreground">
+              What everyone using {key.name} may spend together in a day, a week or the last few
+              days, besides its monthly limit.
+            </p>
+            <BudgetWindowsPanel
+              target={{ kind: "key", id: key.id, name: key.name }}
+              {...budgetWindowsPanelData(windows.windows)}
+              timeZone={windows.timeZone}
+              canEdit={canEdit}
+              set={setBudgetWindowAction}
+              remove={removeBudgetWindowAction}
             />
           </Card>
           <Card className="p-5">
