@@ -18,6 +18,7 @@ interface WindowRow {
   days: number | null;
   mode: "soft" | "hard";
   amountMicros: number;
+  alertThresholds: number[];
   raisedAmountMicros: number | null;
   /** The last day of a temporary increase (yyyy-mm-dd, in the organisation's zone). */
   raisedThrough: string | null;
@@ -48,6 +49,7 @@ const empty = {
   days: "7",
   amount: "",
   mode: "hard" as "soft" | "hard",
+  alertThresholds: "80, 100",
   raisedAmount: "",
   raisedUntil: "",
 };
@@ -73,10 +75,20 @@ export function BudgetWindowsPanel(props: BudgetWindowsPanelProps) {
         days: form.period === "days" ? form.days : null,
         amount: form.amount,
         mode: form.mode,
+        alertThresholds: form.alertThresholds,
         raisedAmount: form.raisedAmount,
         raisedUntil: form.raisedUntil,
       });
-      if (!result.ok) return setErrors(result.fieldErrors ?? { amount: result.error });
+      if (!result.ok)
+        // A list's item ("alertThresholds.1") is shown on the list's field.
+        return setErrors(
+          Object.fromEntries(
+            Object.entries(result.fieldErrors ?? { amount: result.error }).map(([k, v]) => [
+              k.replace(/\.\d+$/, ""),
+              v,
+            ]),
+          ),
+        );
       setErrors({});
       setForm(empty);
       toast.success(`Budget window saved for ${target.name}.`);
@@ -90,6 +102,7 @@ export function BudgetWindowsPanel(props: BudgetWindowsPanelProps) {
       days: String(w.days ?? 7),
       amount: asDollars(w.amountMicros),
       mode: w.mode,
+      alertThresholds: w.alertThresholds.join(", "),
       raisedAmount: asDollars(w.raisedAmountMicros),
       raisedUntil: w.raisedThrough ?? "",
     });
@@ -197,6 +210,14 @@ export function BudgetWindowsPanel(props: BudgetWindowsPanelProps) {
               />
             </Field>
             <Field
+              id="window-alerts"
+              label="Alert at (% of the window)"
+              hint="Each alerts once a window, in the console and to webhooks. Empty: none."
+              error={errors.alertThresholds}
+            >
+              <Input {...fieldProps("window-alerts", "alertThresholds")} maxLength={60} />
+            </Field>
+            <Field
               id="window-raised-amount"
               label="Temporary amount (optional)"
               hint="Raises the window until the date below."
@@ -235,7 +256,7 @@ export function BudgetWindowsPanel(props: BudgetWindowsPanelProps) {
                 checked={form.mode === "soft"}
                 onChange={() => update({ mode: "soft" })}
               />
-              Soft: shown here only
+              Soft: alerts only
             </label>
           </fieldset>
           <div>

@@ -78,6 +78,7 @@ export function budgetWindowsPanelData(statuses: BudgetWindowStatus[], now = new
       days: w.days,
       mode: w.mode,
       amountMicros: w.amountMicros,
+      alertThresholds: w.alertThresholds,
       raisedAmountMicros: w.raisedUntil && w.raisedUntil > now ? w.raisedAmountMicros : null,
       raisedThrough:
         w.raisedUntil && w.raisedUntil > now

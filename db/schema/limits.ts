@@ -192,6 +192,7 @@ export const budgetWindows = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.id, t.orgId] }),
+    unique("budget_windows_org_id_key").on(t.orgId, t.id),
     foreignKey({
       name: "budget_windows_key_fk",
       columns: [t.orgId, t.keyId],
@@ -236,3 +237,36 @@ export const budgetWindows = pgTable(
 );
 
 export type BudgetWindow = typeof budgetWindows.$inferSelect;
+
+// A budget window's spend crossing one of its alert thresholds: once per window, span (the day,
+// week or N days it was in) and threshold, however many ingests cross it at once
+// (lib/limits/window-alerts.ts). Shown with the monthly budgets' alerts, sent to webhooks.
+export const budgetWindowAlerts = pgTable(
+  "budget_window_alerts",
+  {
+    id: uuid().notNull().defaultRandom(),
+    orgId: uuid().notNull(),
+    windowId: uuid().notNull(),
+    windowStart: timestamp({ withTimezone: true }).notNull(),
+    thresholdPercent: integer().notNull(),
+    spendMicros: bigint({ mode: "number" }).notNull(),
+    budgetMicros: bigint({ mode: "number" }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
+    unique("budget_window_alerts_once_key").on(
+      t.windowId,
+      t.windowStart,
+      t.thresholdPercent,
+      t.orgId,
+    ),
+    index("budget_window_alerts_org_idx").on(t.orgId, t.createdAt),
+    foreignKey({
+      name: "budget_window_alerts_window_fk",
+      columns: [t.orgId, t.windowId],
+      foreignColumns: [budgetWindows.orgId, budgetWindows.id],
+    }).onDelete("cascade"),
+  ],
+);

@@ -20,6 +20,7 @@ import { orgs, users } from "./orgs";
 export const WEBHOOK_EVENT_TYPES = [
   "budget.threshold_crossed",
   "budget.forecast_over_budget",
+  "budget_window.threshold_crossed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const WEBHOOK_TEST_EVENT = "webhook.test";
@@ -42,7 +43,9 @@ export const webhookEndpoints = pgTable(
     events: text()
       .array()
       .notNull()
-      .default(sql`'{budget.threshold_crossed,budget.forecast_over_budget}'::text[]`),
+      .default(
+        sql`'{budget.threshold_crossed,budget.forecast_over_budget,budget_window.threshold_crossed}'::text[]`,
+      ),
     // The signing secret must be readable by the server (it signs every delivery), so it is
     // encrypted (AES-256-GCM, key derived from AUTH_SECRET) rather than hashed. See
     // lib/webhooks/secret-box.ts. Lists show only the last four characters.
@@ -59,7 +62,7 @@ export const webhookEndpoints = pgTable(
     check("webhook_endpoints_description_length", sql`char_length(${t.description}) <= 200`),
     check(
       "webhook_endpoints_events_known",
-      sql`${t.events} <@ array['budget.threshold_crossed','budget.forecast_over_budget']::text[]`,
+      sql`${t.events} <@ array['budget.threshold_crossed','budget.forecast_over_budget','budget_window.threshold_crossed']::text[]`,
     ),
   ],
 );

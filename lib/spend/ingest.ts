@@ -4,6 +4,7 @@ import { queryRows } from "@/db/rows";
 import { apiKeys, models, orgMembers, users } from "@/db/schema";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { costMicros } from "@/lib/models/catalogue";
+import { raiseWindowAlerts } from "@/lib/limits/window-alerts";
 import { type TouchedGroupMonth, raiseBudgetAlerts } from "./alerts";
 import { type UsageEvent, type UsageEventInput, usageEventInput } from "./usage-event";
 
@@ -78,6 +79,12 @@ export async function ingestUsageBatches(
       : { fresh: [], touched: [] };
     if (touched.length) await raiseBudgetAlerts(tx, actor.orgId, touched);
     const accepted = new Set(fresh);
+    // The members, keys and groups the new spend counts for: where budget windows may alert.
+    const freshRows = rows.filter((r) => accepted.has(r.event_id));
+    await raiseWindowAlerts(tx, actor.orgId, [
+      ...freshRows.flatMap((r) => [r.member_id, r.key_id]),
+      ...touched.map((t) => t.groupId),
+    ]);
     const stored = new Set(rows.map((r) => r.event_id));
     return parsed.map(({ valid: events, duplicates, rejected }) => {
       const mine = events.filter((e) => stored.has(e.eventId)).map((e) => e.eventId);

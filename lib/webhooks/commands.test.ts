@@ -38,7 +38,11 @@ describe("webhook endpoints", () => {
     expect(endpoint.secret).toMatch(/^ghw_[0-9A-Za-z]{49}$/);
     expect(endpoint).toMatchObject({
       url: "https://hooks.example.com/gatehouse",
-      events: ["budget.threshold_crossed", "budget.forecast_over_budget"],
+      events: [
+        "budget.threshold_crossed",
+        "budget.forecast_over_budget",
+        "budget_window.threshold_crossed",
+      ],
       secretLastFour: endpoint.secret.slice(-4),
     });
     const [row] = await db

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { and, arrayContains, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { queryRows } from "@/db/rows";
-import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { type WebhookEventType, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 
 export interface WebhookEvent {
-  type: "budget.threshold_crossed" | "budget.forecast_over_budget";
+  type: WebhookEventType;
   data: Record<string, unknown>;
 }
 

@@ -13,6 +13,10 @@ export const WEBHOOK_EVENT_LABELS: Record<WebhookEventType, { label: string; hin
     label: "Forecast over budget",
     hint: "At the current pace, a group's spend will pass its budget before the month ends.",
   },
+  "budget_window.threshold_crossed": {
+    label: "Budget window threshold crossed",
+    hint: "A key's, group's or member's spend today, this week or in its last N days passed one of the window's alert thresholds.",
+  },
 };
 
 export const WEBHOOK_EVENT_CHOICES = Object.keys(WEBHOOK_EVENT_LABELS) as WebhookEventType[];

@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 import { getDb } from "@/db/client";
+import { windowLabel } from "@/lib/limits/windows";
 import { formatMicros } from "@/lib/money";
 import { type AlertRow, listAlerts } from "@/lib/spend/alert-queries";
 import { markAlertsReadAction } from "./actions";
@@ -27,9 +28,18 @@ const monthName = new Intl.DateTimeFormat("en-GB", {
 
 function describe(alert: AlertRow) {
   const budget = formatMicros(alert.budgetMicros, { exact: true });
+  if (alert.source === "window")
+    return `Reached ${alert.thresholdPercent} % of its ${budget} ${windowLabel({ period: alert.period!, days: alert.days })} window`;
   return alert.kind === "forecast"
     ? `On pace to exceed its ${budget} budget this month`
     : `Reached ${alert.thresholdPercent} % of its ${budget} budget`;
+}
+
+/** The month of a monthly budget's alert; the start of a window's span ("2 Dec", "from 30 Nov"). */
+function when(alert: AlertRow) {
+  if (alert.month) return monthName.format(new Date(`${alert.month}T00:00:00Z`));
+  const start = dateTime.format(alert.windowStart!);
+  return alert.period === "day" ? `The day from ${start}` : `The span from ${start}`;
 }
 
 interface AlertsPageProps {
@@ -47,7 +57,7 @@ export default async function AlertsPage({ searchParams }: AlertsPageProps) {
     <>
       <PageHeader
         title="Budget alerts"
-        description="Each threshold of a group's monthly budget alerts once a month; so does a pace that heads past the budget. Webhooks receive the same alerts."
+        description="Each threshold of a group's monthly budget alerts once a month, and so does a pace that heads past the budget; each threshold of a budget window alerts once a day, week or span. Webhooks receive the same alerts."
         actions={unread && <MarkReadButton markRead={markAlertsReadAction} />}
       />
       <Card className="overflow-x-auto">
@@ -55,9 +65,9 @@ export default async function AlertsPage({ searchParams }: AlertsPageProps) {
           <THead>
             <tr>
               <Th>When (UTC)</Th>
-              <Th>Group</Th>
+              <Th>On</Th>
               <Th>Alert</Th>
-              <Th>Month</Th>
+              <Th>Month or window</Th>
               <Th className="text-right">Spend then</Th>
             </tr>
           </THead>
@@ -75,8 +85,17 @@ export default async function AlertsPage({ searchParams }: AlertsPageProps) {
                   {!a.readAt && <span className="sr-only"> (unread)</span>}
                 </Td>
                 <Td>
-                  <Link href={`/groups/${a.groupId}`} className="font-medium hover:underline">
-                    {a.groupName}
+                  <Link
+                    href={
+                      a.groupId
+                        ? `/groups/${a.groupId}`
+                        : a.keyId
+                          ? `/keys/${a.keyId}`
+                          : `/access?member=${a.memberId}`
+                    }
+                    className="font-medium hover:underline"
+                  >
+                    {a.keyId ? `API key ${a.targetName}` : a.targetName}
                   </Link>
                 </Td>
                 <Td>
@@ -93,7 +112,7 @@ export default async function AlertsPage({ searchParams }: AlertsPageProps) {
                   )}
                   {describe(a)}
                 </Td>
-                <Td>{monthName.format(new Date(`${a.month}T00:00:00Z`))}</Td>
+                <Td>{when(a)}</Td>
                 <Td className="text-right tabular-nums">
                   {formatMicros(a.spendMicros, { precise: true })}
                 </Td>
