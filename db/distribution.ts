@@ -53,6 +53,7 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   webhook_deliveries: "distributed",
   rate_limits: "distributed",
   rate_limit_counts: "distributed",
+  rate_limit_holds: "distributed",
   model_lists: "distributed",
   model_list_attachments: "distributed",
   budget_windows: "distributed",

@@ -16,6 +16,7 @@ interface RateLimitRow {
   modelPattern: string | null;
   requestsPerMinute: number | null;
   requestsPerDay: number | null;
+  tokensPerMinute: number | null;
 }
 
 interface RateLimitsPanelProps {
@@ -38,6 +39,7 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
   const [pattern, setPattern] = useState("");
   const [perMinute, setPerMinute] = useState("");
   const [perDay, setPerDay] = useState("");
+  const [tokens, setTokens] = useState("");
   const [perMember, setPerMember] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [pending, startTransition] = useTransition();
@@ -71,6 +73,15 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
       value: perDay,
       set: setPerDay,
     },
+    {
+      id: "rate-tokens",
+      name: "tokensPerMinute",
+      label: "Tokens a minute",
+      hint: "Input and output, in any 60 seconds: usage reported, and estimates until it is.",
+      numeric: true,
+      value: tokens,
+      set: setTokens,
+    },
   ];
 
   const submit = () =>
@@ -82,12 +93,14 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
         modelPattern: pattern,
         requestsPerMinute: perMinute,
         requestsPerDay: perDay,
+        tokensPerMinute: tokens,
       });
       if (!result.ok) return setErrors(result.fieldErrors ?? { requestsPerMinute: result.error });
       setErrors({});
       setPattern("");
       setPerMinute("");
       setPerDay("");
+      setTokens("");
       toast.success(`Rate limit saved for ${target.name}.`);
       router.refresh();
     });
@@ -102,6 +115,7 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
             <Th>Models</Th>
             <Th className="text-right">Requests a minute</Th>
             <Th className="text-right">Requests a day</Th>
+            <Th className="text-right">Tokens a minute</Th>
             {canEdit && (
               <Th>
                 <span className="sr-only">Actions</span>
@@ -118,6 +132,7 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
               </Td>
               <Td className="text-right tabular-nums">{count(l.requestsPerMinute)}</Td>
               <Td className="text-right tabular-nums">{count(l.requestsPerDay)}</Td>
+              <Td className="text-right tabular-nums">{count(l.tokensPerMinute)}</Td>
               {canEdit && (
                 <Td className="text-right">
                   <Button
@@ -142,7 +157,7 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
           ))}
           {!limits.length && (
             <tr>
-              <Td colSpan={isGroup ? 5 : 4} className="py-4 text-muted-foreground">
+              <Td colSpan={isGroup ? 6 : 5} className="py-4 text-muted-foreground">
                 No rate limits: only budgets and spending limits apply.
               </Td>
             </tr>
@@ -158,7 +173,7 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
             submit();
           }}
         >
-          <fieldset disabled={pending} className="grid gap-3 sm:grid-cols-3">
+          <fieldset disabled={pending} className="grid gap-3 sm:grid-cols-2 xl:grid-cols-4">
             {fields.map((f) => (
               <Field key={f.id} id={f.id} label={f.label} hint={f.hint} error={errors[f.name]}>
                 <Input
@@ -167,7 +182,7 @@ export function RateLimitsPanel({ target, limits, canEdit, set, remove }: RateLi
                   onChange={(e) => f.set(e.target.value)}
                   placeholder={f.placeholder}
                   inputMode={f.numeric ? "numeric" : undefined}
-                  maxLength={f.numeric ? 12 : 200}
+                  maxLength={f.numeric ? 14 : 200}
                   aria-invalid={Boolean(errors[f.name])}
                   aria-describedby={describedBy(f.id, errors[f.name])}
                 />

@@ -36,6 +36,9 @@ export const rateLimits = pgTable(
     modelPattern: text(),
     requestsPerMinute: integer(),
     requestsPerDay: integer(),
+    // Input and output tokens in any 60 seconds: what usage reports, and the estimates authorize
+    // was given until their usage settles them.
+    tokensPerMinute: integer(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -70,9 +73,12 @@ export const rateLimits = pgTable(
     ),
     check(
       "rate_limits_some_limit",
-      sql`coalesce(${t.requestsPerMinute}, ${t.requestsPerDay}) is not null`,
+      sql`coalesce(${t.requestsPerMinute}, ${t.requestsPerDay}, ${t.tokensPerMinute}) is not null`,
     ),
-    check("rate_limits_positive", sql`${t.requestsPerMinute} > 0 and ${t.requestsPerDay} > 0`),
+    check(
+      "rate_limits_positive",
+      sql`${t.requestsPerMinute} > 0 and ${t.requestsPerDay} > 0 and ${t.tokensPerMinute} > 0`,
+    ),
     check("rate_limits_pattern_length", sql`char_length(${t.modelPattern}) between 1 and 200`),
   ],
 );
@@ -90,6 +96,26 @@ export const rateLimitCounts = pgTable(
     requests: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.counter, t.windowStart] })],
+);
+
+// The token estimates authorize counted against tokens-a-minute limits, until the usage that
+// settles them arrives (it names the decision's reservation id): which counters, in which second,
+// how many. Kept two minutes at most: by then the estimate has left every window anyway.
+export const rateLimitHolds = pgTable(
+  "rate_limit_holds",
+  {
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    id: uuid().notNull(),
+    second: integer().notNull(),
+    counters: text().array().notNull(),
+    amounts: integer().array().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("rate_limit_holds_second_idx").on(t.orgId, t.second),
+  ],
 );
 
 export type RateLimit = typeof rateLimits.$inferSelect;

@@ -89,6 +89,7 @@ async function decideAndReserve(
       model: input.model,
       features: input.features,
       estimatedCostMicros: input.estimatedCostMicros ?? 0,
+      estimatedTokens: input.estimatedTokens ?? 0,
     },
     {
       now,

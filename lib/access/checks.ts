@@ -23,6 +23,8 @@ export interface RateLimitHit {
   on: string;
   modelPattern: string | null;
   window: "minute" | "day";
+  /** What it counts: requests, or input and output tokens. */
+  unit: "requests" | "tokens";
   limit: number;
   used: number;
 }
@@ -96,6 +98,8 @@ export interface DecisionRequest {
   model: string;
   features: string[];
   estimatedCostMicros: number;
+  /** Input and output tokens the request is expected to use (0: not given). */
+  estimatedTokens: number;
 }
 
 export interface Outcome {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/connect";
 import {
   type Access,
@@ -43,13 +44,18 @@ export async function decide(
 ): Promise<{ decision: Outcome["decision"]; checks: Check[] }> {
   const access = checkAccess(subject, request, options.now);
   if ("decision" in access) return access;
+  // What this decision holds (a budget reservation, a token estimate) is settled by the usage
+  // that names this id.
+  const reservationId = options.reserve ? randomUUID() : null;
   // The gateway's requests are counted; the console's "Why?" only looks.
   const rate = await checkRateLimits(
     db,
     orgId,
     subject,
     access,
+    request,
     options.reserve,
+    request.estimatedTokens > 0 ? reservationId : null,
     options.rateStore,
   );
   if (!rate.passed)
@@ -58,9 +64,12 @@ export async function decide(
       retryAfterSeconds: rate.retryAfterSeconds,
     });
   access.checks.push(rate.check);
-  const outcome = await checkMoney(db, orgId, access, request, options);
+  const outcome = await checkMoney(db, orgId, access, request, options, reservationId);
   // Refused by a limit or budget: the request was not made, so it does not count either.
   if (!outcome.decision.allow && rate.refund) await rate.refund();
+  // A token estimate held without a budget reservation is settled by the same id.
+  if (outcome.decision.allow && !outcome.decision.reservationId && request.estimatedTokens > 0)
+    outcome.decision.reservationId = reservationId;
   return outcome;
 }
 
@@ -70,10 +79,11 @@ async function checkMoney(
   access: Access,
   request: DecisionRequest,
   options: DecideOptions,
+  reservationId: string | null,
 ): Promise<Outcome> {
   if (!access.limited) return checkLimits(access, request, NOTHING_USED, null);
-  if (options.reserve && request.estimatedCostMicros > 0)
-    return reserveInBatch(db, orgId, access, request, options);
+  if (options.reserve && request.estimatedCostMicros > 0 && reservationId)
+    return reserveInBatch(db, orgId, access, request, { ...options, reservationId });
   const used = await usedThisMonth(db, orgId, limitScopeOf(access), options.now);
   return checkLimits(access, request, usedFor(used, access), null);
 }

@@ -41,6 +41,7 @@ export async function explainAccess(db: Db, actor: Actor, raw: ExplainInput, now
       model: input.model,
       features: input.features,
       estimatedCostMicros: input.estimatedCostDollars,
+      estimatedTokens: 0,
     },
     { now, reserve: false },
   );

@@ -8,6 +8,7 @@ import { REFUSAL_ACTION } from "@/lib/audit/refusals";
 import type { Actor } from "@/lib/auth/actor";
 import { type Snapshots, startSnapshots } from "@/lib/gateway/snapshots";
 import { removeRateLimit, setRateLimit } from "@/lib/limits/rate-limits";
+import { ingestUsage } from "@/lib/spend/ingest";
 import { testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
 import { authorize } from "./authorize";
@@ -194,6 +195,63 @@ describe.each([
     expect((await s.ask("Bob")).allow).toBe(false);
     await removeRateLimit(db, s.actor, { rateLimitId: set.id });
     expect((await s.ask("Bob")).allow).toBe(true);
+  });
+
+  it("counts token estimates against tokens a minute until usage reports what was used", async () => {
+    const s = await scene();
+    await s.limit({ kind: "group", id: s.marketing }, { tokensPerMinute: 1_000 });
+    const gateway: Actor = { kind: "gateway", tokenId: "t", orgId: s.org.id, label: "gw" };
+    const ask = async (who: string, estimatedTokens?: number) => {
+      await snapshots?.caughtUp();
+      return authorize(
+        db,
+        gateway,
+        {
+          apiKey: s.secret,
+          user: { email: `${who.toLowerCase()}@${s.org.slug}.test` },
+          model: "gpt-4o",
+          estimatedTokens,
+        },
+        { snapshots, rateStore: store },
+      );
+    };
+    const first = await ask("Ann", 700);
+    expect(first).toMatchObject({ allow: true, reservationId: expect.any(String) });
+    // 700 held of 1,000: Bob's 400 would pass the limit.
+    const refused = await ask("Bob", 400);
+    expect(refused).toMatchObject({
+      allow: false,
+      reason: "rate_limited",
+      message: expect.stringMatching(
+        /^Marketing: 1,000 tokens a minute, 700 used \(this request's estimate: 400 tokens\)\. Retry in \d+ s\.$/,
+      ),
+      rateLimit: { scope: "group", window: "minute", unit: "tokens", limit: 1_000, used: 700 },
+    });
+    // Ann's usage reports 250 tokens: her 700 leave, the 250 count.
+    if (!first.allow) return;
+    await ingestUsage(
+      db,
+      gateway,
+      [
+        {
+          eventId: `tokens-${s.org.id}`,
+          occurredAt: new Date(),
+          memberId: s.ann.id,
+          keyId: s.key.id,
+          model: "gpt-4o",
+          inputTokens: 200,
+          outputTokens: 50,
+          costMicros: 1,
+          reservationId: first.reservationId,
+        },
+      ],
+      { rateStore: store },
+    );
+    expect((await ask("Bob", 750)).allow).toBe(true);
+    // Without an estimate a request passes while anything is left: 1,000 are now counted.
+    expect(await ask("Bob")).toMatchObject({ reason: "rate_limited", rateLimit: { used: 1_000 } });
+    // Sales is not limited.
+    expect((await ask("Carol", 5_000)).allow).toBe(true);
   });
 
   it("fails closed when the counter store cannot answer", async () => {

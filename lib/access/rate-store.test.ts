@@ -94,6 +94,7 @@ describe.each(stores)("the %s counter store", (_name, make) => {
     key: randomUUID(),
     window,
     limit,
+    amount: window === "tokens" ? 0 : 1,
   });
 
   it("counts up to the limit, then refuses with the time until there is room", async () => {
@@ -145,6 +146,34 @@ describe.each(stores)("the %s counter store", (_name, make) => {
     expect(await a.take(orgId, [rpm], false)).toMatchObject({ ok: false });
     if (taken.ok) await b.refund(orgId, [rpm], taken.at);
     expect(await a.take(orgId, [rpm], true)).toMatchObject({ ok: true });
+  });
+
+  it("counts token estimates until usage settles them with what was used", async () => {
+    const tpm = counter(1_000, "tokens");
+    const asking = (amount: number) => [{ ...tpm, amount }];
+    const first = randomUUID();
+    expect(await a.take(orgId, asking(600), true, first)).toMatchObject({ ok: true });
+    // 600 of 1,000 held: an estimate of 500 does not fit, one of 400 does.
+    expect(await b.take(orgId, asking(500), false)).toMatchObject({ ok: false, used: 600 });
+    expect(await b.take(orgId, asking(400), false)).toMatchObject({ ok: true });
+    // The usage says 200 were used: the 600 held leave, the 200 count.
+    await b.settle(orgId, [first], [{ key: tpm.key, amount: 200 }]);
+    expect(await a.take(orgId, asking(800), false)).toMatchObject({ ok: true });
+    expect(await a.take(orgId, asking(801), false)).toMatchObject({ ok: false, used: 200 });
+    // Settling again releases nothing more; usage without an estimate still counts.
+    await a.settle(orgId, [first], [{ key: tpm.key, amount: 800 }]);
+    expect(await b.take(orgId, asking(0), true)).toMatchObject({ ok: false, used: 1_000 });
+    // A refused request's estimate (refund) leaves too, hold and all.
+    const other = counter(1_000, "tokens");
+    const second = randomUUID();
+    const taken = await a.take(orgId, [{ ...other, amount: 900 }], true, second);
+    expect(taken).toMatchObject({ ok: true });
+    if (taken.ok) await b.refund(orgId, [{ ...other, amount: 900 }], taken.at, second);
+    expect(await a.take(orgId, [{ ...other, amount: 1_000 }], false)).toMatchObject({ ok: true });
+    // Its hold is gone: settling it now releases nothing it did not hold.
+    await a.settle(orgId, [second], [{ key: other.key, amount: 300 }]);
+    expect(await a.take(orgId, [{ ...other, amount: 701 }], false)).toMatchObject({ ok: false });
+    expect(await a.take(orgId, [{ ...other, amount: 700 }], false)).toMatchObject({ ok: true });
   });
 
   it("admits exactly the limit of 400 simultaneous requests from two instances", async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/connect";
 import { startOfMonthUtc } from "@/lib/time";
 import { turnTaker } from "@/lib/turns";
@@ -26,6 +25,8 @@ import {
 export interface ReservationOptions {
   now: Date;
   reservationTtlSeconds?: number;
+  /** The decision's id, the reservation's if it makes one. */
+  reservationId: string;
 }
 
 interface Waiting {
@@ -88,7 +89,7 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
     const rows: NewReservation[] = [];
     const outcomes = batch.map(({ access, request, options }) => {
       const { key, member, hardGroups, heldGroups } = access;
-      const reservationId = randomUUID();
+      const { reservationId } = options;
       const outcome = checkLimits(access, request, usedFor(used, access), reservationId);
       if (!outcome.decision.allow) return outcome;
       const estimate = request.estimatedCostMicros;

@@ -16,6 +16,7 @@ export const authorizeInput = z
     model: z.string().trim().min(1, "required").max(200),
     features: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
     estimatedCostMicros: z.number().int().positive().max(1_000_000_000_000).optional(),
+    estimatedTokens: z.number().int().positive().max(100_000_000).optional(),
   })
   .strict();
 

@@ -41,6 +41,7 @@ export interface SubjectRateLimit {
   modelPattern: string | null;
   requestsPerMinute: number | null;
   requestsPerDay: number | null;
+  tokensPerMinute: number | null;
 }
 
 /** A model list attached to the subject's key or to one of the member's groups. */
@@ -102,6 +103,7 @@ export interface RateLimitRow {
   modelPattern: string | null;
   requestsPerMinute: number | null;
   requestsPerDay: number | null;
+  tokensPerMinute: number | null;
 }
 
 const SCOPE_ORDER = ["key", "member", "group", "group_member"] as const;
@@ -135,9 +137,11 @@ export function applicableRateLimits(
       const target = targetOf(r, keyId, memberId, groupRank);
       if (!target) return [];
       const scope = target === "group" && r.perMember ? "group_member" : target;
-      const { id, modelPattern, requestsPerMinute, requestsPerDay } = r;
+      const { id, modelPattern, requestsPerMinute, requestsPerDay, tokensPerMinute } = r;
       const targetId = (r.keyId ?? r.memberId ?? r.groupId)!;
-      return [{ id, scope, targetId, modelPattern, requestsPerMinute, requestsPerDay }];
+      return [
+        { id, scope, targetId, modelPattern, requestsPerMinute, requestsPerDay, tokensPerMinute },
+      ];
     })
     .sort(
       (a, b) =>
@@ -289,7 +293,8 @@ export async function loadSubject(
           'perMember', rl.per_member,
           'modelPattern', rl.model_pattern,
           'requestsPerMinute', rl.requests_per_minute,
-          'requestsPerDay', rl.requests_per_day
+          'requestsPerDay', rl.requests_per_day,
+          'tokensPerMinute', rl.tokens_per_minute
         )), '[]'::json)
        from rate_limits rl
        where rl.org_id = ${orgId}::uuid

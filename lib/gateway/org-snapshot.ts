@@ -122,6 +122,7 @@ export function loadOrgSnapshot(db: Db, orgId: string): Promise<OrgSnapshot> {
           modelPattern: rateLimits.modelPattern,
           requestsPerMinute: rateLimits.requestsPerMinute,
           requestsPerDay: rateLimits.requestsPerDay,
+          tokensPerMinute: rateLimits.tokensPerMinute,
         })
         .from(rateLimits)
         .where(eq(rateLimits.orgId, orgId));

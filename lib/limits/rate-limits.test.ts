@@ -84,8 +84,9 @@ describe("rate limits in the console", () => {
       [
         { requestsPerMinute: "", requestsPerDay: "" },
         "requestsPerMinute",
-        /Set requests a minute, requests a day, or both/,
+        /Set requests a minute, requests a day or tokens a minute/,
       ],
+      [{ tokensPerMinute: "2,000,000,000" }, "tokensPerMinute", /from 1 to 1,000,000,000/],
       [{ requestsPerMinute: "0" }, "requestsPerMinute", /from 1 to 10,000,000/],
       [{ requestsPerMinute: "1.5" }, "requestsPerMinute", /whole/],
       [{ requestsPerDay: "ten" }, "requestsPerDay", /whole/],

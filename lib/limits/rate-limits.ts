@@ -23,6 +23,7 @@ const shown = (r: RateLimit | undefined) =>
     modelPattern: r.modelPattern,
     requestsPerMinute: r.requestsPerMinute,
     requestsPerDay: r.requestsPerDay,
+    tokensPerMinute: r.tokensPerMinute,
   };
 
 type Target = ReturnType<typeof rateLimitInput.parse>["target"];
@@ -69,6 +70,7 @@ export async function setRateLimit(db: Db, actor: Actor, raw: RateLimitInput) {
     const values = {
       requestsPerMinute: input.requestsPerMinute,
       requestsPerDay: input.requestsPerDay,
+      tokensPerMinute: input.tokensPerMinute,
       updatedAt: new Date(),
     };
     const [after] = before

@@ -7,9 +7,10 @@ import { isTimeZone } from "./windows";
 // member; an optional model pattern; requests a minute and a day (blank: no such limit).
 
 export const MAX_RATE = 10_000_000;
+export const MAX_TOKEN_RATE = 1_000_000_000;
 
-const rate = (what: string) => {
-  const message = `Enter whole ${what} from 1 to ${MAX_RATE.toLocaleString("en-US")}, or leave it blank.`;
+const rate = (what: string, max = MAX_RATE) => {
+  const message = `Enter whole ${what} from 1 to ${max.toLocaleString("en-US")}, or leave it blank.`;
   return z.preprocess(
     (v) =>
       v === undefined || v === null || (typeof v === "string" && !v.trim())
@@ -17,7 +18,7 @@ const rate = (what: string) => {
         : typeof v === "string"
           ? Number(v.trim().replaceAll(",", ""))
           : v,
-    z.number({ error: message }).int(message).min(1, message).max(MAX_RATE, message).nullable(),
+    z.number({ error: message }).int(message).min(1, message).max(max, message).nullable(),
   );
 };
 
@@ -43,18 +44,22 @@ export const rateLimitInput = z
       }),
     requestsPerMinute: rate("requests a minute"),
     requestsPerDay: rate("requests a day"),
+    tokensPerMinute: rate("tokens a minute", MAX_TOKEN_RATE),
   })
-  .refine((v) => v.requestsPerMinute !== null || v.requestsPerDay !== null, {
-    message: "Set requests a minute, requests a day, or both.",
-    path: ["requestsPerMinute"],
-  });
+  .refine(
+    (v) => v.requestsPerMinute !== null || v.requestsPerDay !== null || v.tokensPerMinute !== null,
+    {
+      message: "Set requests a minute, requests a day or tokens a minute.",
+      path: ["requestsPerMinute"],
+    },
+  );
 
 type RateValue = string | number | null | undefined;
 /** As forms send it: each rate as typed ("1,000", blank) or a number; absent means none. */
 export type RateLimitInput = Omit<
   z.input<typeof rateLimitInput>,
-  "requestsPerMinute" | "requestsPerDay"
-> & { requestsPerMinute?: RateValue; requestsPerDay?: RateValue };
+  "requestsPerMinute" | "requestsPerDay" | "tokensPerMinute"
+> & { requestsPerMinute?: RateValue; requestsPerDay?: RateValue; tokensPerMinute?: RateValue };
 
 export const rateLimitIdInput = z.object({ rateLimitId: z.uuid("Unknown rate limit.") });
 

@@ -4,6 +4,8 @@ import { queryRows } from "@/db/rows";
 import { apiKeys, models, orgMembers, users } from "@/db/schema";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { costMicros } from "@/lib/models/catalogue";
+import type { RateStore } from "@/lib/access/rate-store";
+import { settleTokenUsage } from "@/lib/access/token-usage";
 import { raiseWindowAlerts } from "@/lib/limits/window-alerts";
 import { type TouchedGroupMonth, raiseBudgetAlerts } from "./alerts";
 import { type UsageEvent, type UsageEventInput, usageEventInput } from "./usage-event";
@@ -30,9 +32,15 @@ export async function ingestUsage(
   db: Db,
   actor: Actor,
   batch: readonly UsageEventInput[],
+  options: IngestOptions = {},
 ): Promise<IngestResult> {
-  const [result] = await ingestUsageBatches(db, actor, [batch]);
+  const [result] = await ingestUsageBatches(db, actor, [batch], options);
   return result!;
+}
+
+export interface IngestOptions {
+  /** Where tokens-a-minute limits are counted; by default the process's store (rateStoreFor). */
+  rateStore?: RateStore;
 }
 
 /**
@@ -45,6 +53,7 @@ export async function ingestUsageBatches(
   db: Db,
   actor: Actor,
   batches: readonly (readonly UsageEventInput[])[],
+  options: IngestOptions = {},
 ): Promise<IngestResult[]> {
   assertCan(actor, "usage:ingest");
   const seen = new Set<string>();
@@ -53,7 +62,8 @@ export async function ingestUsageBatches(
   if (valid.length === 0)
     return parsed.map(({ rejected, duplicates }) => ({ accepted: [], duplicates, rejected }));
 
-  return db.transaction(async (tx) => {
+  let stored: ReturnType<typeof eventRow>[] = [];
+  const results = await db.transaction(async (tx) => {
     const known = await knownReferences(tx, actor.orgId, valid);
     const rows = [];
     for (const { valid: events, rejected, indexOf } of parsed)
@@ -81,13 +91,14 @@ export async function ingestUsageBatches(
     const accepted = new Set(fresh);
     // The members, keys and groups the new spend counts for: where budget windows may alert.
     const freshRows = rows.filter((r) => accepted.has(r.event_id));
+    stored = freshRows;
     await raiseWindowAlerts(tx, actor.orgId, [
       ...freshRows.flatMap((r) => [r.member_id, r.key_id]),
       ...touched.map((t) => t.groupId),
     ]);
-    const stored = new Set(rows.map((r) => r.event_id));
+    const inserted = new Set(rows.map((r) => r.event_id));
     return parsed.map(({ valid: events, duplicates, rejected }) => {
-      const mine = events.filter((e) => stored.has(e.eventId)).map((e) => e.eventId);
+      const mine = events.filter((e) => inserted.has(e.eventId)).map((e) => e.eventId);
       return {
         accepted: mine.filter((id) => accepted.has(id)),
         duplicates: [...duplicates, ...mine.filter((id) => !accepted.has(id))],
@@ -95,6 +106,21 @@ export async function ingestUsageBatches(
       };
     });
   });
+  // Once stored: the tokens the new usage reports count against tokens-a-minute limits.
+  await settleTokenUsage(
+    db,
+    actor.orgId,
+    stored.map((r) => ({
+      memberId: r.member_id,
+      keyId: r.key_id,
+      model: r.model,
+      inputTokens: r.input_tokens,
+      outputTokens: r.output_tokens,
+      reservationId: r.reservation_id ?? null,
+    })),
+    options.rateStore,
+  );
+  return results;
 }
 
 // Each event validated on its own: a bad one is rejected with its reason, the rest go in. An id

@@ -1,0 +1,168 @@
+CREATE TABLE "rate_limit_holds" (
+	"org_id" uuid NOT NULL,
+	"id" uuid NOT NULL,
+	"second" integer NOT NULL,
+	"counters" text[] NOT NULL,
+	"amounts" integer[] NOT NULL,
+	CONSTRAINT "rate_limit_holds_org_id_id_pk" PRIMARY KEY("org_id","id")
+);
+--> statement-breakpoint
+ALTER TABLE "rate_limits" DROP CONSTRAINT "rate_limits_some_limit";--> statement-breakpoint
+ALTER TABLE "rate_limits" DROP CONSTRAINT "rate_limits_positive";--> statement-breakpoint
+ALTER TABLE "rate_limits" ADD COLUMN "tokens_per_minute" integer;--> statement-breakpoint
+ALTER TABLE "rate_limit_holds" ADD CONSTRAINT "rate_limit_holds_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "rate_limit_holds_second_idx" ON "rate_limit_holds" USING btree ("org_id","second");--> statement-breakpoint
+ALTER TABLE "rate_limits" ADD CONSTRAINT "rate_limits_some_limit" CHECK (coalesce("rate_limits"."requests_per_minute", "rate_limits"."requests_per_day", "rate_limits"."tokens_per_minute") is not null);--> statement-breakpoint
+ALTER TABLE "rate_limits" ADD CONSTRAINT "rate_limits_positive" CHECK ("rate_limits"."requests_per_minute" > 0 and "rate_limits"."requests_per_day" > 0 and "rate_limits"."tokens_per_minute" > 0);--> statement-breakpoint
+-- The rate-limit store's check-and-count (0017) with amounts: a request counter adds 1, a
+-- tokens-a-minute counter the request's token estimate (0 without one). A counter refuses a
+-- request when it is full, or when the amount would take it past its limit. Counter names end in
+-- :m (requests a minute), :d (requests a day, per UTC day) or :t (tokens a minute); the minute
+-- ones count per clock second and look at the last 60 seconds. A request that counts a token
+-- estimate may name a hold (its decision's reservation id): the estimate is remembered in
+-- rate_limit_holds, so that its usage can settle it (gatehouse_rate_settle).
+DROP FUNCTION gatehouse_rate_take(uuid, int[], text[], text[], int[], boolean[]);
+--> statement-breakpoint
+CREATE FUNCTION gatehouse_rate_take(
+  p_org uuid, p_requests int[], p_names text[], p_windows text[], p_limits int[], p_amounts int[],
+  p_consume boolean[], p_holds uuid[]
+) RETURNS TABLE (request int, full_index int, used int, retry_after int, now_second int)
+LANGUAGE plpgsql AS $$
+DECLARE
+  today int;
+  total int := coalesce(array_length(p_names, 1), 0);
+  -- The batch's distinct counters, what each holds, and what the batch adds to each.
+  names text[];
+  windows text[];
+  held int[];
+  added int[];
+  k int;
+  first int := 1;
+  last int;
+  remaining int;
+  bucket record;
+  hold_names text[];
+  hold_amounts int[];
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  SELECT array_agg(n ORDER BY n), array_agg(w ORDER BY n)
+    INTO names, windows
+    FROM (SELECT DISTINCT ON (n) n, w FROM unnest(p_names, p_windows) AS c(n, w) ORDER BY n) d;
+  -- One lock per counter, taken in one order by every batch, so none waits on another that
+  -- waits on it.
+  PERFORM pg_advisory_xact_lock(hashtextextended('rl:' || p_org || ':' || n, 0))
+    FROM unnest(names) n;
+  now_second := floor(extract(epoch FROM clock_timestamp()))::int;
+  today := (now_second / 86400) * 86400;
+  SELECT array_agg(coalesce(s.requests, 0) ORDER BY d.ord), array_agg(0 ORDER BY d.ord)
+    INTO held, added
+    FROM unnest(names, windows) WITH ORDINALITY AS d(n, w, ord)
+    LEFT JOIN LATERAL (
+      SELECT sum(c.requests)::int AS requests FROM rate_limit_counts c
+      WHERE c.org_id = p_org AND c.counter = d.n
+        AND CASE WHEN d.w = 'd' THEN c.window_start = to_timestamp(today)
+                 ELSE c.window_start > to_timestamp(now_second - 60) END
+    ) s ON true;
+  WHILE first <= total LOOP
+    request := p_requests[first];
+    last := first;
+    WHILE last < total AND p_requests[last + 1] = request LOOP
+      last := last + 1;
+    END LOOP;
+    full_index := 0;
+    used := 0;
+    retry_after := 0;
+    FOR i IN first .. last LOOP
+      k := array_position(names, p_names[i]);
+      IF held[k] >= p_limits[i] OR held[k] + p_amounts[i] > p_limits[i] THEN
+        full_index := i - first + 1;
+        used := held[k];
+        IF p_windows[i] = 'd' THEN
+          retry_after := today + 86400 - now_second;
+        ELSE
+          -- Room comes back when enough of the oldest seconds have left the window (this
+          -- batch's requests are in the newest).
+          remaining := held[k];
+          retry_after := 60;
+          FOR bucket IN SELECT extract(epoch FROM c.window_start)::int AS second, c.requests
+              FROM rate_limit_counts c
+              WHERE c.org_id = p_org AND c.counter = p_names[i]
+                AND c.window_start > to_timestamp(now_second - 60)
+              ORDER BY c.window_start LOOP
+            remaining := remaining - bucket.requests;
+            IF remaining < p_limits[i] AND remaining + p_amounts[i] <= p_limits[i] THEN
+              retry_after := greatest(bucket.second - (now_second - 60), 1);
+              EXIT;
+            END IF;
+          END LOOP;
+        END IF;
+        EXIT;
+      END IF;
+    END LOOP;
+    IF full_index = 0 AND p_consume[request] THEN
+      hold_names := '{}';
+      hold_amounts := '{}';
+      FOR i IN first .. last LOOP
+        k := array_position(names, p_names[i]);
+        held[k] := held[k] + p_amounts[i];
+        added[k] := added[k] + p_amounts[i];
+        IF p_windows[i] = 't' AND p_amounts[i] > 0 THEN
+          hold_names := hold_names || p_names[i];
+          hold_amounts := hold_amounts || p_amounts[i];
+        END IF;
+      END LOOP;
+      IF p_holds[request] IS NOT NULL AND cardinality(hold_names) > 0 THEN
+        INSERT INTO rate_limit_holds (org_id, id, second, counters, amounts)
+          VALUES (p_org, p_holds[request], now_second, hold_names, hold_amounts)
+          ON CONFLICT (org_id, id) DO NOTHING;
+      END IF;
+    END IF;
+    RETURN NEXT;
+    first := last + 1;
+  END LOOP;
+  INSERT INTO rate_limit_counts (org_id, counter, window_start, requests)
+    SELECT p_org, c.n, to_timestamp(CASE WHEN c.w = 'd' THEN today ELSE now_second END), c.a
+    FROM unnest(names, windows, added) AS c(n, w, a)
+    WHERE c.a > 0
+    ON CONFLICT (org_id, counter, window_start)
+    DO UPDATE SET requests = rate_limit_counts.requests + excluded.requests;
+  DELETE FROM rate_limit_counts c
+    WHERE c.org_id = p_org AND c.counter = ANY(names)
+      AND c.window_start < to_timestamp(now_second - 60) AND c.window_start <> to_timestamp(today);
+  IF cardinality(array_remove(p_holds, NULL)) > 0 THEN
+    DELETE FROM rate_limit_holds h WHERE h.org_id = p_org AND h.second < now_second - 120;
+  END IF;
+END $$;
+--> statement-breakpoint
+-- Usage reported: each hold named is released (its estimates leave the seconds they were counted
+-- in, if still in the window) and forgotten, and the tokens reported are counted now, by counter.
+-- Without the take's locks: both only move counts relative to what is there, and a take that
+-- reads just before sees a little more than is left, never less.
+CREATE FUNCTION gatehouse_rate_settle(p_org uuid, p_holds uuid[], p_names text[], p_amounts int[])
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+  now_second int := floor(extract(epoch FROM clock_timestamp()))::int;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  WITH released AS (
+    DELETE FROM rate_limit_holds h WHERE h.org_id = p_org AND h.id = ANY(p_holds)
+    RETURNING h.second, h.counters, h.amounts
+  ), by_bucket AS (
+    SELECT x.counter, r.second, sum(x.amount)::int AS amount
+    FROM released r CROSS JOIN LATERAL unnest(r.counters, r.amounts) AS x(counter, amount)
+    WHERE r.second > now_second - 60
+    GROUP BY 1, 2
+  )
+  UPDATE rate_limit_counts c SET requests = greatest(c.requests - b.amount, 0)
+    FROM by_bucket b
+    WHERE c.org_id = p_org AND c.counter = b.counter AND c.window_start = to_timestamp(b.second);
+  INSERT INTO rate_limit_counts (org_id, counter, window_start, requests)
+    SELECT p_org, a.n, to_timestamp(now_second), sum(a.amount)::int
+    FROM unnest(p_names, p_amounts) AS a(n, amount)
+    WHERE a.amount > 0
+    GROUP BY a.n
+    ORDER BY a.n
+    ON CONFLICT (org_id, counter, window_start)
+    DO UPDATE SET requests = rate_limit_counts.requests + excluded.requests;
+  RETURN now_second;
+END $$;
