@@ -5,7 +5,9 @@ import { SettingsPage } from "./pages/settings-page";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
-test("an admin sets a key's rate limit and daily budget in the console; the gateway is refused by each, and the panels show why", async ({
+// The controls authorize enforces beyond the monthly budget, set in the console as an admin would
+// and met through the gateway API: a rate limit, a daily budget window, a model list.
+test("an admin sets a key's rate limit, daily budget and model list in the console; the gateway is refused by each, and the pages show why", async ({
   page,
   request,
 }) => {
@@ -125,4 +127,37 @@ test("an admin sets a key's rate limit and daily budget in the console; the gate
       .getByTestId("budget-bar")
       .filter({ hasText: name }),
   ).toContainText("$0.05");
+
+  // A model list that allows only gpt-4o-mini, made on the Models page and checked on the key.
+  const listName = `Cheap ${run}`;
+  await page.goto("/models");
+  await page.getByRole("button", { name: "New model list" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Name").fill(listName);
+  await dialog.getByRole("textbox", { name: "Models" }).fill("gpt-4o-mini");
+  await dialog.getByRole("button", { name: "Save list" }).click();
+  await expect(page.getByText(`${listName} is saved.`)).toBeVisible();
+  await page.goto(`/keys/${keyId}?tab=policy`);
+  await page.getByRole("tab", { name: "Policy and settings" }).click();
+  const listBox = page.getByRole("checkbox", { name: new RegExp(listName) });
+  // Checked once the server has attached it.
+  await listBox.click();
+  await expect(page.getByText(`${listName} now limits ${name}.`)).toBeVisible();
+  await expect(listBox).toBeChecked();
+  // The window is removed so that only the list decides.
+  await page.getByRole("button", { name: "Remove the window of $0.05 a day" }).click();
+  await expect(page.getByText("No budget windows")).toBeVisible();
+  const askFor = async (model: string) =>
+    (
+      await request.post("/api/v1/authorize", {
+        headers: { authorization: `Bearer ${gatewayToken}` },
+        data: { apiKey: secret, user: { email }, model },
+      })
+    ).json();
+  expect(await askFor("gpt-4o")).toMatchObject({
+    allow: false,
+    reason: "model_not_allowed",
+    message: `The model list ${listName} on the API key ${name} does not include gpt-4o.`,
+  });
+  expect((await askFor("gpt-4o-mini")).allow).toBe(true);
 });
