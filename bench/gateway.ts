@@ -12,6 +12,7 @@ import {
   BUDGETED,
   CONTRACTORS,
   RATE_LIMITED,
+  WINDOWED,
   type GatewayFixture,
   emailOf,
   seedGatewayFixture,
@@ -121,7 +122,7 @@ function record(database: Row["database"], caseName: string, connections: number
 }
 
 function gatewayCases(url: string, fixture: GatewayFixture) {
-  const people = (kind: "p" | "c" | "b" | "r", count: number) =>
+  const people = (kind: "p" | "c" | "b" | "r" | "w", count: number) =>
     Array.from({ length: count }, (_, i) => emailOf(fixture.slug, kind, i));
   const authorize = `${url}/api/v1/authorize`;
   return [
@@ -143,6 +144,17 @@ function gatewayCases(url: string, fixture: GatewayFixture) {
         authorize: {
           apiKey: fixture.budgetedKey,
           emails: people("b", BUDGETED),
+          estimatedCostMicros: 1_000,
+        },
+      },
+    },
+    {
+      name: "authorize: allowed, reserving against 2 hard budget windows",
+      spec: {
+        url: authorize,
+        authorize: {
+          apiKey: fixture.windowedKey,
+          emails: people("w", WINDOWED),
           estimatedCostMicros: 1_000,
         },
       },
@@ -428,7 +440,15 @@ statement log and auto_explain):
   and into the group rollup of each of the member's groups and their ancestors (3,000 rows for
   1,000 events of members two levels below the root), plus the feature rollup. Batches of one
   organisation that arrive together share a transaction (two at a time); a plain INSERT of the
-  same events without rollups is the floor it is compared with.
+  same events without rollups is the floor it is compared with. Budget windows add a rollup per
+  quarter of an hour of each event's member, key and groups, and a lookup of the windows (and of
+  tokens-a-minute limits) that the new spend may alert or count against.
+- authorize against budget windows: a reservation as above, whose one read also sums the
+  window's quarter-hours (a day of them, and 7 days', here) for the group.
+- authorize counted against rate limits: on PostgreSQL, one statement per batch of the requests
+  that queued while the previous batch ran (gatehouse_rate_take: advisory locks on the counters,
+  each counter read and written once, an asynchronous commit), one batch at a time per
+  organisation and instance; with Redis, one script per request.
 
 ${table}
 ${

@@ -1,5 +1,12 @@
 import type { Db } from "@/db/connect";
-import { groupMembers, groupMembershipHistory, orgMembers, rateLimits, users } from "@/db/schema";
+import {
+  budgetWindows,
+  groupMembers,
+  groupMembershipHistory,
+  orgMembers,
+  rateLimits,
+  users,
+} from "@/db/schema";
 import { insertApiKey, insertGroup, insertOrg } from "@/db/seed/builders";
 import { systemActor } from "@/lib/auth/actor";
 import { createGatewayToken } from "@/lib/gateway/tokens";
@@ -10,12 +17,15 @@ import { ingestUsage } from "@/lib/spend/ingest";
 // reaches it two levels up, no limit applies). Beside it, 200 contractors in a group no key is
 // assigned to (denied: no_group_access), and 200 people in a group with a hard monthly budget
 // and a key of its own (allowed with a reservation), with 20,000 usage events this month so the
-// budget's sums are not empty.
+// budget's sums are not empty. Then 200 people whose key counts against three rate limits, and
+// 200 whose group has two hard budget windows (a day and 7 days, in Europe/Berlin) over a week of
+// usage.
 
 export const MEMBERS = 2_000;
 export const CONTRACTORS = 200;
 export const BUDGETED = 200;
 export const RATE_LIMITED = 200;
+export const WINDOWED = 200;
 
 export interface GatewayFixture {
   orgId: string;
@@ -26,11 +36,13 @@ export interface GatewayFixture {
   openKeyId: string;
   /** A key whose every request counts against three rate limits (none of them reached). */
   limitedKey: string;
+  /** A key whose group has a hard daily and a hard 7-day budget window (neither reached). */
+  windowedKey: string;
   slug: string;
   memberIds: string[];
 }
 
-type Kind = "p" | "c" | "b" | "r";
+type Kind = "p" | "c" | "b" | "r" | "w";
 
 export const emailOf = (slug: string, kind: Kind, i: number) => `${kind}${i}@${slug}.test`;
 
@@ -67,7 +79,7 @@ async function join(db: Db, orgId: string, memberIds: string[], groupOf: (i: num
 
 export async function seedGatewayFixture(db: Db): Promise<GatewayFixture> {
   const slug = `gateway-${Date.now()}`;
-  const org = await insertOrg(db, { name: "Gateway", slug });
+  const org = await insertOrg(db, { name: "Gateway", slug, timeZone: "Europe/Berlin" });
   const root = await insertGroup(db, { orgId: org.id, name: "Company", kind: "department" });
   const departments: { id: string }[] = [];
   for (let d = 0; d < 7; d++)
@@ -137,6 +149,20 @@ export async function seedGatewayFixture(db: Db): Promise<GatewayFixture> {
     { orgId: org.id, groupId: limitedGroup.id, perMember: true, requestsPerMinute: 1_000_000 },
     { orgId: org.id, groupId: limitedGroup.id, requestsPerDay: 10_000_000 },
   ]);
+  const windowedGroup = await insertGroup(db, { orgId: org.id, name: "Windowed", kind: "project" });
+  const windowedPeople = await people(db, org.id, slug, "w", WINDOWED);
+  await join(db, org.id, windowedPeople, () => windowedGroup.id);
+  const windowed = await insertApiKey(db, {
+    orgId: org.id,
+    name: "windowed",
+    features: ["streaming"],
+    policy,
+    groupIds: [windowedGroup.id],
+  });
+  await db.insert(budgetWindows).values([
+    { orgId: org.id, groupId: windowedGroup.id, period: "day", amountMicros: 1e15 },
+    { orgId: org.id, groupId: windowedGroup.id, period: "days", days: 7, amountMicros: 1e15 },
+  ]);
   const actor = systemActor(org.id, "Benchmark");
   const token = await createGatewayToken(db, actor, { name: "bench" });
   const now = Date.now();
@@ -155,6 +181,22 @@ export async function seedGatewayFixture(db: Db): Promise<GatewayFixture> {
         costMicros: 1_500,
       })),
     );
+  // A week of the windowed group's usage, every 30 s: 20,160 events, a quarter-hour row each 30.
+  for (let b = 0; b < 21; b++)
+    await ingestUsage(
+      db,
+      actor,
+      Array.from({ length: 960 }, (_, i) => ({
+        eventId: `windowed-${b}-${i}`,
+        occurredAt: new Date(now - (b * 960 + i) * 30_000),
+        memberId: windowedPeople[i % WINDOWED]!,
+        keyId: windowed.key.id,
+        model: "gpt-4o",
+        inputTokens: 1_000,
+        outputTokens: 200,
+        costMicros: 1_500,
+      })),
+    );
   return {
     orgId: org.id,
     token: token.secret,
@@ -162,6 +204,7 @@ export async function seedGatewayFixture(db: Db): Promise<GatewayFixture> {
     budgetedKey: research.secret,
     budgetedKeyId: research.key.id,
     limitedKey: limited.secret,
+    windowedKey: windowed.secret,
     openKeyId: open.key.id,
     slug,
     memberIds,

@@ -39,6 +39,7 @@ const periods: { value: WindowPeriod; label: string }[] = [
   { value: "day", label: "A day" },
   { value: "week", label: "A week (from Monday)" },
   { value: "days", label: "The last N days" },
+  { value: "month", label: "A calendar month" },
 ];
 
 const asDollars = (micros: number | null) =>

@@ -185,11 +185,12 @@ export const modelListAttachments = pgTable(
 
 export type ModelList = typeof modelLists.$inferSelect;
 
-export const budgetWindowPeriod = pgEnum("budget_window_period", ["day", "week", "days"]);
+export const budgetWindowPeriod = pgEnum("budget_window_period", ["day", "week", "days", "month"]);
 
-// Budgets over windows shorter than the calendar month (lib/limits/budget-windows.ts): a day, a
-// week (from Monday), or the last `days` days (today and the days before it), each starting at
-// midnight in the organisation's time zone, on exactly one of a key, a group or a member. Hard
+// Budgets over windows besides the monthly budgets of groups, keys and members (which count UTC
+// months) (lib/limits/budget-windows.ts): a day, a week (from Monday), the last `days` days (today
+// and the days before it) or a calendar month, each starting at midnight in the organisation's
+// time zone, on exactly one of a key, a group or a member. Hard
 // ones refuse at authorize (lib/access/checks.ts), soft ones only alert. A temporary increase
 // (raised_amount_micros until raised_until) lapses by itself: the amount in force is read at
 // the time of each decision.

@@ -19,7 +19,7 @@ import { newSecret } from "@/lib/keys/secret";
 // Row builders for demo data and test fixtures. They write rows as they are, without the
 // authorisation and audit of the domain functions: use them to set the scene, not to act in it.
 
-export async function insertOrg(db: Db, values: { name: string; slug: string }) {
+export async function insertOrg(db: Db, values: { name: string; slug: string; timeZone?: string }) {
   const [org] = await db.insert(orgs).values(values).returning();
   return org!;
 }

@@ -1,5 +1,5 @@
 import { TZDate } from "@date-fns/tz";
-import { startOfDay, subDays } from "date-fns";
+import { startOfDay, startOfMonth, subDays } from "date-fns";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
@@ -149,6 +149,20 @@ describe.each(bothDatabases())("budget windows on %s", (on) => {
         await s.spend(s.ann, DOLLAR, midnight);
         expect(await s.ask(s.ann, midnight)).toMatchObject({ allow: false });
         expect(await s.ask(s.ann, lastMs)).toMatchObject({ budgetWindow: { usedMicros: DOLLAR } });
+      });
+
+      it("counts a calendar month from midnight on its first day, where the organisation is", async () => {
+        const zone = "America/New_York";
+        const s = await scene(zone);
+        await s.window({ kind: "key", id: s.key.id }, { amount: "1", period: "month" });
+        const first = new Date(+startOfMonth(new TZDate(Date.now(), zone)));
+        const lastMs = new Date(first.getTime() - 1);
+        await s.spend(s.ann, DOLLAR, lastMs);
+        expect(await s.ask(s.ann, lastMs)).toMatchObject({
+          reason: "budget_window_exceeded",
+          budgetWindow: { period: "month", usedMicros: DOLLAR, resetsAt: first.toISOString() },
+        });
+        expect(await s.ask(s.ann, first)).toMatchObject({ allow: true });
       });
 
       it("sums the last N days, and a week from Monday", async () => {

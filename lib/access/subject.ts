@@ -165,7 +165,7 @@ export interface BudgetWindowRow {
   raisedUntil: Date | string | null;
 }
 
-const PERIOD_ORDER: WindowPeriod[] = ["day", "week", "days"];
+const PERIOD_ORDER: WindowPeriod[] = ["day", "week", "days", "month"];
 
 /**
  * The windows of these rows that apply to the key, the member and their groups, in the order they

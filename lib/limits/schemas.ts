@@ -104,8 +104,8 @@ export const modelListIdInput = z.object({ listId: z.uuid("Unknown model list.")
 
 export type ModelListAttachmentInput = z.input<typeof modelListAttachmentInput>;
 
-// A budget window as its form sends it: on a key, a group or a member; a day, a week or the last
-// N days; an amount in dollars; soft (alerts only) or hard (refuses); alert thresholds in percent;
+// A budget window as its form sends it: on a key, a group or a member; a day, a week, the last N
+// days or a calendar month; an amount in dollars; soft (alerts only) or hard (refuses); alert thresholds in percent;
 // and an optional temporary amount until a date (the end of that day in the organisation's zone).
 export const MAX_WINDOW_DAYS = 31;
 
@@ -119,7 +119,9 @@ export const budgetWindowInput = z
       z.object({ kind: z.literal("member"), id: z.uuid("Unknown member.") }),
       z.object({ kind: z.literal("group"), id: z.uuid("Unknown group.") }),
     ]),
-    period: z.enum(["day", "week", "days"], { error: "Choose a day, a week or a number of days." }),
+    period: z.enum(["day", "week", "days", "month"], {
+      error: "Choose a day, a week, a number of days or a month.",
+    }),
     days: z.preprocess(
       (v) => (v === "" || v === undefined || v === null ? null : Number(v)),
       z

@@ -1,12 +1,12 @@
 import { TZDate } from "@date-fns/tz";
-import { addDays, startOfDay, startOfWeek } from "date-fns";
+import { addDays, addMonths, startOfDay, startOfMonth, startOfWeek } from "date-fns";
 
 // Where a budget window starts and when it next moves, in the organisation's time zone: a day
 // from midnight, a week from Monday midnight, the last N days from midnight N−1 days ago (today
-// and the days before it). @date-fns/tz does the zone arithmetic, so a day across a daylight
+// and the days before it), a month from midnight on its first day. @date-fns/tz does the zone arithmetic, so a day across a daylight
 // saving change is 23 or 25 hours long, as the people in that zone live it.
 
-export type WindowPeriod = "day" | "week" | "days";
+export type WindowPeriod = "day" | "week" | "days" | "month";
 
 export interface WindowShape {
   period: WindowPeriod;
@@ -34,12 +34,16 @@ export function windowBounds(shape: WindowShape, timeZone: string, now: Date): W
     }
     case "days":
       return { start: instant(addDays(today, 1 - (shape.days ?? 1))), end: instant(tomorrow) };
+    case "month": {
+      const first = startOfMonth(local);
+      return { start: instant(first), end: instant(addMonths(first, 1)) };
+    }
   }
 }
 
 const instant = (d: Date) => new Date(d.getTime());
 
-/** "a day", "a week", "7 days": as in "$100.00 a day". */
+/** "a day", "a week", "a month", "over 7 days": as in "$100.00 a day". */
 export function windowLabel(shape: WindowShape): string {
   return shape.period === "days" ? `over ${shape.days} days` : `a ${shape.period}`;
 }

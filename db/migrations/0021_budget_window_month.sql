@@ -1,0 +1,1 @@
+ALTER TYPE "public"."budget_window_period" ADD VALUE 'month';
