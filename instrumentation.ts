@@ -1,7 +1,8 @@
 // Background duties of every server instance, at start-up and every minute: archive temporary
 // groups whose end date has passed, prune budget reservations long expired, sessions long ended and the quarter-hour spend budget windows no longer read, and keep the monthly
 // partitions of usage events ready around now. The sweeps are idempotent, so instances may overlap. Separately, every 10 seconds, send due webhook
-// deliveries (instances share them through the database: each delivery is claimed by one).
+// deliveries (instances share them through the database: each delivery is claimed by one). With
+// REDIS_URL, connect to Redis at once.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build")
     return;
@@ -31,6 +32,15 @@ export async function register() {
   };
   setTimeout(sweep, 2_000).unref();
   setInterval(sweep, 60_000).unref();
+
+  // With Redis counting rate limits, connect at start: the first requests then find it ready.
+  const { env } = await import("@/lib/env");
+  if (env().REDIS_URL) {
+    const { rateStoreFor } = await import("@/lib/access/rate-store");
+    getDb()
+      .then(rateStoreFor)
+      .catch((error: unknown) => console.error("[gatehouse] Redis not ready at start", error));
+  }
 
   const { deliverDueWebhooks, pruneWebhookDeliveries } = await import("@/lib/webhooks/deliver");
   let delivering = false;

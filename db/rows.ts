@@ -45,3 +45,9 @@ export const boolArray = (values: readonly boolean[]): SQL =>
 /** A timestamptz[] of these instants as one query parameter. */
 export const timestampArray = (values: readonly Date[]): SQL =>
   sql`${`{${values.map((v) => `"${v.toISOString()}"`).join(",")}}`}::timestamptz[]`;
+
+/** A bigint[] of these integers as one query parameter (amounts beyond an int's range). */
+export const bigintArray = (values: readonly number[]): SQL => {
+  if (!values.every(Number.isSafeInteger)) throw new Error("bigintArray takes integers only");
+  return sql`${`{${values.join(",")}}`}::bigint[]`;
+};

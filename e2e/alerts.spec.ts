@@ -25,7 +25,7 @@ test(
     await expect(page.getByRole("cell", { name: "admin@acme.test" })).toBeVisible();
 
     await page.getByRole("tab", { name: "Settings" }).click();
-    const budget = page.getByRole("form", { name: "Budget" });
+    const budget = page.getByRole("form", { name: "Budget", exact: true });
     await budget.getByLabel("Monthly budget (USD)").fill("abc");
     await budget.getByRole("button", { name: "Save budget" }).click();
     await expect(budget.getByText("Enter an amount in dollars.")).toBeVisible();

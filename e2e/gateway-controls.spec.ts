@@ -7,7 +7,7 @@ test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
 // The controls authorize enforces beyond the monthly budget, set in the console as an admin would
 // and met through the gateway API: a rate limit, a daily budget window, a model list.
-test("an admin sets a key's rate limit, daily budget and model list in the console; the gateway is refused by each, and the pages show why", async ({
+test("an admin sets a key's rate limit, daily budget and model list in the console; the gateway is refused by each, and the pages show why @embedded", async ({
   page,
   request,
 }) => {

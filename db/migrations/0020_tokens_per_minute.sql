@@ -13,10 +13,12 @@ ALTER TABLE "rate_limits" ADD COLUMN "tokens_per_minute" integer;--> statement-b
 ALTER TABLE "rate_limit_holds" ADD CONSTRAINT "rate_limit_holds_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "rate_limit_holds_second_idx" ON "rate_limit_holds" USING btree ("org_id","second");--> statement-breakpoint
 ALTER TABLE "rate_limits" ADD CONSTRAINT "rate_limits_some_limit" CHECK (coalesce("rate_limits"."requests_per_minute", "rate_limits"."requests_per_day", "rate_limits"."tokens_per_minute") is not null);--> statement-breakpoint
-ALTER TABLE "rate_limits" ADD CONSTRAINT "rate_limits_positive" CHECK ("rate_limits"."requests_per_minute" > 0 and "rate_limits"."requests_per_day" > 0 and "rate_limits"."tokens_per_minute" > 0);--> statement-breakpoint
+ALTER TABLE "rate_limits" ADD CONSTRAINT "rate_limits_positive" CHECK ("rate_limits"."requests_per_minute" > 0 and "rate_limits"."requests_per_day" > 0 and "rate_limits"."tokens_per_minute" > 0);
+--> statement-breakpoint
 -- The rate-limit store's check-and-count (0017) with amounts: a request counter adds 1, a
 -- tokens-a-minute counter the request's token estimate (0 without one). A counter refuses a
--- request when it is full, or when the amount would take it past its limit. Counter names end in
+-- request when it is full, or when the amount would take it past its limit (an amount above the
+-- limit itself can never fit: it is refused with retry_after 0). Counter names end in
 -- :m (requests a minute), :d (requests a day, per UTC day) or :t (tokens a minute); the minute
 -- ones count per clock second and look at the last 60 seconds. A request that counts a token
 -- estimate may name a hold (its decision's reservation id): the estimate is remembered in
@@ -24,8 +26,8 @@ ALTER TABLE "rate_limits" ADD CONSTRAINT "rate_limits_positive" CHECK ("rate_lim
 DROP FUNCTION gatehouse_rate_take(uuid, int[], text[], text[], int[], boolean[]);
 --> statement-breakpoint
 CREATE FUNCTION gatehouse_rate_take(
-  p_org uuid, p_requests int[], p_names text[], p_windows text[], p_limits int[], p_amounts int[],
-  p_consume boolean[], p_holds uuid[]
+  p_org uuid, p_requests int[], p_names text[], p_windows text[], p_limits bigint[],
+  p_amounts bigint[], p_consume boolean[], p_holds uuid[]
 ) RETURNS TABLE (request int, full_index int, used int, retry_after int, now_second int)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -34,15 +36,15 @@ DECLARE
   -- The batch's distinct counters, what each holds, and what the batch adds to each.
   names text[];
   windows text[];
-  held int[];
-  added int[];
+  held bigint[];
+  added bigint[];
   k int;
   first int := 1;
   last int;
-  remaining int;
+  remaining bigint;
   bucket record;
   hold_names text[];
-  hold_amounts int[];
+  hold_amounts bigint[];
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
   SELECT array_agg(n ORDER BY n), array_agg(w ORDER BY n)
@@ -58,7 +60,7 @@ BEGIN
     INTO held, added
     FROM unnest(names, windows) WITH ORDINALITY AS d(n, w, ord)
     LEFT JOIN LATERAL (
-      SELECT sum(c.requests)::int AS requests FROM rate_limit_counts c
+      SELECT sum(c.requests)::bigint AS requests FROM rate_limit_counts c
       WHERE c.org_id = p_org AND c.counter = d.n
         AND CASE WHEN d.w = 'd' THEN c.window_start = to_timestamp(today)
                  ELSE c.window_start > to_timestamp(now_second - 60) END
@@ -76,8 +78,10 @@ BEGIN
       k := array_position(names, p_names[i]);
       IF held[k] >= p_limits[i] OR held[k] + p_amounts[i] > p_limits[i] THEN
         full_index := i - first + 1;
-        used := held[k];
-        IF p_windows[i] = 'd' THEN
+        used := least(held[k], 2147483647);
+        IF p_amounts[i] > p_limits[i] THEN
+          retry_after := 0;
+        ELSIF p_windows[i] = 'd' THEN
           retry_after := today + 86400 - now_second;
         ELSE
           -- Room comes back when enough of the oldest seconds have left the window (this
@@ -135,29 +139,39 @@ BEGIN
 END $$;
 --> statement-breakpoint
 -- Usage reported: each hold named is released (its estimates leave the seconds they were counted
--- in, if still in the window) and forgotten, and the tokens reported are counted now, by counter.
--- Without the take's locks: both only move counts relative to what is there, and a take that
--- reads just before sees a little more than is left, never less.
-CREATE FUNCTION gatehouse_rate_settle(p_org uuid, p_holds uuid[], p_names text[], p_amounts int[])
+-- in, if still in the window) and forgotten, and the tokens reported are counted now, by counter;
+-- under the take's advisory locks on every counter it touches, taken in the same order, so that
+-- it and a take (or a refund) never wait on each other's row locks.
+CREATE FUNCTION gatehouse_rate_settle(p_org uuid, p_holds uuid[], p_names text[], p_amounts bigint[])
 RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
   now_second int := floor(extract(epoch FROM clock_timestamp()))::int;
+  released_counters text[];
+  released_seconds int[];
+  released_amounts bigint[];
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
   WITH released AS (
     DELETE FROM rate_limit_holds h WHERE h.org_id = p_org AND h.id = ANY(p_holds)
     RETURNING h.second, h.counters, h.amounts
-  ), by_bucket AS (
-    SELECT x.counter, r.second, sum(x.amount)::int AS amount
-    FROM released r CROSS JOIN LATERAL unnest(r.counters, r.amounts) AS x(counter, amount)
-    WHERE r.second > now_second - 60
-    GROUP BY 1, 2
   )
+  SELECT coalesce(array_agg(g.counter), '{}'), coalesce(array_agg(g.second), '{}'),
+         coalesce(array_agg(g.amount), '{}')
+    INTO released_counters, released_seconds, released_amounts
+    FROM (
+      SELECT x.counter, r.second, sum(x.amount)::bigint AS amount
+      FROM released r CROSS JOIN LATERAL unnest(r.counters, r.amounts) AS x(counter, amount)
+      WHERE r.second > now_second - 60
+      GROUP BY 1, 2
+    ) g;
+  PERFORM pg_advisory_xact_lock(hashtextextended('rl:' || p_org || ':' || n, 0))
+    FROM (SELECT n FROM (SELECT unnest(released_counters) AS n UNION SELECT unnest(p_names)) u
+          ORDER BY n) ordered;
   UPDATE rate_limit_counts c SET requests = greatest(c.requests - b.amount, 0)
-    FROM by_bucket b
+    FROM unnest(released_counters, released_seconds, released_amounts) AS b(counter, second, amount)
     WHERE c.org_id = p_org AND c.counter = b.counter AND c.window_start = to_timestamp(b.second);
   INSERT INTO rate_limit_counts (org_id, counter, window_start, requests)
-    SELECT p_org, a.n, to_timestamp(now_second), sum(a.amount)::int
+    SELECT p_org, a.n, to_timestamp(now_second), sum(a.amount)
     FROM unnest(p_names, p_amounts) AS a(n, amount)
     WHERE a.amount > 0
     GROUP BY a.n
@@ -165,4 +179,20 @@ BEGIN
     ON CONFLICT (org_id, counter, window_start)
     DO UPDATE SET requests = rate_limit_counts.requests + excluded.requests;
   RETURN now_second;
+END $$;
+--> statement-breakpoint
+-- A request counted and then refused by a later rule (a limit, a budget): its amounts leave the
+-- buckets they were counted in, and its hold is forgotten; under the same locks as the take.
+CREATE FUNCTION gatehouse_rate_refund(
+  p_org uuid, p_names text[], p_starts int[], p_amounts bigint[], p_hold uuid
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  PERFORM pg_advisory_xact_lock(hashtextextended('rl:' || p_org || ':' || n, 0))
+    FROM (SELECT DISTINCT n FROM unnest(p_names) n ORDER BY n) ordered;
+  DELETE FROM rate_limit_holds WHERE org_id = p_org AND id = p_hold;
+  UPDATE rate_limit_counts SET requests = greatest(requests - c.amount, 0)
+    FROM unnest(p_names, p_starts, p_amounts) AS c(name, start, amount)
+    WHERE org_id = p_org AND counter = c.name AND window_start = to_timestamp(c.start)
+      AND c.amount > 0;
 END $$;

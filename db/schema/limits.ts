@@ -93,7 +93,7 @@ export const rateLimitCounts = pgTable(
       .references(() => orgs.id, { onDelete: "cascade" }),
     counter: text().notNull(),
     windowStart: timestamp({ withTimezone: true }).notNull(),
-    requests: integer().notNull(),
+    requests: bigint({ mode: "number" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.counter, t.windowStart] })],
 );

@@ -1,9 +1,9 @@
 import { TZDate } from "@date-fns/tz";
 import { startOfDay, startOfMonth, subDays } from "date-fns";
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
-import { auditLog, webhookDeliveries } from "@/db/schema";
+import { auditLog, budgetWindowAlerts, webhookDeliveries } from "@/db/schema";
 import { insertApiKey, insertMembership } from "@/db/seed/builders";
 import type { Actor } from "@/lib/auth/actor";
 import { type Snapshots, startSnapshots } from "@/lib/gateway/snapshots";
@@ -13,7 +13,6 @@ import {
   setBudgetWindow,
   setOrgTimeZone,
 } from "@/lib/limits/budget-windows";
-import { windowAlertsOf } from "@/lib/limits/window-alerts";
 import { listAlerts, markAlertsRead, unreadAlertCount } from "@/lib/spend/alert-queries";
 import { ingestUsage } from "@/lib/spend/ingest";
 import { createWebhookEndpoint } from "@/lib/webhooks/commands";
@@ -278,7 +277,12 @@ describe.each(bothDatabases())("budget windows on %s", (on) => {
           { kind: "group", id: s.backend },
           { amount: "10", mode: "soft", alertThresholds: "50, 100" },
         );
-        const alerts = () => windowAlertsOf(db, s.org.id, [w.id]);
+        const alerts = () =>
+          db
+            .select()
+            .from(budgetWindowAlerts)
+            .where(eq(budgetWindowAlerts.windowId, w.id))
+            .orderBy(desc(budgetWindowAlerts.thresholdPercent));
         // Below every threshold: nothing.
         await s.spend(s.ann, 4 * DOLLAR);
         expect(await alerts()).toEqual([]);

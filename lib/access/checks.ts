@@ -1,5 +1,11 @@
 import type { KeyPolicy } from "@/db/schema";
-import { type WindowBounds, amountInForce, windowBounds, windowLabel } from "@/lib/limits/windows";
+import {
+  type WindowBounds,
+  amountInForce,
+  spanOf,
+  windowBounds,
+  windowLabel,
+} from "@/lib/limits/windows";
 import { formatMicros } from "@/lib/money";
 import { modelMatches } from "./model-pattern";
 import type { DenyReason } from "./schemas";
@@ -274,7 +280,7 @@ export function checkAccess(
         ...bounds,
         on: targetName(subject, window),
         limitMicros: amountInForce(window, now),
-        span: `${window.id}@${bounds.start.toISOString()}`,
+        span: spanOf(window.id, bounds),
       };
     });
   const windowGroups = new Set(

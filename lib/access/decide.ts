@@ -61,7 +61,9 @@ export async function decide(
   if (!rate.passed)
     return failed(access.checks, "rate_limit", "rate_limited", rate.message, {
       rateLimit: rate.hit,
-      retryAfterSeconds: rate.retryAfterSeconds,
+      ...(rate.retryAfterSeconds === undefined
+        ? {}
+        : { retryAfterSeconds: rate.retryAfterSeconds }),
     });
   access.checks.push(rate.check);
   const outcome = await checkMoney(db, orgId, access, request, options, reservationId);

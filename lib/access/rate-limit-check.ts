@@ -51,7 +51,14 @@ const forModels = (limit: SubjectRateLimit) =>
 
 export type RateOutcome =
   | { passed: true; check: Check; refund: (() => Promise<void>) | null }
-  | { passed: false; check: Check; hit: RateLimitHit; retryAfterSeconds: number; message: string };
+  | {
+      passed: false;
+      check: Check;
+      hit: RateLimitHit;
+      /** None when retrying cannot help: the estimate alone is more than the limit. */
+      retryAfterSeconds: number | undefined;
+      message: string;
+    };
 
 /**
  * Checks (and with `consume`, counts) the request against the rate limits that apply. A token
@@ -96,7 +103,10 @@ export async function checkRateLimits(
       ? ` (this request's estimate: ${count(request.estimatedTokens, "token", "tokens")})`
       : "";
   const used = taken.used.toLocaleString("en-US");
-  const message = `${on}: ${rate(window, value)}${forModels(limit)}, ${used} used${estimate}. Retry in ${taken.retryAfterSeconds} s.`;
+  const never = taken.retryAfterSeconds === 0;
+  const message = never
+    ? `${on}: ${rate(window, value)}${forModels(limit)}, and this request's estimate of ${count(request.estimatedTokens, "token", "tokens")} is more than that: it can never pass.`
+    : `${on}: ${rate(window, value)}${forModels(limit)}, ${used} used${estimate}. Retry in ${taken.retryAfterSeconds} s.`;
   return {
     passed: false,
     check: { rule: "rate_limit", passed: false, detail: message },
@@ -110,7 +120,7 @@ export async function checkRateLimits(
       limit: value,
       used: taken.used,
     },
-    retryAfterSeconds: taken.retryAfterSeconds,
+    retryAfterSeconds: never ? undefined : taken.retryAfterSeconds,
     message,
   };
 }

@@ -252,6 +252,14 @@ describe.each([
     expect(await ask("Bob")).toMatchObject({ reason: "rate_limited", rateLimit: { used: 1_000 } });
     // Sales is not limited.
     expect((await ask("Carol", 5_000)).allow).toBe(true);
+    // An estimate over the limit itself can never pass: said so, without a time to retry.
+    const never = await ask("Ann", 5_000);
+    expect(never).toMatchObject({
+      reason: "rate_limited",
+      message:
+        "Marketing: 1,000 tokens a minute, and this request's estimate of 5,000 tokens is more than that: it can never pass.",
+    });
+    expect(never).not.toHaveProperty("retryAfterSeconds");
   });
 
   it("fails closed when the counter store cannot answer", async () => {

@@ -153,6 +153,11 @@ describe.each(stores)("the %s counter store", (_name, make) => {
     const asking = (amount: number) => [{ ...tpm, amount }];
     const first = randomUUID();
     expect(await a.take(orgId, asking(600), true, first)).toMatchObject({ ok: true });
+    // More than the limit never fits: no time to wait for.
+    expect(await b.take(orgId, asking(1_001), false)).toMatchObject({
+      ok: false,
+      retryAfterSeconds: 0,
+    });
     // 600 of 1,000 held: an estimate of 500 does not fit, one of 400 does.
     expect(await b.take(orgId, asking(500), false)).toMatchObject({ ok: false, used: 600 });
     expect(await b.take(orgId, asking(400), false)).toMatchObject({ ok: true });

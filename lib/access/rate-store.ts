@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import type { Db } from "@/db/connect";
-import { boolArray, intArray, isUuid, queryRows, textArray } from "@/db/rows";
+import { bigintArray, boolArray, intArray, isUuid, queryRows, textArray } from "@/db/rows";
 import { turnTaker } from "@/lib/turns";
 import { env } from "@/lib/env";
 
@@ -38,7 +38,10 @@ export interface RateCounter {
 export type RateTake =
   /** Counted (or, without `consume`, would be): `at` is the store's second, for a refund. */
   | { ok: true; at: number }
-  /** The first counter that is full: how much it holds, and when it next has room. */
+  /**
+   * The first counter that is full: how much it holds, and when it next has room (0: never, the
+   * request's amount is more than the limit).
+   */
   | { ok: false; index: number; used: number; retryAfterSeconds: number };
 
 export interface RateStore {
@@ -103,7 +106,7 @@ async function takeBatch(db: Db, orgId: string, batch: Taking[]): Promise<RateTa
     db,
     sql`select * from gatehouse_rate_take(${orgId}::uuid, ${intArray(requests)},
           ${textArray(counters.map(counterName))}, ${textArray(counters.map(windowCode))},
-          ${intArray(counters.map((c) => c.limit))}, ${intArray(counters.map((c) => c.amount))},
+          ${bigintArray(counters.map((c) => c.limit))}, ${bigintArray(counters.map((c) => c.amount))},
           ${boolArray(batch.map((t) => t.consume))}, ${nullableUuids(batch.map((t) => t.holdId))})`,
   );
   const byRequest = new Map(rows.map((r) => [r.request, r]));
@@ -126,22 +129,17 @@ export function postgresRateStore(db: Db): RateStore {
       takeInTurn(db, orgId, { db, orgId, counters, consume, holdId }),
     async refund(orgId, counters, at, holdId = null) {
       const today = Math.floor(at / DAY) * DAY;
-      await db.execute(sql`
-        with forgotten as (
-          delete from rate_limit_holds where org_id = ${orgId}::uuid and id = ${holdId}::uuid
-        )
-        update rate_limit_counts set requests = greatest(requests - c.amount, 0)
-        from unnest(${textArray(counters.map(counterName))},
-                    ${intArray(counters.map((c) => (c.window === "day" ? today : at)))},
-                    ${intArray(counters.map((c) => c.amount))}) as c(name, start, amount)
-        where org_id = ${orgId}::uuid and counter = c.name and window_start = to_timestamp(c.start)
-          and c.amount > 0`);
+      await db.execute(
+        sql`select gatehouse_rate_refund(${orgId}::uuid, ${textArray(counters.map(counterName))},
+              ${intArray(counters.map((c) => (c.window === "day" ? today : at)))},
+              ${bigintArray(counters.map((c) => c.amount))}, ${holdId}::uuid)`,
+      );
     },
     async settle(orgId, holdIds, tokens) {
       if (!holdIds.length && !tokens.length) return;
       await db.execute(
         sql`select gatehouse_rate_settle(${orgId}::uuid, ${nullableUuids(holdIds)},
-              ${textArray(tokens.map((t) => tokensName(t.key)))}, ${intArray(tokens.map((t) => t.amount))})`,
+              ${textArray(tokens.map((t) => tokensName(t.key)))}, ${bigintArray(tokens.map((t) => t.amount))})`,
       );
     },
   };
@@ -167,6 +165,7 @@ for i = 1, #KEYS do
     end
     if #stale > 0 then redis.call('HDEL', KEYS[i], unpack(stale)) end
     if used >= limit or used + amount > limit then
+      if amount > limit then return {i, used, 0, now} end
       table.sort(live, function(a, b) return a[1] < b[1] end)
       local remaining, retry = used, 60
       for _, bucket in ipairs(live) do
@@ -180,7 +179,9 @@ for i = 1, #KEYS do
     end
   else
     local used = tonumber(redis.call('GET', KEYS[i] .. ':' .. day) or '0')
-    if used >= limit or used + amount > limit then return {i, used, (day + 1) * 86400 - now, now} end
+    if used >= limit or used + amount > limit then
+      return {i, used, amount > limit and 0 or (day + 1) * 86400 - now, now}
+    end
   end
 end
 if ARGV[1] == '1' then
@@ -347,7 +348,9 @@ function whenReady(redis: Redis): Promise<void> {
     wait = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         redis.off("ready", onReady);
-        reject(new Error(`Redis is not reachable (${redis.status})`));
+        // A busy event loop can run this timer before the ready event it already has.
+        if (redis.status === "ready") resolve();
+        else reject(new Error(`Redis is not reachable (${redis.status})`));
       }, READY_WAIT_MS);
       const onReady = () => {
         clearTimeout(timer);

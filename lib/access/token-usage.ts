@@ -20,7 +20,8 @@ export interface TokenUsage {
  * Counts the input and output tokens of new usage against the tokens-a-minute limits that apply
  * to each event (its key's, its member's, their groups', for its model), and releases the token
  * estimates their authorize calls held. After the usage is stored: the usage is the record, and
- * a counter store that cannot answer now loses only these counts (logged), not the usage.
+ * a counter store (or database) that cannot answer now loses only these counts (logged), not
+ * the usage.
  */
 export async function settleTokenUsage(
   db: Db,
@@ -29,37 +30,37 @@ export async function settleTokenUsage(
   rateStore?: RateStore,
 ) {
   if (!events.length) return;
-  const [any] = await db
-    .select({ id: rateLimits.id })
-    .from(rateLimits)
-    .where(and(eq(rateLimits.orgId, orgId), isNotNull(rateLimits.tokensPerMinute)))
-    .limit(1);
-  // Holds exist only where such limits did; without any now, they lapse within two minutes.
-  if (!any) return;
-  const pairs = new Map(events.map((e) => [`${e.keyId}/${e.memberId}`, e]));
-  const subjects = new Map(
-    await Promise.all(
-      [...pairs].map(
-        async ([pair, e]) =>
-          [pair, await loadSubject(db, orgId, { id: e.keyId }, { id: e.memberId })] as const,
-      ),
-    ),
-  );
-  const tokens = new Map<string, number>();
-  for (const e of events) {
-    const used = e.inputTokens + e.outputTokens;
-    if (!used) continue;
-    for (const limit of subjects.get(`${e.keyId}/${e.memberId}`)!.rateLimits)
-      if (
-        limit.tokensPerMinute !== null &&
-        (limit.modelPattern === null || modelMatches(limit.modelPattern, e.model))
-      ) {
-        const key = counterKey(limit, e.memberId);
-        tokens.set(key, (tokens.get(key) ?? 0) + used);
-      }
-  }
-  const holdIds = events.flatMap((e) => (e.reservationId ? [e.reservationId] : []));
   try {
+    const [any] = await db
+      .select({ id: rateLimits.id })
+      .from(rateLimits)
+      .where(and(eq(rateLimits.orgId, orgId), isNotNull(rateLimits.tokensPerMinute)))
+      .limit(1);
+    // Holds exist only where such limits did; without any now, they lapse within two minutes.
+    if (!any) return;
+    const pairs = new Map(events.map((e) => [`${e.keyId}/${e.memberId}`, e]));
+    const subjects = new Map(
+      await Promise.all(
+        [...pairs].map(
+          async ([pair, e]) =>
+            [pair, await loadSubject(db, orgId, { id: e.keyId }, { id: e.memberId })] as const,
+        ),
+      ),
+    );
+    const tokens = new Map<string, number>();
+    for (const e of events) {
+      const used = e.inputTokens + e.outputTokens;
+      if (!used) continue;
+      for (const limit of subjects.get(`${e.keyId}/${e.memberId}`)!.rateLimits)
+        if (
+          limit.tokensPerMinute !== null &&
+          (limit.modelPattern === null || modelMatches(limit.modelPattern, e.model))
+        ) {
+          const key = counterKey(limit, e.memberId);
+          tokens.set(key, (tokens.get(key) ?? 0) + used);
+        }
+    }
+    const holdIds = events.flatMap((e) => (e.reservationId ? [e.reservationId] : []));
     const store = rateStore ?? (await rateStoreFor(db));
     await store.settle(
       orgId,

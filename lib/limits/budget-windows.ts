@@ -1,5 +1,3 @@
-import { TZDate } from "@date-fns/tz";
-import { addDays, startOfDay } from "date-fns";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import {
@@ -24,7 +22,7 @@ import {
   budgetWindowInput,
   timeZoneInput,
 } from "./schemas";
-import { amountInForce, windowBounds } from "./windows";
+import { amountInForce, endOfLocalDay, spanOf, windowBounds, windowTargetId } from "./windows";
 
 // Budget windows on keys, groups and members (a day, a week, the last N days): set (one per
 // target and length: setting it again changes it), listed with their spend, removed; every change
@@ -90,14 +88,7 @@ export async function setBudgetWindow(
     const raisedUntil =
       input.raisedUntil === null
         ? null
-        : new Date(
-            addDays(
-              startOfDay(
-                new TZDate(`${input.raisedUntil}T12:00:00Z`, await orgTimeZone(tx, actor.orgId)),
-              ),
-              1,
-            ).getTime(),
-          );
+        : endOfLocalDay(input.raisedUntil, await orgTimeZone(tx, actor.orgId));
     if (raisedUntil && raisedUntil <= now)
       throw new Invalid("A temporary increase must last until today or later.", {
         raisedUntil: "Choose today or a later date.",
@@ -202,7 +193,8 @@ export async function budgetWindowsWithSpend(
   targets: TargetQuery[] | "all",
   now = new Date(),
 ): Promise<{ timeZone: string; windows: BudgetWindowStatus[] }> {
-  assertCan(actor, "org:read");
+  // Admins only, as the spend pages: a window shows what its target spent.
+  assertCan(actor, "org:manage");
   const where =
     targets === "all"
       ? eq(budgetWindows.orgId, actor.orgId)
@@ -246,8 +238,8 @@ export async function budgetWindowsWithSpend(
     const bounds = windowBounds(w, timeZone, now);
     return {
       window: w,
-      span: `${w.id}@${bounds.start.toISOString()}`,
-      scopeId: (w.keyId ?? w.memberId ?? w.groupId)!,
+      span: spanOf(w.id, bounds),
+      scopeId: windowTargetId(w),
       ...bounds,
     };
   });

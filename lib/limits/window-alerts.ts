@@ -1,10 +1,10 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { budgetWindowAlerts, budgetWindows } from "@/db/schema";
 import { usedThisMonth } from "@/lib/access/used";
 import { enqueueWebhookEvent } from "@/lib/webhooks/enqueue";
 import { orgTimeZone } from "./budget-windows";
-import { amountInForce, windowBounds } from "./windows";
+import { amountInForce, spanOf, windowBounds, windowTargetId } from "./windows";
 
 /**
  * Records the alerts of budget windows that spend just added makes due: for each window on one
@@ -43,8 +43,8 @@ export async function raiseWindowAlerts(
     const bounds = windowBounds(w, timeZone, now);
     return {
       window: w,
-      span: `${w.id}@${bounds.start.toISOString()}`,
-      scopeId: (w.keyId ?? w.groupId ?? w.memberId)!,
+      span: spanOf(w.id, bounds),
+      scopeId: windowTargetId(w),
       ...bounds,
     };
   });
@@ -98,17 +98,4 @@ export async function raiseWindowAlerts(
     });
   }
   return raised;
-}
-
-/** The alerts of some windows, newest first (tests and the alerts page read them so). */
-export function windowAlertsOf(db: Db, orgId: string, windowIds: string[]) {
-  return db
-    .select()
-    .from(budgetWindowAlerts)
-    .where(
-      and(eq(budgetWindowAlerts.orgId, orgId), inArray(budgetWindowAlerts.windowId, windowIds)),
-    )
-    .orderBy(
-      sql`${budgetWindowAlerts.createdAt} desc, ${budgetWindowAlerts.thresholdPercent} desc`,
-    );
 }

@@ -43,6 +43,23 @@ export function windowBounds(shape: WindowShape, timeZone: string, now: Date): W
 
 const instant = (d: Date) => new Date(d.getTime());
 
+/** Names a window's current span: spend is counted per span (a day of it, a week, a month). */
+export const spanOf = (windowId: string, bounds: WindowBounds) =>
+  `${windowId}@${bounds.start.toISOString()}`;
+
+/** The key, group or member a window is on. */
+export const windowTargetId = (w: {
+  keyId: string | null;
+  groupId: string | null;
+  memberId: string | null;
+}) => (w.keyId ?? w.groupId ?? w.memberId)!;
+
+/** The end of a calendar day (yyyy-mm-dd) in a zone: the next day's midnight there. */
+export function endOfLocalDay(day: string, timeZone: string): Date {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  return instant(addDays(new TZDate(year, month - 1, date, timeZone), 1));
+}
+
 /** "a day", "a week", "a month", "over 7 days": as in "$100.00 a day". */
 export function windowLabel(shape: WindowShape): string {
   return shape.period === "days" ? `over ${shape.days} days` : `a ${shape.period}`;

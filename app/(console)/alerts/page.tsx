@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 import { getDb } from "@/db/client";
+import { windowHref } from "@/components/spend/budget-bar-items";
 import { windowLabel } from "@/lib/limits/windows";
 import { formatMicros } from "@/lib/money";
 import { type AlertRow, listAlerts } from "@/lib/spend/alert-queries";
@@ -86,13 +87,7 @@ export default async function AlertsPage({ searchParams }: AlertsPageProps) {
                 </Td>
                 <Td>
                   <Link
-                    href={
-                      a.groupId
-                        ? `/groups/${a.groupId}`
-                        : a.keyId
-                          ? `/keys/${a.keyId}`
-                          : `/access?member=${a.memberId}`
-                    }
+                    href={a.source === "window" ? windowHref(a) : `/groups/${a.groupId}`}
                     className="font-medium hover:underline"
                   >
                     {a.keyId ? `API key ${a.targetName}` : a.targetName}

@@ -87,7 +87,7 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
       listKeys(db, actor),
       listRateLimits(db, actor, { groupId: id }),
       listModelLists(db, actor),
-      budgetWindowsWithSpend(db, actor, [{ groupId: id }]),
+      canEdit ? budgetWindowsWithSpend(db, actor, [{ groupId: id }]) : null,
     ]);
   const spend = canEdit ? await groupSpend(db, actor, id, filters) : null;
   const tab = tabs.find((t) => t === search.tab && (t !== "spend" || spend)) ?? "members";
@@ -288,21 +288,23 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
               save={setGroupBudgetAction}
             />
           </Card>
-          <Card className="p-5">
-            <h2 className="mb-1 text-base font-semibold">Budget windows</h2>
-            <p className="mb-4 text-sm text-muted-foreground">
-              Budgets over a day, a week or the last few days, besides the monthly one: for everyone
-              in {group.name} and its subgroups together.
-            </p>
-            <BudgetWindowsPanel
-              target={{ kind: "group", id: group.id, name: group.name }}
-              {...budgetWindowsPanelData(windows.windows)}
-              timeZone={windows.timeZone}
-              canEdit={canEdit && !group.archivedAt}
-              set={setBudgetWindowAction}
-              remove={removeBudgetWindowAction}
-            />
-          </Card>
+          {windows && (
+            <Card className="p-5">
+              <h2 className="mb-1 text-base font-semibold">Budget windows</h2>
+              <p className="mb-4 text-sm text-muted-foreground">
+                Budgets over a day, a week or the last few days, besides the monthly one: for
+                everyone in {group.name} and its subgroups together.
+              </p>
+              <BudgetWindowsPanel
+                target={{ kind: "group", id: group.id, name: group.name }}
+                {...budgetWindowsPanelData(windows.windows)}
+                timeZone={windows.timeZone}
+                canEdit={canEdit && !group.archivedAt}
+                set={setBudgetWindowAction}
+                remove={removeBudgetWindowAction}
+              />
+            </Card>
+          )}
           <Card className="p-5">
             <h2 className="mb-1 text-base font-semibold">Model lists</h2>
             <p className="mb-4 text-sm text-muted-foreground">

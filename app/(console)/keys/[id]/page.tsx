@@ -73,7 +73,7 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
     answerWhy(db, actor, why),
     listRateLimits(db, actor, { keyId: key.id }),
     listModelLists(db, actor),
-    budgetWindowsWithSpend(db, actor, [{ keyId: key.id }]),
+    actor.role !== "member" ? budgetWindowsWithSpend(db, actor, [{ keyId: key.id }]) : null,
   ]);
   const now = new Date();
   const isAdmin = actor.role !== "member";
@@ -191,21 +191,23 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
               setAttached={setModelListAttachedAction}
             />
           </Card>
-          <Card className="p-5">
-            <h2 className="mb-1 text-base font-semibold">Budget windows</h2>
-            <p className="mb-4 text-sm text-muted-foreground">
-              What everyone using {key.name} may spend together in a day, a week or the last few
-              days, besides its monthly limit.
-            </p>
-            <BudgetWindowsPanel
-              target={{ kind: "key", id: key.id, name: key.name }}
-              {...budgetWindowsPanelData(windows.windows)}
-              timeZone={windows.timeZone}
-              canEdit={canEdit}
-              set={setBudgetWindowAction}
-              remove={removeBudgetWindowAction}
-            />
-          </Card>
+          {windows && (
+            <Card className="p-5">
+              <h2 className="mb-1 text-base font-semibold">Budget windows</h2>
+              <p className="mb-4 text-sm text-muted-foreground">
+                What everyone using {key.name} may spend together in a day, a week or the last few
+                days, besides its monthly limit.
+              </p>
+              <BudgetWindowsPanel
+                target={{ kind: "key", id: key.id, name: key.name }}
+                {...budgetWindowsPanelData(windows.windows)}
+                timeZone={windows.timeZone}
+                canEdit={canEdit}
+                set={setBudgetWindowAction}
+                remove={removeBudgetWindowAction}
+              />
+            </Card>
+          )}
           <Card className="p-5">
             <h2 className="mb-1 text-base font-semibold">Rate limits</h2>
             <p className="mb-4 text-sm text-muted-foreground">
