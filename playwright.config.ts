@@ -1,5 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
-import { chromiumArgs } from "./e2e/chromium";
+import { chromiumArgs, findChromium } from "./e2e/chromium";
+
+// scripts/e2e.ts stops before this when no browser is found; a direct `playwright test` then
+// falls back to Playwright's own, and says what to install if that is missing too.
+const browser = findChromium();
 
 // Run through `npm run test:e2e` (scripts/e2e.ts), which builds, prepares a fresh database,
 // starts the production server and sets E2E_BASE_URL.
@@ -25,7 +29,10 @@ export default defineConfig({
       use: {
         ...devices["Desktop Chrome"],
         viewport: { width: 1440, height: 900 },
-        launchOptions: { executablePath: "/usr/bin/chromium", args: chromiumArgs },
+        launchOptions: {
+          executablePath: "path" in browser ? browser.path : undefined,
+          args: chromiumArgs,
+        },
       },
     },
   ],

@@ -10,6 +10,7 @@ export default defineConfig({
       "app/**/*.test.ts",
       "test/security/**/*.test.ts",
       "test/scim/**/*.test.ts",
+      "test/e2e-support/**/*.test.ts",
     ],
     globalSetup: ["test/global-setup.ts"],
     // Tests create webhook endpoints on 127.0.0.1 and on names that resolve nowhere here

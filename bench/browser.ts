@@ -1,5 +1,5 @@
 import { type Page, chromium, expect } from "@playwright/test";
-import { chromiumArgs } from "@/e2e/chromium";
+import { chromiumArgs, chromiumExecutable } from "@/e2e/chromium";
 import { BoardPage } from "@/e2e/pages/board-page";
 
 // The console in Chromium (Playwright, a real mouse and keyboard through the DevTools protocol),
@@ -101,7 +101,7 @@ export async function benchBrowser(
   members: number,
 ): Promise<BrowserFigure[]> {
   const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: chromiumExecutable(),
     args: chromiumArgs,
   });
   try {

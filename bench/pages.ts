@@ -1,5 +1,5 @@
 import { chromium } from "@playwright/test";
-import { chromiumArgs } from "@/e2e/chromium";
+import { chromiumArgs, chromiumExecutable } from "@/e2e/chromium";
 import { timed } from "./timing";
 
 // The console's pages over HTTP, signed in: an admin signs in through the login form in Chromium
@@ -16,7 +16,7 @@ export interface PageFigure {
 
 async function sessionCookie(base: string, credentials: { email: string; password: string }) {
   const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: chromiumExecutable(),
     args: chromiumArgs,
   });
   try {

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
+import { findChromium } from "@/e2e/chromium";
 import {
   buildIfStale,
   ensureAuthSecret,
@@ -16,6 +17,12 @@ import {
 // seeded with the demo organisations. Extra arguments go to `playwright test`.
 
 loadEnvironment();
+// Without a browser the journeys cannot run: say what to install, once, before building anything.
+const browser = findChromium();
+if ("missing" in browser) {
+  console.error(`[gatehouse] ${browser.missing}`);
+  process.exit(1);
+}
 const port = process.env.E2E_PORT || "3100";
 const base = process.env.DATABASE_URL;
 if (base) {

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { chromium } from "@playwright/test";
-import { chromiumArgs } from "@/e2e/chromium";
+import { chromiumArgs, chromiumExecutable } from "@/e2e/chromium";
 
 // Screenshots of the console's pages at laptop size, light and dark, for a designer's look:
 // `npx tsx scripts/screenshots.ts [baseUrl] [outDir]` against a running console.
@@ -9,7 +9,7 @@ const out = process.argv[3] ?? "e2e/.screenshots";
 const paths = (process.env.PAGES ?? "/groups,/members,/keys,/spend,/audit,/settings").split(",");
 mkdirSync(out, { recursive: true });
 
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs });
 for (const scheme of ["light", "dark"] as const) {
   const page = await browser.newPage({
     viewport: { width: 1440, height: 900 },

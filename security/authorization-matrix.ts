@@ -1,5 +1,5 @@
 // Who may call which endpoint. Every server action and route handler in app/ is a public HTTP
-// endpoint that authorises on its own (../shared/DESIGN.md, "Tenancy and roles"); this is the
+// endpoint that authorises on its own (docs/ARCHITECTURE.md, "Tenancy and roles"); this is the
 // written answer, endpoint by endpoint, for each kind of caller and for ids of the caller's own
 // organisation and of another one.
 //
