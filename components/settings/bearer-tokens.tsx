@@ -77,64 +77,70 @@ export function BearerTokens({ wording, tokens, create, revoke }: BearerTokensPr
 
   return (
     <div className="flex flex-col gap-3">
-      <Table>
-        <THead className="bg-transparent">
-          <tr>
-            <Th>Name</Th>
-            <Th>Token</Th>
-            <Th>Created</Th>
-            <Th>Last used (UTC)</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
-          </tr>
-        </THead>
-        <tbody>
-          {tokens.map((t) => (
-            <Tr key={t.id}>
-              <Td className="font-medium">{t.name}</Td>
-              <Td className="font-mono text-xs text-muted-foreground">{t.prefix}…</Td>
-              <Td className="text-muted-foreground">{date.format(new Date(t.createdAt))}</Td>
-              <Td className="text-muted-foreground">
-                {t.lastUsedAt ? dateTime.format(new Date(t.lastUsedAt)) : "Never"}
-              </Td>
-              <Td className="text-right">
-                {t.revokedAt ? (
-                  <span className="text-xs text-muted-foreground">
-                    Revoked {date.format(new Date(t.revokedAt))}
-                  </span>
-                ) : (
-                  <Button
-                    variant="outline"
-                    size="sm"
-                    disabled={pending}
-                    onClick={() =>
-                      startTransition(async () => {
-                        const result = await revoke({ tokenId: t.id });
-                        if (result.ok)
-                          toast.success(
-                            `${t.name} is revoked: ${wording.user} can no longer use it.`,
-                          );
-                        else toast.error(result.error);
-                        router.refresh();
-                      })
-                    }
-                  >
-                    Revoke {t.name}
-                  </Button>
-                )}
-              </Td>
-            </Tr>
-          ))}
-          {!tokens.length && (
+      {/* Long token names stay in the card: truncated, whole on hover and for screen readers. */}
+      <div className="overflow-x-auto">
+        <Table>
+          <THead className="bg-transparent">
             <tr>
-              <Td colSpan={5} className="py-4 text-muted-foreground">
-                {wording.empty}
-              </Td>
+              <Th>Name</Th>
+              <Th>Token</Th>
+              <Th>Created</Th>
+              <Th>Last used (UTC)</Th>
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
             </tr>
-          )}
-        </tbody>
-      </Table>
+          </THead>
+          <tbody>
+            {tokens.map((t) => (
+              <Tr key={t.id}>
+                <Td className="max-w-[14rem] truncate font-medium" title={t.name}>
+                  {t.name}
+                </Td>
+                <Td className="font-mono text-xs text-muted-foreground">{t.prefix}…</Td>
+                <Td className="text-muted-foreground">{date.format(new Date(t.createdAt))}</Td>
+                <Td className="text-muted-foreground">
+                  {t.lastUsedAt ? dateTime.format(new Date(t.lastUsedAt)) : "Never"}
+                </Td>
+                <Td className="text-right">
+                  {t.revokedAt ? (
+                    <span className="text-xs text-muted-foreground">
+                      Revoked {date.format(new Date(t.revokedAt))}
+                    </span>
+                  ) : (
+                    <Button
+                      variant="outline"
+                      size="sm"
+                      disabled={pending}
+                      aria-label={`Revoke ${t.name}`}
+                      onClick={() =>
+                        startTransition(async () => {
+                          const result = await revoke({ tokenId: t.id });
+                          if (result.ok)
+                            toast.success(
+                              `${t.name} is revoked: ${wording.user} can no longer use it.`,
+                            );
+                          else toast.error(result.error);
+                          router.refresh();
+                        })
+                      }
+                    >
+                      Revoke
+                    </Button>
+                  )}
+                </Td>
+              </Tr>
+            ))}
+            {!tokens.length && (
+              <tr>
+                <Td colSpan={5} className="py-4 text-muted-foreground">
+                  {wording.empty}
+                </Td>
+              </tr>
+            )}
+          </tbody>
+        </Table>
+      </div>
       <div>
         <Button onClick={() => setOpen(true)}>New {wording.noun}</Button>
       </div>
