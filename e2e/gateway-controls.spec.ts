@@ -16,17 +16,8 @@ test("an admin sets a key's rate limit, daily budget and model list in the conso
   const gatewayToken = await new SettingsPage(page).createGatewayToken(`edge-${run}`);
   const keys = new KeysPage(page);
   const name = `limited-${run}`;
-  await keys.startNewKey(name);
-  await page.getByRole("button", { name: "Create key" }).click();
-  await expect(page.getByRole("heading", { name: `${name} is ready` })).toBeVisible();
-  const secret = await keys.copySecret();
-  await page.getByRole("link", { name: "Assign it to groups" }).click();
-  await page.getByRole("button", { name: "Assign to groups" }).click();
-  await page
-    .getByRole("dialog")
-    .getByRole("checkbox", { name: /Frontend Engineers/ })
-    .check();
-  await page.getByRole("button", { name: "Assign to 1 group" }).click();
+  const secret = await keys.createKey(name);
+  await keys.assignToGroup(name, "Frontend Engineers");
   await page.getByRole("tab", { name: /Members with access/ }).click();
   const email = (await page
     .getByRole("tabpanel")

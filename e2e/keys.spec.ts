@@ -43,18 +43,7 @@ test(
     expect(secret).toMatch(/^ghk_[0-9A-Za-z]{49}$/);
     expect(await page.getByLabel("API key secret").inputValue()).toBe(secret);
 
-    await page.getByRole("link", { name: "Assign it to groups" }).click();
-    await page.getByRole("button", { name: "Assign to groups" }).click();
-    await page
-      .getByRole("dialog")
-      .getByRole("checkbox", { name: /Frontend Engineers/ })
-      .check();
-    await page.getByRole("button", { name: "Assign to 1 group" }).click();
-    await expect(
-      page.getByRole("list", { name: `Groups with ${name}` }).getByRole("link", {
-        name: "Frontend Engineers",
-      }),
-    ).toBeVisible();
+    await keys.assignToGroup(name, "Frontend Engineers");
     // The secret is not on the key's page any more.
     expect(await page.content()).not.toContain(secret);
 

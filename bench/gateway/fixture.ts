@@ -102,20 +102,9 @@ export async function seedGatewayFixture(db: Db): Promise<GatewayFixture> {
       }),
     );
   const contractors = await insertGroup(db, { orgId: org.id, name: "Contractors", kind: "custom" });
-  const budgeted = await insertGroup(db, {
-    orgId: org.id,
-    name: "Research",
-    kind: "project",
-    budgetMode: "hard",
-    monthlyBudgetMicros: 1_000_000_000_000_000,
-  });
-
   const memberIds = await people(db, org.id, slug, "p", MEMBERS);
   await join(db, org.id, memberIds, (i) => teams[i % teams.length]!.id);
   await join(db, org.id, await people(db, org.id, slug, "c", CONTRACTORS), () => contractors.id);
-  const researchers = await people(db, org.id, slug, "b", BUDGETED);
-  await join(db, org.id, researchers, () => budgeted.id);
-
   const open = await insertApiKey(db, {
     orgId: org.id,
     name: "open",
@@ -123,80 +112,68 @@ export async function seedGatewayFixture(db: Db): Promise<GatewayFixture> {
     policy,
     groupIds: [root.id],
   });
-  const research = await insertApiKey(db, {
-    orgId: org.id,
-    name: "research",
-    features: ["streaming"],
-    policy,
-    groupIds: [budgeted.id],
+
+  /** A project group of `count` new people (emails of `kind`) and a key of its own for it. */
+  const project = async (name: string, kind: Kind, count: number, budget: object = {}) => {
+    const group = await insertGroup(db, { orgId: org.id, name, kind: "project", ...budget });
+    const members = await people(db, org.id, slug, kind, count);
+    await join(db, org.id, members, () => group.id);
+    const { key, secret } = await insertApiKey(db, {
+      orgId: org.id,
+      name: name.toLowerCase(),
+      features: ["streaming"],
+      policy,
+      groupIds: [group.id],
+    });
+    return { group, members, key, secret };
+  };
+  const research = await project("Research", "b", BUDGETED, {
+    budgetMode: "hard",
+    monthlyBudgetMicros: 1_000_000_000_000_000,
   });
-  const limitedGroup = await insertGroup(db, {
-    orgId: org.id,
-    name: "Rate limited",
-    kind: "project",
-  });
-  await join(db, org.id, await people(db, org.id, slug, "r", RATE_LIMITED), () => limitedGroup.id);
-  const limited = await insertApiKey(db, {
-    orgId: org.id,
-    name: "limited",
-    features: ["streaming"],
-    policy,
-    groupIds: [limitedGroup.id],
-  });
+  const limited = await project("Limited", "r", RATE_LIMITED);
   // High enough never to refuse in a run: what is measured is the counting.
   await db.insert(rateLimits).values([
     { orgId: org.id, keyId: limited.key.id, requestsPerMinute: 10_000_000 },
-    { orgId: org.id, groupId: limitedGroup.id, perMember: true, requestsPerMinute: 1_000_000 },
-    { orgId: org.id, groupId: limitedGroup.id, requestsPerDay: 10_000_000 },
+    { orgId: org.id, groupId: limited.group.id, perMember: true, requestsPerMinute: 1_000_000 },
+    { orgId: org.id, groupId: limited.group.id, requestsPerDay: 10_000_000 },
   ]);
-  const windowedGroup = await insertGroup(db, { orgId: org.id, name: "Windowed", kind: "project" });
-  const windowedPeople = await people(db, org.id, slug, "w", WINDOWED);
-  await join(db, org.id, windowedPeople, () => windowedGroup.id);
-  const windowed = await insertApiKey(db, {
-    orgId: org.id,
-    name: "windowed",
-    features: ["streaming"],
-    policy,
-    groupIds: [windowedGroup.id],
-  });
+  const windowed = await project("Windowed", "w", WINDOWED);
   await db.insert(budgetWindows).values([
-    { orgId: org.id, groupId: windowedGroup.id, period: "day", amountMicros: 1e15 },
-    { orgId: org.id, groupId: windowedGroup.id, period: "days", days: 7, amountMicros: 1e15 },
+    { orgId: org.id, groupId: windowed.group.id, period: "day", amountMicros: 1e15 },
+    { orgId: org.id, groupId: windowed.group.id, period: "days", days: 7, amountMicros: 1e15 },
   ]);
+
   const actor = systemActor(org.id, "Benchmark");
   const token = await createGatewayToken(db, actor, { name: "bench" });
   const now = Date.now();
-  for (let b = 0; b < 20; b++)
-    await ingestUsage(
-      db,
-      actor,
-      Array.from({ length: 1_000 }, (_, i) => ({
-        eventId: `seed-${b}-${i}`,
-        occurredAt: new Date(now - ((b * 1_000 + i) % 3_600) * 1_000),
-        memberId: researchers[i % BUDGETED]!,
-        keyId: research.key.id,
-        model: "gpt-4o",
-        inputTokens: 1_000,
-        outputTokens: 200,
-        costMicros: 1_500,
-      })),
-    );
+  /** `batches` × `size` events of a project's key, the i-th `ago(i)` ms before now. */
+  const seed = async (
+    of: Awaited<ReturnType<typeof project>>,
+    batches: number,
+    size: number,
+    ago: (i: number) => number,
+  ) => {
+    for (let b = 0; b < batches; b++)
+      await ingestUsage(
+        db,
+        actor,
+        Array.from({ length: size }, (_, i) => ({
+          eventId: `${of.key.name}-${b}-${i}`,
+          occurredAt: new Date(now - ago(b * size + i)),
+          memberId: of.members[i % of.members.length]!,
+          keyId: of.key.id,
+          model: "gpt-4o",
+          inputTokens: 1_000,
+          outputTokens: 200,
+          costMicros: 1_500,
+        })),
+      );
+  };
+  // This month's spend for the hard budget: 20,000 events in the last hour.
+  await seed(research, 20, 1_000, (i) => (i % 3_600) * 1_000);
   // A week of the windowed group's usage, every 30 s: 20,160 events, a quarter-hour row each 30.
-  for (let b = 0; b < 21; b++)
-    await ingestUsage(
-      db,
-      actor,
-      Array.from({ length: 960 }, (_, i) => ({
-        eventId: `windowed-${b}-${i}`,
-        occurredAt: new Date(now - (b * 960 + i) * 30_000),
-        memberId: windowedPeople[i % WINDOWED]!,
-        keyId: windowed.key.id,
-        model: "gpt-4o",
-        inputTokens: 1_000,
-        outputTokens: 200,
-        costMicros: 1_500,
-      })),
-    );
+  await seed(windowed, 21, 960, (i) => i * 30_000);
   return {
     orgId: org.id,
     token: token.secret,

@@ -10,7 +10,6 @@ import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/action-result";
 import type { BudgetWindowInput } from "@/lib/limits/schemas";
 import type { WindowPeriod } from "@/lib/limits/windows";
-import { formatMicros } from "@/lib/money";
 
 interface WindowRow {
   id: string;
@@ -22,13 +21,15 @@ interface WindowRow {
   raisedAmountMicros: number | null;
   /** The last day of a temporary increase (yyyy-mm-dd, in the organisation's zone). */
   raisedThrough: string | null;
+  /** "$40 a day": the window in a few words. */
+  label: string;
+  /** Its spend now, as the server worked it out. */
+  bar: BudgetBar;
 }
 
 interface BudgetWindowsPanelProps {
   target: { kind: "key" | "member" | "group"; id: string; name: string };
   windows: WindowRow[];
-  /** The windows' spend now, as the server worked it out, in the order of `windows`. */
-  bars: BudgetBar[];
   timeZone: string;
   canEdit: boolean;
   set: (input: BudgetWindowInput) => Promise<ActionResult<unknown>>;
@@ -61,7 +62,7 @@ const empty = {
  * that has one changes it).
  */
 export function BudgetWindowsPanel(props: BudgetWindowsPanelProps) {
-  const { target, windows, bars, timeZone, canEdit, set, remove } = props;
+  const { target, windows, timeZone, canEdit, set, remove } = props;
   const router = useRouter();
   const [form, setForm] = useState(empty);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -120,7 +121,10 @@ export function BudgetWindowsPanel(props: BudgetWindowsPanelProps) {
   return (
     <div className="flex flex-col gap-4">
       {windows.length ? (
-        <BudgetBars budgets={bars} label={`Budget windows of ${target.name}`} />
+        <BudgetBars
+          budgets={windows.map((w) => w.bar)}
+          label={`Budget windows of ${target.name}`}
+        />
       ) : (
         <p className="text-sm text-muted-foreground">
           No budget windows: only the monthly budget and limits apply.
@@ -128,42 +132,36 @@ export function BudgetWindowsPanel(props: BudgetWindowsPanelProps) {
       )}
       {canEdit && windows.length > 0 && (
         <ul className="flex flex-wrap gap-2" aria-label="Change or remove a window">
-          {windows.map((w, i) => {
-            const label = `${formatMicros(w.amountMicros, { exact: true })} ${bars[i]?.name.toLowerCase() ?? ""}`;
-            return (
-              <li
-                key={w.id}
-                className="flex items-center gap-1 rounded-md border px-2 py-1 text-sm"
+          {windows.map((w) => (
+            <li key={w.id} className="flex items-center gap-1 rounded-md border px-2 py-1 text-sm">
+              <span>{w.label}</span>
+              <Button
+                variant="ghost"
+                size="sm"
+                disabled={pending}
+                aria-label={`Change the window of ${w.label}`}
+                onClick={() => edit(w)}
               >
-                <span>{label}</span>
-                <Button
-                  variant="ghost"
-                  size="sm"
-                  disabled={pending}
-                  aria-label={`Change the window of ${label}`}
-                  onClick={() => edit(w)}
-                >
-                  Change
-                </Button>
-                <Button
-                  variant="ghost"
-                  size="sm"
-                  disabled={pending}
-                  aria-label={`Remove the window of ${label}`}
-                  onClick={() =>
-                    startTransition(async () => {
-                      const result = await remove({ budgetWindowId: w.id });
-                      if (result.ok) toast.success("Budget window removed.");
-                      else toast.error(result.error);
-                      router.refresh();
-                    })
-                  }
-                >
-                  Remove
-                </Button>
-              </li>
-            );
-          })}
+                Change
+              </Button>
+              <Button
+                variant="ghost"
+                size="sm"
+                disabled={pending}
+                aria-label={`Remove the window of ${w.label}`}
+                onClick={() =>
+                  startTransition(async () => {
+                    const result = await remove({ budgetWindowId: w.id });
+                    if (result.ok) toast.success("Budget window removed.");
+                    else toast.error(result.error);
+                    router.refresh();
+                  })
+                }
+              >
+                Remove
+              </Button>
+            </li>
+          ))}
         </ul>
       )}
       {canEdit && (

@@ -43,9 +43,13 @@ export function windowHref(w: Pick<BudgetWindowStatus, "groupId" | "keyId" | "me
   return `/access?member=${w.memberId}`;
 }
 
-export function budgetWindowBar(w: BudgetWindowStatus, now = new Date()): BudgetBar {
+export function budgetWindowBar(
+  w: BudgetWindowStatus,
+  timeZone: string,
+  now = new Date(),
+): BudgetBar {
   const moves = w.period === "days" ? "The oldest day leaves the window" : "Resets";
-  const when = `${zonedTime(w.end, w.timeZone)} (${timeFromNow(w.end, now)})`;
+  const when = `${zonedTime(w.end, timeZone)} (${timeFromNow(w.end, now)})`;
   const pace =
     w.forecastMicros === null
       ? w.period === "days"
@@ -64,34 +68,45 @@ export function budgetWindowBar(w: BudgetWindowStatus, now = new Date()): Budget
     projectedMicros: w.forecastMicros,
     note: `${pace}${moves} ${when}.`,
     flag: raised
-      ? `Raised from ${formatMicros(w.amountMicros, { exact: true })} until ${zonedTime(w.raisedUntil!, w.timeZone)}`
+      ? `Raised from ${formatMicros(w.amountMicros, { exact: true })} until ${zonedTime(w.raisedUntil!, timeZone)}`
       : undefined,
   };
 }
 
-/** What a budget windows panel takes of the windows' status: the rows to edit, and the bars. */
-export function budgetWindowsPanelData(statuses: BudgetWindowStatus[], now = new Date()) {
+/**
+ * What a budget windows panel shows of its target's windows: each window's settings (to change
+ * it) with its bar, named by its span alone on the target's own page ("Over 7 days").
+ */
+export function budgetWindowsPanelData(
+  { timeZone, windows }: { timeZone: string; windows: BudgetWindowStatus[] },
+  now = new Date(),
+) {
   return {
-    windows: statuses.map((w) => ({
-      id: w.id,
-      period: w.period,
-      days: w.days,
-      mode: w.mode,
-      amountMicros: w.amountMicros,
-      alertThresholds: w.alertThresholds,
-      raisedAmountMicros: w.raisedUntil && w.raisedUntil > now ? w.raisedAmountMicros : null,
-      raisedThrough:
-        w.raisedUntil && w.raisedUntil > now
-          ? new Intl.DateTimeFormat("en-CA", { timeZone: w.timeZone }).format(
-              new Date(w.raisedUntil.getTime() - 1),
+    timeZone,
+    windows: windows.map((w) => {
+      const raised = w.raisedUntil && w.raisedUntil > now;
+      const bar = budgetWindowBar(w, timeZone, now);
+      return {
+        id: w.id,
+        period: w.period,
+        days: w.days,
+        mode: w.mode,
+        amountMicros: w.amountMicros,
+        alertThresholds: w.alertThresholds,
+        raisedAmountMicros: raised ? w.raisedAmountMicros : null,
+        raisedThrough: raised
+          ? new Intl.DateTimeFormat("en-CA", { timeZone }).format(
+              new Date(w.raisedUntil!.getTime() - 1),
             )
           : null,
-    })),
-    // On its target's own page a window is named by its span alone: "Over 7 days".
-    bars: statuses.map((w) => {
-      const bar = budgetWindowBar(w, now);
-      const name = bar.span!.replace(/^./, (c) => c.toUpperCase());
-      return { ...bar, name, span: undefined, href: undefined };
+        label: `${formatMicros(w.amountMicros, { exact: true })} ${bar.span}`,
+        bar: {
+          ...bar,
+          name: bar.span!.replace(/^./, (c) => c.toUpperCase()),
+          span: undefined,
+          href: undefined,
+        },
+      };
     }),
   };
 }

@@ -14,10 +14,40 @@ import {
   unique,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import { budgetMode, groups } from "./groups";
 import { apiKeys } from "./keys";
 import { orgMembers, orgs } from "./orgs";
+
+// What a control (a rate limit, a budget window) is on: exactly one of the organisation's keys,
+// groups or members (lib/limits/targets.ts), removed with it.
+type TargetColumns = {
+  orgId: AnyPgColumn;
+  keyId: AnyPgColumn;
+  groupId: AnyPgColumn;
+  memberId: AnyPgColumn;
+};
+
+function targetReferences(table: string, t: TargetColumns) {
+  return [
+    foreignKey({
+      name: `${table}_key_fk`,
+      columns: [t.orgId, t.keyId],
+      foreignColumns: [apiKeys.orgId, apiKeys.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: `${table}_group_fk`,
+      columns: [t.orgId, t.groupId],
+      foreignColumns: [groups.orgId, groups.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: `${table}_member_fk`,
+      columns: [t.orgId, t.memberId],
+      foreignColumns: [orgMembers.orgId, orgMembers.id],
+    }).onDelete("cascade"),
+  ];
+}
 
 // Rate limits the gateway's authorize enforces, each on exactly one of a key, a group (all its
 // members together, or with `perMember` each member of it) or a member, optionally only for the
@@ -44,21 +74,7 @@ export const rateLimits = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.id, t.orgId] }),
-    foreignKey({
-      name: "rate_limits_key_fk",
-      columns: [t.orgId, t.keyId],
-      foreignColumns: [apiKeys.orgId, apiKeys.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "rate_limits_group_fk",
-      columns: [t.orgId, t.groupId],
-      foreignColumns: [groups.orgId, groups.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "rate_limits_member_fk",
-      columns: [t.orgId, t.memberId],
-      foreignColumns: [orgMembers.orgId, orgMembers.id],
-    }).onDelete("cascade"),
+    ...targetReferences("rate_limits", t),
     // One limit per target, group mode and model pattern: a second one would be a contradiction.
     uniqueIndex("rate_limits_target_key").on(
       t.orgId,
@@ -220,21 +236,7 @@ export const budgetWindows = pgTable(
   (t) => [
     primaryKey({ columns: [t.id, t.orgId] }),
     unique("budget_windows_org_id_key").on(t.orgId, t.id),
-    foreignKey({
-      name: "budget_windows_key_fk",
-      columns: [t.orgId, t.keyId],
-      foreignColumns: [apiKeys.orgId, apiKeys.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "budget_windows_group_fk",
-      columns: [t.orgId, t.groupId],
-      foreignColumns: [groups.orgId, groups.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "budget_windows_member_fk",
-      columns: [t.orgId, t.memberId],
-      foreignColumns: [orgMembers.orgId, orgMembers.id],
-    }).onDelete("cascade"),
+    ...targetReferences("budget_windows", t),
     // One window of each length per target: a second would contradict the first.
     uniqueIndex("budget_windows_target_key").on(
       t.orgId,

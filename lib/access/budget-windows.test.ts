@@ -11,8 +11,9 @@ import {
   budgetWindowsWithSpend,
   removeBudgetWindow,
   setBudgetWindow,
-  setOrgTimeZone,
 } from "@/lib/limits/budget-windows";
+import { archiveGroup } from "@/lib/groups/commands";
+import { setOrgTimeZone } from "@/lib/orgs/time-zone";
 import { listAlerts, markAlertsRead, unreadAlertCount } from "@/lib/spend/alert-queries";
 import { ingestUsage } from "@/lib/spend/ingest";
 import { createWebhookEndpoint } from "@/lib/webhooks/commands";
@@ -182,13 +183,13 @@ describe.each(bothDatabases())("budget windows on %s", (on) => {
         });
         const {
           windows: [status],
-        } = await budgetWindowsWithSpend(db, s.actor, [{ keyId: s.key.id }]);
+        } = await budgetWindowsWithSpend(db, s.actor, { kind: "key", id: s.key.id });
         expect(status).toMatchObject({ usedMicros: 10 * DOLLAR, forecastMicros: null });
         // This week (from Monday midnight) holds what of it fell on or after Monday.
         const monday = new Date(Date.UTC(...utcDay(now, -((now.getUTCDay() + 6) % 7))));
         await s.window({ kind: "key", id: s.key.id }, { amount: "100", period: "week" });
         const week = (
-          await budgetWindowsWithSpend(db, s.actor, [{ keyId: s.key.id }])
+          await budgetWindowsWithSpend(db, s.actor, { kind: "key", id: s.key.id })
         ).windows.find((w) => w.period === "week");
         const spent: [Date, number][] = [
           [daysAgo(3), 4],
@@ -341,7 +342,7 @@ describe.each(bothDatabases())("budget windows on %s", (on) => {
         ).toHaveLength(15);
         const {
           windows: [status],
-        } = await budgetWindowsWithSpend(db, s.actor, [{ groupId: s.backend }]);
+        } = await budgetWindowsWithSpend(db, s.actor, { kind: "group", id: s.backend });
         expect(status?.usedMicros).toBe(100_000);
       });
     },
@@ -404,6 +405,20 @@ describe.each(bothDatabases())("budget windows on %s", (on) => {
       ).rejects.toThrow();
     });
 
+    it("are refused on an archived group, by the server and not only the page", async () => {
+      const f = await orgFixture(db, "admin");
+      const group = await f.group("Old project");
+      await archiveGroup(db, f.actor, { groupId: group });
+      await expect(
+        setBudgetWindow(db, f.actor, {
+          target: { kind: "group", id: group },
+          period: "day",
+          mode: "hard",
+          amount: "5",
+        }),
+      ).rejects.toThrow("Old project is archived: restore it first.");
+    });
+
     it("keep one window of each length per target: setting it again changes it", async () => {
       const f = await orgFixture(db, "admin");
       const group = await f.group("Ops");
@@ -428,14 +443,17 @@ describe.each(bothDatabases())("budget windows on %s", (on) => {
       });
       expect(again.id).toBe(first.id);
       expect(week.id).not.toBe(first.id);
-      const { windows: listed } = await budgetWindowsWithSpend(db, f.actor, [{ groupId: group }]);
+      const { windows: listed } = await budgetWindowsWithSpend(db, f.actor, {
+        kind: "group",
+        id: group,
+      });
       expect(listed.map((w) => [w.period, w.mode, w.amountMicros])).toEqual([
         ["day", "soft", 7 * DOLLAR],
         ["week", "hard", 20 * DOLLAR],
       ]);
       // Another organisation's admin can neither see nor change them.
       const other = await orgFixture(db, "admin");
-      expect(await budgetWindowsWithSpend(db, other.actor, [{ groupId: group }])).toEqual({
+      expect(await budgetWindowsWithSpend(db, other.actor, { kind: "group", id: group })).toEqual({
         timeZone: "UTC",
         windows: [],
       });

@@ -1,11 +1,5 @@
 import type { KeyPolicy } from "@/db/schema";
-import {
-  type WindowBounds,
-  amountInForce,
-  spanOf,
-  windowBounds,
-  windowLabel,
-} from "@/lib/limits/windows";
+import { type WindowSpan, amountInForce, windowLabel, windowSpan } from "@/lib/limits/windows";
 import { formatMicros } from "@/lib/money";
 import { modelMatches } from "./model-pattern";
 import type { DenyReason } from "./schemas";
@@ -114,13 +108,11 @@ export interface Outcome {
 }
 
 /** A hard budget window that applies to a decision: where it is now, and what is in force. */
-export interface AccessWindow extends WindowBounds {
+export interface AccessWindow extends WindowSpan {
   window: SubjectBudgetWindow;
   /** The key's, member's or group's name. */
   on: string;
   limitMicros: number;
-  /** Names this window's current span: what is used is counted per span. */
-  span: string;
 }
 
 /** What a subject that passed the access rules is limited by, and the checks so far. */
@@ -273,16 +265,12 @@ export function checkAccess(
   );
   const windows = subject.budgetWindows
     .filter((w) => w.mode === "hard")
-    .map((window): AccessWindow => {
-      const bounds = windowBounds(window, subject.timeZone, now);
-      return {
-        window,
-        ...bounds,
-        on: targetName(subject, window),
-        limitMicros: amountInForce(window, now),
-        span: spanOf(window.id, bounds),
-      };
-    });
+    .map((window): AccessWindow => ({
+      window,
+      ...windowSpan(window, window.targetId, subject.timeZone, now),
+      on: targetName(subject, window),
+      limitMicros: amountInForce(window, now),
+    }));
   const windowGroups = new Set(
     windows.filter((w) => w.window.scope === "group").map((w) => w.window.targetId),
   );

@@ -14,7 +14,7 @@ import { checkRateLimits } from "./rate-limit-check";
 import type { RateStore } from "./rate-store";
 import { reserveInBatch } from "./reservation-batches";
 import type { Subject } from "./subject";
-import { limitScopeOf, usedFor, usedThisMonth } from "./used";
+import { limitScopeOf, usedFor, usedAgainstLimits } from "./used";
 
 export type { Check, Decision, DecisionRequest, Rule } from "./checks";
 export { rules } from "./checks";
@@ -86,6 +86,6 @@ async function checkMoney(
   if (!access.limited) return checkLimits(access, request, NOTHING_USED, null);
   if (options.reserve && request.estimatedCostMicros > 0 && reservationId)
     return reserveInBatch(db, orgId, access, request, { ...options, reservationId });
-  const used = await usedThisMonth(db, orgId, limitScopeOf(access), options.now);
+  const used = await usedAgainstLimits(db, orgId, limitScopeOf(access), options.now);
   return checkLimits(access, request, usedFor(used, access), null);
 }

@@ -10,7 +10,7 @@ import { testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
 import { authorize } from "./authorize";
 import { pruneReservations } from "./reservations";
-import { usedThisMonth } from "./used";
+import { usedAgainstLimits } from "./used";
 
 // Authorize reads what reservations hold from budget_holds instead of summing them. Whatever
 // mix of reservations, settlements and expiries went before, the figure it reads must be the
@@ -63,7 +63,7 @@ async function summed(s: Scene, scopeId: string, now: Date) {
 }
 
 async function read(s: Scene, now: Date) {
-  const used = await usedThisMonth(
+  const used = await usedAgainstLimits(
     db,
     s.org.id,
     { memberIds: [], keyIds: [s.key.id], groupIds: [s.team] },

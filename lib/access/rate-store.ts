@@ -120,7 +120,7 @@ async function takeBatch(db: Db, orgId: string, batch: Taking[]): Promise<RateTa
 
 /**
  * PostgreSQL: rate_limit_counts, a row per counter and second (or day), checked and counted by
- * gatehouse_rate_take (migration 0020) for a batch of requests in one statement, under advisory
+ * gatehouse_rate_take (migration 0019) for a batch of requests in one statement, under advisory
  * locks; token holds in rate_limit_holds, released by gatehouse_rate_settle.
  */
 export function postgresRateStore(db: Db): RateStore {

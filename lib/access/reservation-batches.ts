@@ -3,13 +3,8 @@ import { startOfMonthUtc } from "@/lib/time";
 import { turnTaker } from "@/lib/turns";
 import { type Access, type DecisionRequest, type Outcome, checkLimits } from "./checks";
 import { type NewReservation, insertReservations } from "./reservations";
-import {
-  type WindowSpan,
-  limitScopeOf,
-  lockLimits,
-  usedFor,
-  usedThisMonthAndRelease,
-} from "./used";
+import type { WindowSpan } from "@/lib/limits/windows";
+import { limitScopeOf, lockLimits, usedFor, usedAgainstLimitsAndRelease } from "./used";
 
 // Reserving decisions of one organisation are taken in batches: while one batch's transaction
 // runs, the requests that arrive queue, and the next batch takes them all in one transaction:
@@ -85,7 +80,7 @@ function decideBatch(db: Db, orgId: string, batch: Waiting[]): Promise<Outcome[]
   const now = new Date(Math.max(...batch.map((w) => w.options.now.getTime())));
   return db.transaction(async (tx) => {
     await lockLimits(tx, scope);
-    const { used, released: holds } = await usedThisMonthAndRelease(tx, orgId, scope, now);
+    const { used, released: holds } = await usedAgainstLimitsAndRelease(tx, orgId, scope, now);
     const rows: NewReservation[] = [];
     const outcomes = batch.map(({ access, request, options }) => {
       const { key, member, hardGroups, heldGroups } = access;

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import type { KeyPolicy, memberStatus } from "@/db/schema";
 import { queryRows } from "@/db/rows";
+import { targetIdOf } from "@/lib/limits/targets";
 import type { WindowPeriod } from "@/lib/limits/windows";
 
 // What a decision is about, read in one round trip: the key, the member, and every live group the
@@ -120,6 +121,13 @@ function targetOf(
   return groupRank.has(row.groupId!) ? "group" : null;
 }
 
+/** Controls in the order they are checked: the key's, the member's, then by the group's order. */
+const byTarget =
+  (groupRank: ReadonlyMap<string, number>) =>
+  (a: { scope: (typeof SCOPE_ORDER)[number]; targetId: string }, b: typeof a) =>
+    SCOPE_ORDER.indexOf(a.scope) - SCOPE_ORDER.indexOf(b.scope) ||
+    (groupRank.get(a.targetId) ?? 0) - (groupRank.get(b.targetId) ?? 0);
+
 /**
  * The limits of these rows that apply to the key, the member and their groups, in the order they
  * are checked: the key's, the member's, then each group's (in the subject's group order), the
@@ -138,15 +146,14 @@ export function applicableRateLimits(
       if (!target) return [];
       const scope = target === "group" && r.perMember ? "group_member" : target;
       const { id, modelPattern, requestsPerMinute, requestsPerDay, tokensPerMinute } = r;
-      const targetId = (r.keyId ?? r.memberId ?? r.groupId)!;
+      const targetId = targetIdOf(r);
       return [
         { id, scope, targetId, modelPattern, requestsPerMinute, requestsPerDay, tokensPerMinute },
       ];
     })
     .sort(
       (a, b) =>
-        SCOPE_ORDER.indexOf(a.scope) - SCOPE_ORDER.indexOf(b.scope) ||
-        (groupRank.get(a.targetId) ?? 0) - (groupRank.get(b.targetId) ?? 0) ||
+        byTarget(groupRank)(a, b) ||
         (a.modelPattern ?? "").localeCompare(b.modelPattern ?? "") ||
         a.id.localeCompare(b.id),
     );
@@ -184,7 +191,7 @@ export function applicableBudgetWindows(
       const scope = targetOf(r, keyId, memberId, groupRank);
       if (!scope) return [];
       const { id, period, days, mode, amountMicros, raisedAmountMicros, raisedUntil } = r;
-      const targetId = (r.keyId ?? r.memberId ?? r.groupId)!;
+      const targetId = targetIdOf(r);
       return [
         {
           id,
@@ -201,8 +208,7 @@ export function applicableBudgetWindows(
     })
     .sort(
       (a, b) =>
-        SCOPE_ORDER.indexOf(a.scope) - SCOPE_ORDER.indexOf(b.scope) ||
-        (groupRank.get(a.targetId) ?? 0) - (groupRank.get(b.targetId) ?? 0) ||
+        byTarget(groupRank)(a, b) ||
         PERIOD_ORDER.indexOf(a.period) - PERIOD_ORDER.indexOf(b.period) ||
         (a.days ?? 0) - (b.days ?? 0),
     );

@@ -2,6 +2,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { queryRows, textArray, timestampArray, uuidArray } from "@/db/rows";
 import { apiKeys, groups, orgMembers } from "@/db/schema";
+import type { WindowSpan } from "@/lib/limits/windows";
 import { addMonthsUtc, startOfMonthUtc, toIsoDay } from "@/lib/time";
 import type { Access, Used } from "./checks";
 import { type HoldDelta, releaseDue } from "./reservations";
@@ -11,14 +12,6 @@ import { type HoldDelta, releaseDue } from "./reservations";
 // members, keys and groups in one round trip (a batch of reservations reads them once); and for
 // budget windows, the spend of their scope's quarters in the window plus the same open
 // reservations (a reservation is open now, so it is in every window of its scope).
-
-/** A budget window's current span: its spend is the scope's quarters from `start` to `end`. */
-export interface WindowSpan {
-  span: string;
-  scopeId: string;
-  start: Date;
-  end: Date;
-}
 
 export interface LimitScope {
   memberIds: readonly string[];
@@ -36,7 +29,7 @@ export interface UsedByScope {
   windows: Map<string, number>;
 }
 
-export async function usedThisMonth(
+export async function usedAgainstLimits(
   db: Db,
   orgId: string,
   scope: LimitScope,
@@ -50,7 +43,7 @@ export async function usedThisMonth(
  * as before the release, which moves what they subtract as "held but no longer counting". The
  * reservation batch's read: one round trip instead of two.
  */
-export async function usedThisMonthAndRelease(
+export async function usedAgainstLimitsAndRelease(
   tx: Db,
   orgId: string,
   scope: LimitScope,
@@ -175,12 +168,7 @@ export function limitScopeOf(access: Access): Required<LimitScope> {
     memberIds: [access.member.id],
     keyIds: [access.key.id],
     groupIds: access.heldGroups.map((g) => g.id),
-    windows: access.windows.map((w) => ({
-      span: w.span,
-      scopeId: w.window.targetId,
-      start: w.start,
-      end: w.end,
-    })),
+    windows: access.windows,
   };
 }
 

@@ -1,12 +1,22 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Connection, connectPostgres } from "@/db/connect";
-import { apiKeys, groups, orgMembers } from "@/db/schema";
+import {
+  apiKeys,
+  budgetWindows,
+  groups,
+  modelListAttachments,
+  modelLists,
+  orgMembers,
+  orgs,
+  rateLimits,
+} from "@/db/schema";
 import { insertApiKey } from "@/db/seed/builders";
 import { authorize } from "@/lib/access/authorize";
 import { loadSubject } from "@/lib/access/subject";
 import type { Actor } from "@/lib/auth/actor";
 import { hashSecret } from "@/lib/keys/secret";
+import { setOrgTimeZone } from "@/lib/orgs/time-zone";
 import { testDatabase, urlOf, usingPostgres } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
 import { type Snapshots, startSnapshots } from "./snapshots";
@@ -28,7 +38,11 @@ const policy = {
   weights: {},
 };
 
-/** Company → Engineering → Backend (key on Engineering); Ops archived under Company. */
+/**
+ * Company → Engineering → Backend (key on Engineering); Ops archived under Company; and the
+ * controls on them: rate limits, model lists and budget windows on the key, the groups and Ann,
+ * and the organisation's time zone.
+ */
 async function scene() {
   const { db } = connection;
   const f = await orgFixture(connection.db, "admin");
@@ -53,6 +67,37 @@ async function scene() {
     policy,
     groupIds: [eng],
   });
+  await db.update(orgs).set({ timeZone: "Asia/Kathmandu" }).where(eq(orgs.id, f.org.id));
+  await db.insert(rateLimits).values([
+    { orgId: f.org.id, keyId: key.id, requestsPerMinute: 100, tokensPerMinute: 50_000 },
+    { orgId: f.org.id, groupId: eng, perMember: true, modelPattern: "claude-*", requestsPerDay: 9 },
+    { orgId: f.org.id, groupId: ops, requestsPerMinute: 1 },
+    { orgId: f.org.id, memberId: ann.id, requestsPerDay: 500 },
+  ]);
+  const lists = await db
+    .insert(modelLists)
+    .values([
+      { orgId: f.org.id, name: "Cheap", patterns: ["gpt-4o", "gpt-4o-mini", "claude-*-haiku"] },
+      { orgId: f.org.id, name: "No previews", sense: "deny", patterns: ["*-preview"] },
+    ])
+    .returning();
+  await db.insert(modelListAttachments).values([
+    { orgId: f.org.id, listId: lists[0]!.id, keyId: key.id },
+    { orgId: f.org.id, listId: lists[1]!.id, groupId: company },
+  ]);
+  await db.insert(budgetWindows).values([
+    { orgId: f.org.id, groupId: company, period: "days", days: 7, amountMicros: 70_000_000 },
+    {
+      orgId: f.org.id,
+      keyId: key.id,
+      period: "day",
+      amountMicros: 10_000_000,
+      raisedAmountMicros: 20_000_000,
+      raisedUntil: new Date(Date.now() + 86_400_000),
+    },
+    { orgId: f.org.id, memberId: ann.id, period: "month", mode: "soft", amountMicros: 1_000_000 },
+    { orgId: f.org.id, groupId: ops, period: "week", amountMicros: 1 },
+  ]);
   const gateway: Actor = { kind: "gateway", tokenId: "t", orgId: f.org.id, label: "gw" };
   const email = (name: string) => `${name.toLowerCase()}@${f.org.slug}.test`;
   return { ...f, company, eng, backend, ops, ann, bob, key, secret, gateway, email };
@@ -75,6 +120,22 @@ describe("gateway snapshots", () => {
         expect(await snapshots.subject(s.org.id, keyLookup, memberLookup)).toEqual(
           await loadSubject(connection.db, s.org.id, keyLookup, memberLookup),
         );
+    // The scene's controls are there to be compared: Ann through the key sees all of hers.
+    const ann = await snapshots.subject(s.org.id, { id: s.key.id }, { id: s.ann.id });
+    expect(ann.timeZone).toBe("Asia/Kathmandu");
+    expect(ann.rateLimits.map((l) => l.scope)).toEqual(["key", "member", "group_member"]);
+    expect(ann.modelLists.map((l) => l.name)).toEqual(["Cheap", "No previews"]);
+    expect(ann.budgetWindows.map((w) => [w.scope, w.period])).toEqual([
+      ["key", "day"],
+      ["member", "month"],
+      ["group", "days"],
+    ]);
+    // A change of the organisation's time zone reaches the snapshot too.
+    await setOrgTimeZone(connection.db, s.actor, { timeZone: "Europe/Berlin" });
+    await snapshots.caughtUp();
+    expect((await snapshots.subject(s.org.id, { id: s.key.id }, { id: s.ann.id })).timeZone).toBe(
+      "Europe/Berlin",
+    );
   });
 
   it("decide from memory, and see every committed change once it is notified", async () => {

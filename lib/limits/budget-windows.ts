@@ -1,32 +1,18 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import {
-  type BudgetWindow,
-  apiKeys,
-  budgetWindows,
-  groups,
-  orgMembers,
-  orgs,
-  users,
-} from "@/db/schema";
-import { type WindowSpan, usedThisMonth } from "@/lib/access/used";
+import { type BudgetWindow, apiKeys, budgetWindows, groups, orgMembers, users } from "@/db/schema";
+import { usedAgainstLimits } from "@/lib/access/used";
+import { orgTimeZone } from "@/lib/orgs/time-zone";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { Invalid, NotFound } from "@/lib/errors";
-import { requireGroup } from "@/lib/groups/lookup";
-import { requireKey } from "@/lib/keys/commands";
-import { requireMember } from "@/lib/members/lookup";
-import {
-  type BudgetWindowInput,
-  budgetWindowIdInput,
-  budgetWindowInput,
-  timeZoneInput,
-} from "./schemas";
-import { amountInForce, endOfLocalDay, spanOf, windowBounds, windowTargetId } from "./windows";
+import { type BudgetWindowInput, budgetWindowIdInput, budgetWindowInput } from "./schemas";
+import { type ControlTarget, onTarget, requireTarget, targetColumns, targetIdOf } from "./targets";
+import { amountInForce, endOfLocalDay, windowSpan } from "./windows";
 
 // Budget windows on keys, groups and members (a day, a week, the last N days): set (one per
 // target and length: setting it again changes it), listed with their spend, removed; every change
-// audited before → after. The organisation's time zone, where their days start, is set here too.
+// audited before → after. Their days start in the organisation's time zone (lib/orgs/time-zone.ts).
 // The gateway's instances pick a change up from the notification its commit sends.
 
 const shown = (w: BudgetWindow | undefined) =>
@@ -42,36 +28,6 @@ const shown = (w: BudgetWindow | undefined) =>
     raisedAmountMicros: w.raisedAmountMicros,
     raisedUntil: w.raisedUntil?.toISOString() ?? null,
   };
-
-type Target = ReturnType<typeof budgetWindowInput.parse>["target"];
-type TargetQuery = { keyId: string } | { groupId: string } | { memberId: string };
-
-function targetColumns(target: Target) {
-  return {
-    keyId: target.kind === "key" ? target.id : null,
-    groupId: target.kind === "group" ? target.id : null,
-    memberId: target.kind === "member" ? target.id : null,
-  };
-}
-
-function onTarget(target: TargetQuery) {
-  return "keyId" in target
-    ? eq(budgetWindows.keyId, target.keyId)
-    : "groupId" in target
-      ? eq(budgetWindows.groupId, target.groupId)
-      : eq(budgetWindows.memberId, target.memberId);
-}
-
-async function requireTarget(tx: Db, orgId: string, target: Target) {
-  if (target.kind === "key") await requireKey(tx, orgId, target.id);
-  else if (target.kind === "group") await requireGroup(tx, orgId, target.id);
-  else await requireMember(tx, orgId, target.id);
-}
-
-export async function orgTimeZone(db: Db, orgId: string): Promise<string> {
-  const [org] = await db.select({ timeZone: orgs.timeZone }).from(orgs).where(eq(orgs.id, orgId));
-  return org?.timeZone ?? "UTC";
-}
 
 /** Sets a target's window of one length: a new one, or a change of the one there. */
 export async function setBudgetWindow(
@@ -93,20 +49,13 @@ export async function setBudgetWindow(
       throw new Invalid("A temporary increase must last until today or later.", {
         raisedUntil: "Choose today or a later date.",
       });
-    const c = targetColumns(input.target);
     const [before] = await tx
       .select()
       .from(budgetWindows)
       .where(
         and(
           eq(budgetWindows.orgId, actor.orgId),
-          onTarget(
-            c.keyId
-              ? { keyId: c.keyId }
-              : c.groupId
-                ? { groupId: c.groupId }
-                : { memberId: c.memberId! },
-          ),
+          onTarget(budgetWindows, input.target),
           eq(budgetWindows.period, input.period),
           sql`coalesce(${budgetWindows.days}, 0) = ${input.days ?? 0}`,
         ),
@@ -130,7 +79,7 @@ export async function setBudgetWindow(
           .insert(budgetWindows)
           .values({
             orgId: actor.orgId,
-            ...c,
+            ...targetColumns(input.target),
             period: input.period,
             days: input.days,
             ...values,
@@ -170,8 +119,6 @@ export async function removeBudgetWindow(db: Db, actor: Actor, raw: { budgetWind
 export interface BudgetWindowStatus extends BudgetWindow {
   /** The key's, group's or member's name. */
   targetName: string;
-  /** The organisation's, where the window's days start. */
-  timeZone: string;
   /** The amount in force now (a temporary increase while it lasts). */
   limitMicros: number;
   start: Date;
@@ -184,29 +131,21 @@ export interface BudgetWindowStatus extends BudgetWindow {
 }
 
 /**
- * The budget windows of some targets (or of the whole organisation) with their spend now, and
- * the organisation's time zone, where their days start.
+ * The budget windows of a key, group or member (or of the whole organisation) with their spend
+ * now, and the organisation's time zone, where their days start.
  */
 export async function budgetWindowsWithSpend(
   db: Db,
   actor: Actor,
-  targets: TargetQuery[] | "all",
+  target: ControlTarget | "all",
   now = new Date(),
 ): Promise<{ timeZone: string; windows: BudgetWindowStatus[] }> {
   // Admins only, as the spend pages: a window shows what its target spent.
   assertCan(actor, "org:manage");
-  const where =
-    targets === "all"
-      ? eq(budgetWindows.orgId, actor.orgId)
-      : and(
-          eq(budgetWindows.orgId, actor.orgId),
-          targets.length
-            ? sql`(${sql.join(
-                targets.map((t) => onTarget(t)),
-                sql` or `,
-              )})`
-            : sql`false`,
-        );
+  const where = and(
+    eq(budgetWindows.orgId, actor.orgId),
+    target === "all" ? undefined : onTarget(budgetWindows, target),
+  );
   const [named, timeZone] = await Promise.all([
     db
       .select({
@@ -234,16 +173,11 @@ export async function budgetWindowsWithSpend(
   const rows = named.map((n) => n.window);
   const names = new Map(named.map((n) => [n.window.id, n.targetName]));
   if (!rows.length) return { timeZone, windows: [] };
-  const spans = rows.map((w): WindowSpan & { window: BudgetWindow } => {
-    const bounds = windowBounds(w, timeZone, now);
-    return {
-      window: w,
-      span: spanOf(w.id, bounds),
-      scopeId: windowTargetId(w),
-      ...bounds,
-    };
-  });
-  const used = await usedThisMonth(
+  const spans = rows.map((w) => ({
+    window: w,
+    ...windowSpan(w, targetIdOf(w), timeZone, now),
+  }));
+  const used = await usedAgainstLimits(
     db,
     actor.orgId,
     {
@@ -265,7 +199,6 @@ export async function budgetWindowsWithSpend(
     return {
       ...window,
       targetName: names.get(window.id) ?? "",
-      timeZone,
       limitMicros: amountInForce(window, now),
       start,
       end,
@@ -274,28 +207,4 @@ export async function budgetWindowsWithSpend(
     };
   });
   return { timeZone, windows };
-}
-
-/** Sets where the organisation's days and weeks start for its budget windows. */
-export async function setOrgTimeZone(db: Db, actor: Actor, raw: { timeZone: string }) {
-  assertCan(actor, "org:manage");
-  const { timeZone } = timeZoneInput.parse(raw);
-  return db.transaction(async (tx) => {
-    const [before] = await tx
-      .select({ timeZone: orgs.timeZone })
-      .from(orgs)
-      .where(eq(orgs.id, actor.orgId))
-      .for("update");
-    if (!before) throw new NotFound("The organisation");
-    if (before.timeZone === timeZone) return { timeZone };
-    await tx.update(orgs).set({ timeZone }).where(eq(orgs.id, actor.orgId));
-    await audit(
-      tx,
-      actor,
-      "org.time_zone_changed",
-      { type: "org", id: actor.orgId },
-      { before: { timeZone: before.timeZone }, after: { timeZone } },
-    );
-    return { timeZone };
-  });
 }

@@ -7,6 +7,7 @@ import { insertApiKey } from "@/db/seed/builders";
 import { NotFound } from "@/lib/errors";
 import { testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
+import { archiveGroup } from "@/lib/groups/commands";
 import { listRateLimits, removeRateLimit, setRateLimit } from "./rate-limits";
 
 let db: Db;
@@ -43,7 +44,7 @@ describe("rate limits in the console", () => {
       requestsPerMinute: 100,
     });
     expect(
-      (await listRateLimits(db, f.actor, { groupId: team })).map((l) => [
+      (await listRateLimits(db, f.actor, { kind: "group", id: team })).map((l) => [
         l.perMember,
         l.modelPattern,
         l.requestsPerMinute,
@@ -68,6 +69,18 @@ describe("rate limits in the console", () => {
       before: { requestsPerMinute: 10 },
       after: { requestsPerMinute: 20, requestsPerDay: 500 },
     });
+  });
+
+  it("are refused on an archived group, by the server and not only the page", async () => {
+    const f = await orgFixture(db);
+    const group = await f.group("Old project");
+    await archiveGroup(db, f.actor, { groupId: group });
+    await expect(
+      setRateLimit(db, f.actor, {
+        target: { kind: "group", id: group },
+        requestsPerMinute: 10,
+      }),
+    ).rejects.toThrow("Old project is archived: restore it first.");
   });
 
   it("says on the field what is wrong", async () => {

@@ -4,10 +4,8 @@ import { type RateLimit, rateLimits } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { NotFound } from "@/lib/errors";
-import { requireGroup } from "@/lib/groups/lookup";
-import { requireKey } from "@/lib/keys/commands";
-import { requireMember } from "@/lib/members/lookup";
 import { type RateLimitInput, rateLimitIdInput, rateLimitInput } from "./schemas";
+import { type ControlTarget, onTarget, requireTarget, targetColumns } from "./targets";
 
 // Rate limits on keys, groups and members: set (one per target, group mode and model pattern:
 // setting it again changes it), listed, removed; every change audited before → after. The
@@ -28,32 +26,14 @@ const shown = (r: RateLimit | undefined) =>
 
 type Target = ReturnType<typeof rateLimitInput.parse>["target"];
 
-function targetColumns(target: Target) {
-  return {
-    keyId: target.kind === "key" ? target.id : null,
-    groupId: target.kind === "group" ? target.id : null,
-    memberId: target.kind === "member" ? target.id : null,
-    perMember: target.kind === "group" ? target.perMember : false,
-  };
-}
+const perMemberOf = (target: Target) => target.kind === "group" && target.perMember;
 
 function sameTarget(target: Target, modelPattern: string | null): SQL {
-  const c = targetColumns(target);
   return and(
-    c.keyId
-      ? eq(rateLimits.keyId, c.keyId)
-      : c.groupId
-        ? eq(rateLimits.groupId, c.groupId)
-        : eq(rateLimits.memberId, c.memberId!),
-    eq(rateLimits.perMember, c.perMember),
+    onTarget(rateLimits, target),
+    eq(rateLimits.perMember, perMemberOf(target)),
     sql`coalesce(${rateLimits.modelPattern}, '') = ${modelPattern ?? ""}`,
   )!;
-}
-
-async function requireTarget(tx: Db, orgId: string, target: Target) {
-  if (target.kind === "key") await requireKey(tx, orgId, target.id);
-  else if (target.kind === "group") await requireGroup(tx, orgId, target.id);
-  else await requireMember(tx, orgId, target.id);
 }
 
 /** Sets the rate limit of a target for a model pattern (or all models): a new one, or a change. */
@@ -84,6 +64,7 @@ export async function setRateLimit(db: Db, actor: Actor, raw: RateLimitInput) {
           .values({
             orgId: actor.orgId,
             ...targetColumns(input.target),
+            perMember: perMemberOf(input.target),
             modelPattern: input.modelPattern,
             ...values,
           })
@@ -120,21 +101,11 @@ export async function removeRateLimit(db: Db, actor: Actor, raw: { rateLimitId: 
 }
 
 /** The rate limits set on a key, a group (both modes) or a member. */
-export async function listRateLimits(
-  db: Db,
-  actor: Actor,
-  target: { keyId: string } | { groupId: string } | { memberId: string },
-) {
+export async function listRateLimits(db: Db, actor: Actor, target: ControlTarget) {
   assertCan(actor, "org:read");
-  const on =
-    "keyId" in target
-      ? eq(rateLimits.keyId, target.keyId)
-      : "groupId" in target
-        ? eq(rateLimits.groupId, target.groupId)
-        : eq(rateLimits.memberId, target.memberId);
   return db
     .select()
     .from(rateLimits)
-    .where(and(eq(rateLimits.orgId, actor.orgId), on))
+    .where(and(eq(rateLimits.orgId, actor.orgId), onTarget(rateLimits, target)))
     .orderBy(asc(rateLimits.perMember), sql`coalesce(${rateLimits.modelPattern}, '')`);
 }

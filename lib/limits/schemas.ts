@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isModelPattern } from "@/lib/access/model-pattern";
 import { optionalDollars } from "@/lib/form-input";
-import { isTimeZone } from "./windows";
+import { controlTarget, groupTarget, keyTarget, memberTarget } from "./targets";
 
 // A rate limit as the settings forms send it: on a key, a group (together or per member) or a
 // member; an optional model pattern; requests a minute and a day (blank: no such limit).
@@ -25,13 +25,9 @@ const rate = (what: string, max = MAX_RATE) => {
 export const rateLimitInput = z
   .object({
     target: z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("key"), id: z.uuid("Unknown key.") }),
-      z.object({ kind: z.literal("member"), id: z.uuid("Unknown member.") }),
-      z.object({
-        kind: z.literal("group"),
-        id: z.uuid("Unknown group."),
-        perMember: z.boolean().default(false),
-      }),
+      keyTarget,
+      memberTarget,
+      groupTarget.extend({ perMember: z.boolean().default(false) }),
     ]),
     modelPattern: z
       .string()
@@ -94,10 +90,7 @@ export type ModelListInput = z.input<typeof modelListInput>;
 
 export const modelListAttachmentInput = z.object({
   listId: z.uuid("Unknown model list."),
-  target: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("key"), id: z.uuid("Unknown key.") }),
-    z.object({ kind: z.literal("group"), id: z.uuid("Unknown group.") }),
-  ]),
+  target: z.discriminatedUnion("kind", [keyTarget, groupTarget]),
 });
 
 export const modelListIdInput = z.object({ listId: z.uuid("Unknown model list.") });
@@ -114,11 +107,7 @@ const dollars = (what: string) =>
 
 export const budgetWindowInput = z
   .object({
-    target: z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("key"), id: z.uuid("Unknown key.") }),
-      z.object({ kind: z.literal("member"), id: z.uuid("Unknown member.") }),
-      z.object({ kind: z.literal("group"), id: z.uuid("Unknown group.") }),
-    ]),
+    target: controlTarget,
     period: z.enum(["day", "week", "days", "month"], {
       error: "Choose a day, a week, a number of days or a month.",
     }),
@@ -203,12 +192,3 @@ export type BudgetWindowInput = Omit<
 > & { days?: FormValue; amount: FormValue; raisedAmount?: FormValue };
 
 export const budgetWindowIdInput = z.object({ budgetWindowId: z.uuid("Unknown budget window.") });
-
-export const timeZoneInput = z.object({
-  timeZone: z
-    .string({ error: "Choose a time zone." })
-    .trim()
-    .min(1, "Choose a time zone.")
-    .max(64, "Choose a time zone from the list.")
-    .refine(isTimeZone, "Choose a time zone from the list (an IANA name like Europe/Berlin)."),
-});

@@ -1,10 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { budgetWindowAlerts, budgetWindows } from "@/db/schema";
-import { usedThisMonth } from "@/lib/access/used";
+import { usedAgainstLimits } from "@/lib/access/used";
 import { enqueueWebhookEvent } from "@/lib/webhooks/enqueue";
-import { orgTimeZone } from "./budget-windows";
-import { amountInForce, spanOf, windowBounds, windowTargetId } from "./windows";
+import { orgTimeZone } from "@/lib/orgs/time-zone";
+import { targetIdOf } from "./targets";
+import { amountInForce, windowSpan } from "./windows";
 
 /**
  * Records the alerts of budget windows that spend just added makes due: for each window on one
@@ -39,17 +40,12 @@ export async function raiseWindowAlerts(
       sql`select pg_advisory_xact_lock(hashtextextended(${`gatehouse:window-alerts:${w.id}`}, 0))`,
     );
   const timeZone = await orgTimeZone(tx, orgId);
-  const spans = windows.map((w) => {
-    const bounds = windowBounds(w, timeZone, now);
-    return {
-      window: w,
-      span: spanOf(w.id, bounds),
-      scopeId: windowTargetId(w),
-      ...bounds,
-    };
-  });
+  const spans = windows.map((w) => ({
+    window: w,
+    ...windowSpan(w, targetIdOf(w), timeZone, now),
+  }));
   // Spend only: the scope lists are empty, so no reservations are added.
-  const { windows: spent } = await usedThisMonth(
+  const { windows: spent } = await usedAgainstLimits(
     tx,
     orgId,
     { memberIds: [], keyIds: [], groupIds: [], windows: spans },

@@ -43,16 +43,24 @@ export function windowBounds(shape: WindowShape, timeZone: string, now: Date): W
 
 const instant = (d: Date) => new Date(d.getTime());
 
-/** Names a window's current span: spend is counted per span (a day of it, a week, a month). */
-export const spanOf = (windowId: string, bounds: WindowBounds) =>
-  `${windowId}@${bounds.start.toISOString()}`;
+/**
+ * A window where it is now: its bounds, the name of its current span (spend is counted per span:
+ * a day of it, a week, a month) and the key, group or member whose spend it counts.
+ */
+export interface WindowSpan extends WindowBounds {
+  span: string;
+  scopeId: string;
+}
 
-/** The key, group or member a window is on. */
-export const windowTargetId = (w: {
-  keyId: string | null;
-  groupId: string | null;
-  memberId: string | null;
-}) => (w.keyId ?? w.groupId ?? w.memberId)!;
+export function windowSpan(
+  window: WindowShape & { id: string },
+  targetId: string,
+  timeZone: string,
+  now: Date,
+): WindowSpan {
+  const bounds = windowBounds(window, timeZone, now);
+  return { ...bounds, span: `${window.id}@${bounds.start.toISOString()}`, scopeId: targetId };
+}
 
 /** The end of a calendar day (yyyy-mm-dd) in a zone: the next day's midnight there. */
 export function endOfLocalDay(day: string, timeZone: string): Date {

@@ -54,7 +54,8 @@ const scenario = fc.record({
         member: fc.nat(3),
         key: fc.nat(1),
         model: fc.constantFrom("gpt-4o", "claude-sonnet-4-5"),
-        at: fc.integer({ min: 0, max: 60 * 24 - 1 }), // hours after start
+        // Minutes after start: events fall anywhere in an hour, in every quarter of it.
+        at: fc.integer({ min: 0, max: 60 * 24 * 60 - 1 }),
         cost: fc.integer({ min: 1, max: 5_000_000 }),
       }),
       { minLength: 1, maxLength: 15 },
@@ -123,7 +124,7 @@ describe("rollups", () => {
         const stored = new Map<string, (typeof s.batches)[number][number]>();
         const toEvent = (e: (typeof s.batches)[number][number]) => ({
           eventId: `e${e.id}`,
-          occurredAt: new Date(start + e.at * 3_600_000),
+          occurredAt: new Date(start + e.at * 60_000),
           memberId: members[e.member]!,
           keyId: keys[e.key]!,
           model: e.model,
@@ -149,8 +150,16 @@ describe("rollups", () => {
         const expectedGroupModel = new Map<string, number>();
         const expectedOrgMember = new Map<string, number>();
         const expectedOrgKey = new Map<string, number>();
+        // Budget windows' grain: each member's, key's and group's quarters of an hour.
+        const expectedQuarter = new Map<string, number>();
+        const addQuarter = (scopeId: string, at: number, cost: number) => {
+          const qk = `${scopeId}|${new Date(Math.floor(at / 900_000) * 900_000).toISOString()}`;
+          expectedQuarter.set(qk, (expectedQuarter.get(qk) ?? 0) + cost);
+        };
         for (const e of stored.values()) {
-          const at = start + e.at * 3_600_000;
+          const at = start + e.at * 60_000;
+          addQuarter(members[e.member]!, at, e.cost);
+          addQuarter(keys[e.key]!, at, e.cost);
           const day = new Date(at).toISOString().slice(0, 10);
           const mk = `${members[e.member]}|${keys[e.key]}|${e.model}|${day}`;
           expectedMember.set(mk, (expectedMember.get(mk) ?? 0) + e.cost);
@@ -169,6 +178,7 @@ describe("rollups", () => {
             expectedGroup.set(gk, (expectedGroup.get(gk) ?? 0) + e.cost);
             const gm = `${groups[g]}|${e.model}|${day}`;
             expectedGroupModel.set(gm, (expectedGroupModel.get(gm) ?? 0) + e.cost);
+            addQuarter(groups[g]!, at, e.cost);
           }
         }
 
@@ -210,6 +220,12 @@ describe("rollups", () => {
           sql`select model || '|' || to_char(day, 'YYYY-MM-DD') as k, cost_micros as cost
               from usage_daily_org_model where org_id = ${org.id}::uuid`,
         );
+        const quarterRows = await queryRows<{ k: string; cost: string }>(
+          db,
+          sql`select scope_id || '|' || to_char(quarter at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as k,
+                cost_micros as cost
+              from usage_quarter_scope where org_id = ${org.id}::uuid`,
+        );
         const [raw] = await queryRows<{ n: string; cost: string }>(
           db,
           sql`select count(*) as n, coalesce(sum(cost_micros), 0) as cost
@@ -225,6 +241,7 @@ describe("rollups", () => {
         expect(asMap(modelRows)).toEqual(expectedModel);
         expect(asMap(orgMemberRows)).toEqual(expectedOrgMember);
         expect(asMap(orgKeyRows)).toEqual(expectedOrgKey);
+        expect(asMap(quarterRows)).toEqual(expectedQuarter);
       }),
       { numRuns: usingPostgres ? 25 : 10 },
     );

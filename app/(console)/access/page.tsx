@@ -48,8 +48,8 @@ export default async function AccessPage({ searchParams }: AccessPageProps) {
   const [memberLimits, memberWindows] =
     member && actor.role !== "member"
       ? await Promise.all([
-          listRateLimits(db, actor, { memberId: member.id }),
-          budgetWindowsWithSpend(db, actor, [{ memberId: member.id }]),
+          listRateLimits(db, actor, { kind: "member", id: member.id }),
+          budgetWindowsWithSpend(db, actor, { kind: "member", id: member.id }),
         ])
       : [null, null];
   const liveKeys = keys.filter((k) => !k.revokedAt);
@@ -163,8 +163,7 @@ export default async function AccessPage({ searchParams }: AccessPageProps) {
             </p>
             <BudgetWindowsPanel
               target={{ kind: "member", id: member.id, name: member.name }}
-              {...budgetWindowsPanelData(memberWindows.windows)}
-              timeZone={memberWindows.timeZone}
+              {...budgetWindowsPanelData(memberWindows)}
               canEdit
               set={setBudgetWindowAction}
               remove={removeBudgetWindowAction}

@@ -14,7 +14,7 @@ import {
   updateSsoProvider,
 } from "@/lib/auth/sso-providers";
 import { startSsoTest } from "@/lib/auth/sso-test";
-import { setOrgTimeZone } from "@/lib/limits/budget-windows";
+import { setOrgTimeZone } from "@/lib/orgs/time-zone";
 import { oidcEnabled } from "@/lib/env";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
 import { updateDirectorySettings } from "@/lib/scim/settings";

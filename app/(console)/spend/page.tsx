@@ -177,7 +177,7 @@ export default async function SpendPage({ searchParams }: SpendPageProps) {
         </div>
         {windows.windows.length ? (
           <BudgetBars
-            budgets={windows.windows.map((w) => budgetWindowBar(w))}
+            budgets={windows.windows.map((w) => budgetWindowBar(w, windows.timeZone))}
             label="Budget windows"
           />
         ) : (

@@ -85,9 +85,9 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
       canEdit ? boardData(db, actor) : null,
       groupKeys(db, actor, id),
       listKeys(db, actor),
-      listRateLimits(db, actor, { groupId: id }),
+      listRateLimits(db, actor, { kind: "group", id }),
       listModelLists(db, actor),
-      canEdit ? budgetWindowsWithSpend(db, actor, [{ groupId: id }]) : null,
+      canEdit ? budgetWindowsWithSpend(db, actor, { kind: "group", id }) : null,
     ]);
   const spend = canEdit ? await groupSpend(db, actor, id, filters) : null;
   const tab = tabs.find((t) => t === search.tab && (t !== "spend" || spend)) ?? "members";
@@ -297,8 +297,7 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
               </p>
               <BudgetWindowsPanel
                 target={{ kind: "group", id: group.id, name: group.name }}
-                {...budgetWindowsPanelData(windows.windows)}
-                timeZone={windows.timeZone}
+                {...budgetWindowsPanelData(windows)}
                 canEdit={canEdit && !group.archivedAt}
                 set={setBudgetWindowAction}
                 remove={removeBudgetWindowAction}

@@ -71,9 +71,9 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
     listGroupsWithCounts(db, actor),
     memberDirectory(db, actor),
     answerWhy(db, actor, why),
-    listRateLimits(db, actor, { keyId: key.id }),
+    listRateLimits(db, actor, { kind: "key", id: key.id }),
     listModelLists(db, actor),
-    actor.role !== "member" ? budgetWindowsWithSpend(db, actor, [{ keyId: key.id }]) : null,
+    actor.role !== "member" ? budgetWindowsWithSpend(db, actor, { kind: "key", id: key.id }) : null,
   ]);
   const now = new Date();
   const isAdmin = actor.role !== "member";
@@ -200,8 +200,7 @@ export default async function KeyPage({ params, searchParams }: KeyPageProps) {
               </p>
               <BudgetWindowsPanel
                 target={{ kind: "key", id: key.id, name: key.name }}
-                {...budgetWindowsPanelData(windows.windows)}
-                timeZone={windows.timeZone}
+                {...budgetWindowsPanelData(windows)}
                 canEdit={canEdit}
                 set={setBudgetWindowAction}
                 remove={removeBudgetWindowAction}

@@ -15,16 +15,27 @@ CREATE INDEX "rate_limit_holds_second_idx" ON "rate_limit_holds" USING btree ("o
 ALTER TABLE "rate_limits" ADD CONSTRAINT "rate_limits_some_limit" CHECK (coalesce("rate_limits"."requests_per_minute", "rate_limits"."requests_per_day", "rate_limits"."tokens_per_minute") is not null);--> statement-breakpoint
 ALTER TABLE "rate_limits" ADD CONSTRAINT "rate_limits_positive" CHECK ("rate_limits"."requests_per_minute" > 0 and "rate_limits"."requests_per_day" > 0 and "rate_limits"."tokens_per_minute" > 0);
 --> statement-breakpoint
--- The rate-limit store's check-and-count (0017) with amounts: a request counter adds 1, a
--- tokens-a-minute counter the request's token estimate (0 without one). A counter refuses a
--- request when it is full, or when the amount would take it past its limit (an amount above the
--- limit itself can never fit: it is refused with retry_after 0). Counter names end in
--- :m (requests a minute), :d (requests a day, per UTC day) or :t (tokens a minute); the minute
--- ones count per clock second and look at the last 60 seconds. A request that counts a token
--- estimate may name a hold (its decision's reservation id): the estimate is remembered in
--- rate_limit_holds, so that its usage can settle it (gatehouse_rate_settle).
-DROP FUNCTION gatehouse_rate_take(uuid, int[], text[], text[], int[], boolean[]);
---> statement-breakpoint
+-- The PostgreSQL rate-limit store's check-and-count (lib/access/rate-store.ts) for a batch of
+-- requests of one organisation (those that queued in an instance while its previous batch ran) in
+-- one statement: one round trip and one commit for the batch. The advisory locks on the batch's
+-- counters are held from the first check to the commit; the commit does not wait for the WAL
+-- flush (a crash may forget the last fraction of a second of counts, which can only let a few
+-- more requests through afterwards, never fewer), so the locks are not held for an fsync. Each
+-- counter is read once and written once a batch, whatever the number of its requests (a row
+-- updated per request would grow a chain of dead versions that every read walks); the requests
+-- are decided in order, each seeing the counts of those before it.
+--
+-- A request counter adds 1, a tokens-a-minute counter the request's token estimate (0 without
+-- one). A counter refuses a request when it is full, or when the amount would take it past its
+-- limit (an amount above the limit itself can never fit: it is refused with retry_after 0).
+-- Counter names end in :m (requests a minute), :d (requests a day, per UTC day) or :t (tokens a
+-- minute); the minute ones count per clock second and look at the last 60 seconds. A request
+-- that counts a token estimate may name a hold (its decision's reservation id): the estimate is
+-- remembered in rate_limit_holds, so that its usage can settle it (gatehouse_rate_settle).
+--
+-- p_requests[i] is the request (1, 2, ...) that counter i belongs to; a request's counters are
+-- adjacent. Returns a row per request: the 1-based index among its counters of the first full one
+-- (0 when none is), what that counter holds, when it next has room, and the database's second.
 CREATE FUNCTION gatehouse_rate_take(
   p_org uuid, p_requests int[], p_names text[], p_windows text[], p_limits bigint[],
   p_amounts bigint[], p_consume boolean[], p_holds uuid[]
