@@ -10,7 +10,7 @@ import {
   checkLimits,
   failed,
 } from "./checks";
-import { checkRateLimits } from "./rate-limit-check";
+import { NO_RATE_LIMIT, checkRateLimits } from "./rate-limit-check";
 import type { RateStore } from "./rate-store";
 import { reserveInBatch } from "./reservation-batches";
 import type { Subject } from "./subject";
@@ -47,17 +47,20 @@ export async function decide(
   // What this decision holds (a budget reservation, a token estimate) is settled by the usage
   // that names this id.
   const reservationId = options.reserve ? randomUUID() : null;
-  // The gateway's requests are counted; the console's "Why?" only looks.
-  const rate = await checkRateLimits(
-    db,
-    orgId,
-    subject,
-    access,
-    request,
-    options.reserve,
-    request.estimatedTokens > 0 ? reservationId : null,
-    options.rateStore,
-  );
+  // The gateway's requests are counted; the console's "Why?" only looks. Without a rate limit
+  // there is nothing to wait for.
+  const rate = access.rateLimits.length
+    ? await checkRateLimits(
+        db,
+        orgId,
+        subject,
+        access,
+        request,
+        options.reserve,
+        request.estimatedTokens > 0 ? reservationId : null,
+        options.rateStore,
+      )
+    : NO_RATE_LIMIT;
   if (!rate.passed)
     return failed(access.checks, "rate_limit", "rate_limited", rate.message, {
       rateLimit: rate.hit,

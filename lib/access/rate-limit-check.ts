@@ -60,6 +60,12 @@ export type RateOutcome =
       message: string;
     };
 
+export const NO_RATE_LIMIT: RateOutcome = {
+  passed: true,
+  check: { rule: "rate_limit", passed: true, detail: "No rate limit applies." },
+  refund: null,
+};
+
 /**
  * Checks (and with `consume`, counts) the request against the rate limits that apply. A token
  * estimate counted is held under `holdId` until the request's usage settles it.
@@ -75,12 +81,7 @@ export async function checkRateLimits(
   store?: RateStore,
 ): Promise<RateOutcome> {
   const { counters, limits } = countersOf(access, request);
-  if (!counters.length)
-    return {
-      passed: true,
-      check: { rule: "rate_limit", passed: true, detail: "No rate limit applies." },
-      refund: null,
-    };
+  if (!counters.length) return NO_RATE_LIMIT;
   const rates = store ?? (await rateStoreFor(db));
   const taken = await rates.take(orgId, counters, consume, holdId);
   if (taken.ok) {
