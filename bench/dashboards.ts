@@ -8,6 +8,7 @@ import { listMembers } from "@/lib/members/queries";
 import { monthlySpendByGroup } from "@/lib/spend/analytics";
 import { spendFiltersOf } from "@/lib/spend/filters";
 import { groupSpend } from "@/lib/spend/group-analytics";
+import { detectSpendAnomalies } from "@/lib/spend/anomalies";
 import { spendOverview } from "@/lib/spend/overview";
 import { addMonthsUtc, startOfMonthUtc } from "@/lib/time";
 import { timed } from "./timing";
@@ -82,6 +83,16 @@ export async function benchDashboards(db: Db, orgId: string, now = new Date()) {
             group by 1`,
         ),
     ],
+    [
+      "raw GROUP BY: each member's spend per day for the 35 days unusual spend reads",
+      () =>
+        queryRows(
+          db,
+          sql`select member_id, date_trunc('day', occurred_at) as day, sum(cost_micros) from usage_events
+            where org_id = ${orgId}::uuid and occurred_at >= ${new Date(now.getTime() - 36 * 86_400_000).toISOString()}::timestamptz
+            group by 1, 2`,
+        ),
+    ],
   ];
   const cases: [string, () => Promise<unknown>][] = [
     [
@@ -100,6 +111,10 @@ export async function benchDashboards(db: Db, orgId: string, now = new Date()) {
     ["/groups: the groups with their counts", () => listGroupsWithCounts(db, actor)],
     ["/members: the first page", () => listMembers(db, actor, {})],
     ["/groups/board: every group and member", () => boardData(db, actor)],
+    [
+      "unusual spend: the organisation, every group and member, yesterday and today (rollups)",
+      () => detectSpendAnomalies(db, orgId, now),
+    ],
   ];
 
   const figures: DashboardFigure[] = [];

@@ -58,6 +58,7 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   model_list_attachments: "distributed",
   budget_windows: "distributed",
   budget_window_alerts: "distributed",
+  spend_anomalies: "distributed",
   usage_quarter_scope: "distributed",
   directory_settings: "distributed",
   scim_errors: "distributed",

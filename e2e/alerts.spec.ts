@@ -38,7 +38,7 @@ test(
     await groups.goto();
     await expect(groups.row(groupName)).toContainText("$2.50/mo");
 
-    const bell = page.getByRole("link", { name: /^Budget alerts/ });
+    const bell = page.getByRole("link", { name: /^Alerts/ });
     const unreadBefore = Number(
       (await bell.getAttribute("aria-label"))!.match(/(\d+) unread/)?.[1] ?? 0,
     );
@@ -89,6 +89,6 @@ test(
     await expect(rows.first()).toContainText("Reached 100 % of its $2.50 budget");
 
     await page.getByRole("button", { name: "Mark all as read" }).click();
-    await expect(page.getByRole("link", { name: "Budget alerts", exact: true })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Alerts", exact: true })).toBeVisible();
   },
 );

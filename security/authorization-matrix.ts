@@ -262,6 +262,10 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Sets the time zone of the actor's organisation, where its budget windows' days start.",
     manage,
   ),
+  "app/(console)/settings/actions.ts#setAnomalySettingsAction": action(
+    "Sets how readily the actor's organisation's spend alerts as unusual, and the least it counts.",
+    manage,
+  ),
   "app/(console)/settings/actions.ts#createGatewayTokenAction": action(
     "Creates a gateway token of the actor's organisation, secret shown once.",
     manage,

@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { authorize } from "@/lib/access/authorize";
 import { gatewayActorForToken } from "@/lib/gateway/tokens";
 import { snapshotsOf } from "@/lib/gateway/snapshots";
+import { checkSpendSoon } from "@/lib/spend/anomaly-schedule";
 import { ingestUsageInTurn } from "@/lib/spend/ingest-queue";
 import { type UsageEventInput, usageBatchInput } from "@/lib/spend/usage-event";
 import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from "@/lib/text";
@@ -122,6 +123,7 @@ export async function answerUsage(
       );
     }
     const result = await ingestUsageInTurn(db, actor, envelope.data.events as UsageEventInput[]);
+    if (result.accepted.length) checkSpendSoon(db, actor.orgId);
     return {
       status: 200,
       body: {

@@ -1,9 +1,9 @@
 import { Bell } from "lucide-react";
 import Link from "next/link";
 
-/** The header's bell: budget alerts nobody has read yet. */
+/** The header's bell: alerts (budgets, budget windows, unusual spend) nobody has read yet. */
 export function AlertBell({ unread }: { unread: number }) {
-  const label = unread ? `Budget alerts, ${unread} unread` : "Budget alerts";
+  const label = unread ? `Alerts, ${unread} unread` : "Alerts";
   return (
     <Link
       href="/alerts"

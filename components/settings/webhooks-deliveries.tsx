@@ -138,7 +138,7 @@ export function WebhookDeliveries({ deliveries, retry }: WebhookDeliveriesProps)
           {!deliveries.length && (
             <tr>
               <Td colSpan={8} className="py-4 text-muted-foreground">
-                No deliveries yet. Budget alerts appear here as they are sent; &ldquo;Send test
+                No deliveries yet. Alerts appear here as they are sent; &ldquo;Send test
                 event&rdquo; on an endpoint shows one at once.
               </Td>
             </tr>

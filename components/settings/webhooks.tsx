@@ -195,8 +195,8 @@ export function WebhookEndpoints({
             {!endpoints.length && (
               <tr>
                 <Td colSpan={6} className="py-4 text-muted-foreground">
-                  No endpoints yet. Add one to receive budget alerts in your own systems (Slack,
-                  PagerDuty, a finance tool).
+                  No endpoints yet. Add one to receive alerts in your own systems (Slack, PagerDuty,
+                  a finance tool).
                 </Td>
               </tr>
             )}

@@ -18,6 +18,9 @@ export const memberRole = pgEnum("member_role", ["owner", "admin", "member"]);
 // `removed` keeps the row: usage history and audit rows still point at the member.
 export const memberStatus = pgEnum("member_status", ["active", "suspended", "removed"]);
 
+// How readily a day's or week's spend counts as unusual (lib/spend/anomalies.ts); off: never.
+export const anomalySensitivity = pgEnum("anomaly_sensitivity", ["off", "low", "medium", "high"]);
+
 export const orgs = pgTable(
   "orgs",
   {
@@ -27,12 +30,16 @@ export const orgs = pgTable(
     // Where the days and weeks of budget windows start (an IANA zone). Monthly budgets and the
     // charts count UTC days and months.
     timeZone: text().notNull().default("UTC"),
+    anomalySensitivity: anomalySensitivity().notNull().default("medium"),
+    // Spend below this in a day (or a week) is never unusual, however it compares: $1 unless set.
+    anomalyMinSpendMicros: bigint({ mode: "number" }).notNull().default(1_000_000),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("orgs_name_length", sql`char_length(${t.name}) between 1 and 100`),
     check("orgs_slug_format", sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`),
     check("orgs_time_zone_length", sql`char_length(${t.timeZone}) between 1 and 64`),
+    check("orgs_anomaly_min_spend_nonnegative", sql`${t.anomalyMinSpendMicros} >= 0`),
   ],
 );
 

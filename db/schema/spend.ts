@@ -3,9 +3,11 @@ import {
   bigint,
   check,
   date,
+  doublePrecision,
   foreignKey,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -20,6 +22,8 @@ import { orgMembers, orgs } from "./orgs";
 
 export const usageStatus = pgEnum("usage_status", ["success", "error"]);
 export const alertKind = pgEnum("alert_kind", ["threshold", "forecast"]);
+export const anomalyScope = pgEnum("anomaly_scope", ["org", "group", "member"]);
+export const anomalyPeriod = pgEnum("anomaly_period", ["day", "week"]);
 
 // Idempotency ledger: one row per gateway event id and organisation. usage_events is
 // partitioned by month, and a partitioned table cannot enforce uniqueness of event_id alone.
@@ -305,6 +309,61 @@ export const budgetAlerts = pgTable(
       foreignColumns: [groups.orgId, groups.id],
     }).onDelete("cascade"),
     check("budget_alerts_month_first_day", sql`extract(day from ${t.month}) = 1`),
+  ],
+);
+
+// A day's (or a week's) spend far above the scope's own last 28 days (lib/spend/anomalies.ts):
+// raised once per scope, period and day, with the figures it was judged on and what drove it.
+export const spendAnomalies = pgTable(
+  "spend_anomalies",
+  {
+    id: uuid().notNull().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    scope: anomalyScope().notNull(),
+    // The organisation's own spend has neither.
+    groupId: uuid(),
+    memberId: uuid(),
+    period: anomalyPeriod().notNull(),
+    // The UTC day judged, or the last day of the 7 judged.
+    day: date({ mode: "string" }).notNull(),
+    spendMicros: bigint({ mode: "number" }).notNull(),
+    // The median and the 90th percentile of the baseline: the 28 days (or 4 weeks) before.
+    medianMicros: bigint({ mode: "number" }).notNull(),
+    p90Micros: bigint({ mode: "number" }).notNull(),
+    // How many robust standard deviations (1.4826 × MAD, see anomalies.ts) above the median.
+    score: doublePrecision().notNull(),
+    sensitivity: text().notNull(),
+    // Who, which keys and which models spent it: [{ kind, id, name, costMicros }].
+    drivers: jsonb()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id, t.orgId] }),
+    unique("spend_anomalies_once_key")
+      .on(t.orgId, t.scope, t.groupId, t.memberId, t.period, t.day)
+      .nullsNotDistinct(),
+    index("spend_anomalies_org_idx").on(t.orgId, t.createdAt),
+    foreignKey({
+      name: "spend_anomalies_group_fk",
+      columns: [t.orgId, t.groupId],
+      foreignColumns: [groups.orgId, groups.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "spend_anomalies_member_fk",
+      columns: [t.orgId, t.memberId],
+      foreignColumns: [orgMembers.orgId, orgMembers.id],
+    }).onDelete("cascade"),
+    check(
+      "spend_anomalies_scope_target",
+      sql`(${t.scope} = 'org' and ${t.groupId} is null and ${t.memberId} is null)
+        or (${t.scope} = 'group' and ${t.groupId} is not null and ${t.memberId} is null)
+        or (${t.scope} = 'member' and ${t.memberId} is not null and ${t.groupId} is null)`,
+    ),
   ],
 );
 

@@ -2,6 +2,7 @@ import { lt } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { type GroupKind, budgetAlerts } from "@/db/schema";
 import { systemActor } from "@/lib/auth/actor";
+import { detectSpendAnomalies } from "@/lib/spend/anomalies";
 import { ingestUsage } from "@/lib/spend/ingest";
 import type { UsageEventInput } from "@/lib/spend/usage-event";
 import { ensureUsagePartitions } from "@/lib/spend/partitions";
@@ -469,7 +470,13 @@ export async function seedDemo(
         models: s.team.models!,
         contextTokens: s.team.key === "eng" ? 12_000 : 2_500,
       }));
-    const events = usageHistory(random, users, now, 183);
+    const events = [
+      ...usageHistory(random, users, now, 183),
+      ...runawayAgent(
+        users.find((u) => u.team.name === "DevOps Engineers")!,
+        now,
+      ),
+    ];
     // Each month of the history in its own partition, as a server keeps the current ones.
     await ensureUsagePartitions(tx, new Date(now.getTime() - 183 * DAY), addMonthsUtc(now, 2));
     log(`Acme: ${events.length.toLocaleString("en-US")} usage events over six months`);
@@ -481,6 +488,16 @@ export async function seedDemo(
         log(`  ${done.toLocaleString("en-US")} / ${events.length.toLocaleString("en-US")} events`);
       }
     }
+
+    // Judge the last two weeks as each day's last check would have (at its end; today: now), so
+    // unusual spend shows at once.
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    for (let daysAgo = 13; daysAgo >= 0; daysAgo--)
+      await detectSpendAnomalies(
+        tx,
+        acme.id,
+        new Date(Math.min(now.getTime(), today - daysAgo * DAY + DAY - 1)),
+      );
 
     log("Globex: a small second organisation");
     await insertMember(tx, {
@@ -603,6 +620,28 @@ interface UsageUser {
   models: ModelMix;
   /** Typical input tokens per request. */
   contextTokens: number;
+}
+
+/**
+ * An incident for the unusual-spend alerts to find: two days ago a DevOps engineer's CI agent
+ * looped for an afternoon on Claude Opus with long contexts. No random draws: the rest of the
+ * demo stays as it was.
+ */
+function runawayAgent(user: UsageUser, now: Date): UsageEventInput[] {
+  const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - 2 * DAY;
+  return Array.from({ length: 160 }, (_, i) => ({
+    eventId: `demo-runaway-${i}`,
+    occurredAt: new Date(day + 13 * 3600_000 + i * 90_000),
+    memberId: user.memberId,
+    keyId: user.keyId,
+    model: "claude-opus-4-1",
+    features: [],
+    inputTokens: 24_000 + (i % 7) * 1_000,
+    outputTokens: 1_800,
+    cachedTokens: 0,
+    latencyMs: 21_000,
+    status: "success" as const,
+  }));
 }
 
 /** Requests on weekdays in working hours, growing slowly month on month, with a model mix per team. */

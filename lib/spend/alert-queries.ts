@@ -1,21 +1,24 @@
-import { and, count, eq, isNull, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { queryRows } from "@/db/rows";
-import { budgetAlerts, budgetWindowAlerts } from "@/db/schema";
+import { budgetAlerts, budgetWindowAlerts, spendAnomalies } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import type { WindowPeriod } from "@/lib/limits/windows";
+import type { AnomalyScope } from "./anomalies";
+import type { Granularity } from "./filter-query";
+import type { SpendDriver } from "./anomaly-drivers";
 
-// Budget alerts in the console, of monthly budgets and of budget windows: a bell with the unread
-// count, a list, "mark all read". Alerts are
+// Alerts in the console, of monthly budgets, of budget windows and of unusual spend: a bell with
+// the unread count, a list, "mark all read". Alerts are
 // the organisation's, not one admin's: one admin reading them reads them for all.
 
 const PAGE_SIZE = 50;
 
 export async function unreadAlertCount(db: Db, actor: Actor): Promise<number> {
   assertCan(actor, "org:manage");
-  const [[budgets], [windows]] = await Promise.all([
+  const [[budgets], [windows], [anomalies]] = await Promise.all([
     db
       .select({ n: count() })
       .from(budgetAlerts)
@@ -24,16 +27,35 @@ export async function unreadAlertCount(db: Db, actor: Actor): Promise<number> {
       .select({ n: count() })
       .from(budgetWindowAlerts)
       .where(and(eq(budgetWindowAlerts.orgId, actor.orgId), isNull(budgetWindowAlerts.readAt))),
+    db
+      .select({ n: count() })
+      .from(spendAnomalies)
+      .where(and(eq(spendAnomalies.orgId, actor.orgId), isNull(spendAnomalies.readAt))),
   ]);
-  return (budgets?.n ?? 0) + (windows?.n ?? 0);
+  return (budgets?.n ?? 0) + (windows?.n ?? 0) + (anomalies?.n ?? 0);
 }
 
-/** A monthly budget's alert (a group's) or a budget window's (a key's, group's or member's). */
+/** What an unusual spend alert says beyond the spend. */
+export interface AnomalyDetail {
+  scope: AnomalyScope;
+  period: "day" | "week";
+  /** The day, or the last of the 7 days. */
+  day: string;
+  medianMicros: number;
+  p90Micros: number;
+  score: number;
+  drivers: SpendDriver[];
+}
+
+/**
+ * A monthly budget's alert (a group's), a budget window's (a key's, group's or member's), or
+ * unusual spend (the organisation's, a group's or a member's).
+ */
 export interface AlertRow {
   id: string;
-  source: "budget" | "window";
-  kind: "threshold" | "forecast";
-  /** What it is about: exactly one of these. */
+  source: "budget" | "window" | "anomaly";
+  kind: "threshold" | "forecast" | "anomaly";
+  /** What it is about: at most one of these (none: the organisation). */
   groupId: string | null;
   keyId: string | null;
   memberId: string | null;
@@ -49,12 +71,13 @@ export interface AlertRow {
   budgetMicros: number;
   createdAt: Date;
   readAt: Date | null;
+  anomaly: AnomalyDetail | null;
 }
 
 interface AlertRecord {
   id: string;
-  source: "budget" | "window";
-  kind: "threshold" | "forecast";
+  source: AlertRow["source"];
+  kind: AlertRow["kind"];
   group_id: string | null;
   key_id: string | null;
   member_id: string | null;
@@ -68,6 +91,12 @@ interface AlertRecord {
   budget_micros: string;
   created_at: string;
   read_at: string | null;
+  anomaly:
+    | (Omit<AnomalyDetail, "medianMicros" | "p90Micros"> & {
+        medianMicros: string | number;
+        p90Micros: string | number;
+      })
+    | null;
 }
 
 const date = (v: string | null) => (v === null ? null : new Date(v));
@@ -88,18 +117,32 @@ export async function listAlerts(db: Db, actor: Actor, rawPage: unknown) {
       sql`select a.id, 'budget' as source, a.kind::text as kind, a.group_id, null::uuid as key_id,
             null::uuid as member_id, g.name as target_name, to_char(a.month, 'YYYY-MM-DD') as month,
             null::text as period, null::int as days, null::timestamptz as window_start,
-            a.threshold_percent, a.spend_micros, a.budget_micros, a.created_at, a.read_at
+            a.threshold_percent, a.spend_micros, a.budget_micros, a.created_at, a.read_at,
+            null::jsonb as anomaly
           from budget_alerts a join groups g on g.id = a.group_id
           where a.org_id = ${org}
           union all
           select a.id, 'window', 'threshold', w.group_id, w.key_id, w.member_id,
             coalesce(g.name, k.name, u.name, ''), null, w.period::text, w.days, a.window_start,
-            a.threshold_percent, a.spend_micros, a.budget_micros, a.created_at, a.read_at
+            a.threshold_percent, a.spend_micros, a.budget_micros, a.created_at, a.read_at, null
           from budget_window_alerts a
           join budget_windows w on w.org_id = a.org_id and w.id = a.window_id
           left join groups g on g.org_id = w.org_id and g.id = w.group_id
           left join api_keys k on k.org_id = w.org_id and k.id = w.key_id
           left join org_members m on m.org_id = w.org_id and m.id = w.member_id
+          left join users u on u.id = m.user_id
+          where a.org_id = ${org}
+          union all
+          select a.id, 'anomaly', 'anomaly', a.group_id, null, a.member_id,
+            coalesce(g.name, u.name, o.name), null, null, null, null, 0, a.spend_micros, 0,
+            a.created_at, a.read_at,
+            jsonb_build_object('scope', a.scope, 'period', a.period, 'day', to_char(a.day, 'YYYY-MM-DD'),
+              'medianMicros', a.median_micros, 'p90Micros', a.p90_micros, 'score', a.score,
+              'drivers', a.drivers)
+          from spend_anomalies a
+          join orgs o on o.id = a.org_id
+          left join groups g on g.org_id = a.org_id and g.id = a.group_id
+          left join org_members m on m.org_id = a.org_id and m.id = a.member_id
           left join users u on u.id = m.user_id
           where a.org_id = ${org}
           order by created_at desc, threshold_percent desc, id
@@ -108,7 +151,8 @@ export async function listAlerts(db: Db, actor: Actor, rawPage: unknown) {
     queryRows<{ n: string }>(
       db,
       sql`select (select count(*) from budget_alerts where org_id = ${org})
-            + (select count(*) from budget_window_alerts where org_id = ${org}) as n`,
+            + (select count(*) from budget_window_alerts where org_id = ${org})
+            + (select count(*) from spend_anomalies where org_id = ${org}) as n`,
     ),
   ]);
   const rows: AlertRow[] = records.map((r) => ({
@@ -128,6 +172,11 @@ export async function listAlerts(db: Db, actor: Actor, rawPage: unknown) {
     budgetMicros: Number(r.budget_micros),
     createdAt: new Date(r.created_at),
     readAt: date(r.read_at),
+    anomaly: r.anomaly && {
+      ...r.anomaly,
+      medianMicros: Number(r.anomaly.medianMicros),
+      p90Micros: Number(r.anomaly.p90Micros),
+    },
   }));
   return { rows, page, pageSize: PAGE_SIZE, total: Number(total?.n ?? 0) };
 }
@@ -146,6 +195,11 @@ export async function markAlertsRead(db: Db, actor: Actor, now = new Date()) {
         .set({ readAt: now })
         .where(and(eq(budgetWindowAlerts.orgId, actor.orgId), isNull(budgetWindowAlerts.readAt)))
         .returning({ id: budgetWindowAlerts.id })),
+      ...(await tx
+        .update(spendAnomalies)
+        .set({ readAt: now })
+        .where(and(eq(spendAnomalies.orgId, actor.orgId), isNull(spendAnomalies.readAt)))
+        .returning({ id: spendAnomalies.id })),
     ];
     if (read.length)
       await audit(
@@ -157,4 +211,50 @@ export async function markAlertsRead(db: Db, actor: Actor, now = new Date()) {
       );
     return { read: read.length };
   });
+}
+
+/** A marker on the spend trend: an unusual day (or week) of the organisation or of a group. */
+export interface TrendAnomaly {
+  id: string;
+  /** The trend's point it belongs to: its day, or the start of its week or month. */
+  bucket: string;
+  groupId: string | null;
+  period: "day" | "week";
+  day: string;
+  spendMicros: number;
+  medianMicros: number;
+}
+
+/** The organisation's and these groups' anomalies whose day falls in the range (UTC days). */
+export async function trendAnomalies(
+  db: Db,
+  actor: Actor,
+  range: { from: string; to: string; groupIds: readonly string[]; granularity: Granularity },
+): Promise<TrendAnomaly[]> {
+  assertCan(actor, "org:manage");
+  return db
+    .select({
+      id: spendAnomalies.id,
+      bucket: sql<string>`to_char(date_trunc(${range.granularity}, ${spendAnomalies.day})::date, 'YYYY-MM-DD')`,
+      groupId: spendAnomalies.groupId,
+      period: spendAnomalies.period,
+      day: spendAnomalies.day,
+      spendMicros: spendAnomalies.spendMicros,
+      medianMicros: spendAnomalies.medianMicros,
+    })
+    .from(spendAnomalies)
+    .where(
+      and(
+        eq(spendAnomalies.orgId, actor.orgId),
+        range.groupIds.length
+          ? and(
+              eq(spendAnomalies.scope, "group"),
+              inArray(spendAnomalies.groupId, [...range.groupIds]),
+            )
+          : eq(spendAnomalies.scope, "org"),
+        gte(spendAnomalies.day, range.from),
+        lte(spendAnomalies.day, range.to),
+      ),
+    )
+    .orderBy(spendAnomalies.day);
 }

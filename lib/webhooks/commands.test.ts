@@ -42,6 +42,7 @@ describe("webhook endpoints", () => {
         "budget.threshold_crossed",
         "budget.forecast_over_budget",
         "budget_window.threshold_crossed",
+        "spend.anomaly",
       ],
       secretLastFour: endpoint.secret.slice(-4),
     });

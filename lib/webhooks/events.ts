@@ -17,6 +17,10 @@ export const WEBHOOK_EVENT_LABELS: Record<WebhookEventType, { label: string; hin
     label: "Budget window threshold crossed",
     hint: "A key's, group's or member's spend today, this week or in its last N days passed one of the window's alert thresholds.",
   },
+  "spend.anomaly": {
+    label: "Unusual spend",
+    hint: "The organisation's, a group's or a member's spend today (or this week) is far above its last 28 days, with who, which keys and which models drove it.",
+  },
 };
 
 export const WEBHOOK_EVENT_CHOICES = Object.keys(WEBHOOK_EVENT_LABELS) as WebhookEventType[];

@@ -51,6 +51,7 @@ import {
   startSsoTestAction,
   unlinkSsoIdentitiesAction,
   setOrgTimeZoneAction,
+  setAnomalySettingsAction,
   updateDirectorySettingsAction,
   updateSsoPolicyAction,
   updateSsoProviderAction,
@@ -80,6 +81,8 @@ import { type OrgWorld, PASSWORD, type Person } from "./world";
 
 const ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kathmandu", "Australia/Sydney"];
 let zoneTurn = 0;
+const SENSITIVITIES = ["low", "high", "off", "medium"];
+let sensitivityTurn = 0;
 
 // Every server action, as the harness calls it: how to build a valid input from fresh resources
 // of an organisation, and how to read its answer. All answers are brought to one shape.
@@ -583,6 +586,18 @@ export const actionCases: ActionCase[] = [
     foreign: "none",
     writes: true,
     fields: ["timeZone"],
+  },
+  {
+    id: `${ACTIONS}/settings/actions.ts#setAnomalySettingsAction`,
+    run: wrapped(setAnomalySettingsAction),
+    // Another sensitivity each call: saving what is set changes nothing.
+    input: async () => ({
+      sensitivity: SENSITIVITIES[sensitivityTurn++ % SENSITIVITIES.length]!,
+      minSpend: "2.50",
+    }),
+    foreign: "none",
+    writes: true,
+    fields: ["sensitivity", "minSpend"],
   },
 
   // Model lists

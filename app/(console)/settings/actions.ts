@@ -15,6 +15,7 @@ import {
 } from "@/lib/auth/sso-providers";
 import { startSsoTest } from "@/lib/auth/sso-test";
 import { setOrgTimeZone } from "@/lib/orgs/time-zone";
+import { setAnomalySettings } from "@/lib/spend/anomaly-settings";
 import { oidcEnabled } from "@/lib/env";
 import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
 import { updateDirectorySettings } from "@/lib/scim/settings";
@@ -154,4 +155,11 @@ export const setOrgTimeZoneAction = action(
   "setOrgTimeZone",
   (input: { timeZone: string }, actor, db) => setOrgTimeZone(db, actor, input),
   { revalidate: ["/settings", "/spend", "/groups", "/keys", "/access"] },
+);
+
+export const setAnomalySettingsAction = action(
+  "setAnomalySettings",
+  (input: { sensitivity: string; minSpend: string }, actor, db) =>
+    setAnomalySettings(db, actor, input),
+  { revalidate: ["/settings"] },
 );

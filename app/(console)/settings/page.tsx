@@ -12,6 +12,7 @@ import { BearerTokens } from "@/components/settings/bearer-tokens";
 import { DirectoryGroupsSetting } from "@/components/settings/directory-sync";
 import { IdentityProviders } from "@/components/settings/identity-providers";
 import { SingleSignOn } from "@/components/settings/single-sign-on";
+import { AnomalySettingsForm } from "@/components/settings/anomaly-settings-form";
 import { TimeZoneForm } from "@/components/settings/time-zone-form";
 import { WebhookEndpoints } from "@/components/settings/webhooks";
 import { WebhookDeliveries } from "@/components/settings/webhooks-deliveries";
@@ -25,6 +26,7 @@ import { listScimErrors } from "@/lib/scim/error-log";
 import { getDirectorySync } from "@/lib/scim/settings";
 import { listScimTokens } from "@/lib/scim/tokens";
 import { timeZoneChoices } from "@/lib/limits/windows";
+import { anomalySettings } from "@/lib/spend/anomaly-settings";
 import { listDeliveries, listWebhookEndpoints } from "@/lib/webhooks/queries";
 import {
   createGatewayTokenAction,
@@ -39,6 +41,7 @@ import {
   revokeGatewayTokenAction,
   revokeScimTokenAction,
   sendTestEventAction,
+  setAnomalySettingsAction,
   setOrgTimeZoneAction,
   setSsoProviderEnabledAction,
   startSsoTestAction,
@@ -83,6 +86,7 @@ export default async function SettingsPage({ searchParams }: SettingsPageProps) 
     scimTokens,
     directory,
     scimErrors,
+    anomalies,
   ] = await Promise.all([
     getOrgOverview(db, actor),
     listGatewayTokens(db, actor),
@@ -95,6 +99,7 @@ export default async function SettingsPage({ searchParams }: SettingsPageProps) 
     listScimTokens(db, actor),
     getDirectorySync(db, actor),
     listScimErrors(db, actor, 10),
+    anomalySettings(db, actor),
   ]);
   const origin = publicOrigin(await headers());
   const client = oidcClient();
@@ -139,6 +144,13 @@ export default async function SettingsPage({ searchParams }: SettingsPageProps) 
                 timeZone={org.timeZone}
                 zones={timeZoneChoices(org.timeZone)}
                 save={setOrgTimeZoneAction}
+              />
+            </div>
+            <div className="mt-4 border-t pt-4">
+              <AnomalySettingsForm
+                sensitivity={anomalies.sensitivity}
+                minSpend={(anomalies.minSpendMicros / 1_000_000).toFixed(2)}
+                save={setAnomalySettingsAction}
               />
             </div>
           </CardContent>
@@ -299,9 +311,9 @@ export default async function SettingsPage({ searchParams }: SettingsPageProps) 
           <CardHeader>
             <CardTitle>Webhooks</CardTitle>
             <CardDescription>
-              Budget alerts (a threshold crossed, a month forecast over budget) are POSTed to these
-              URLs as JSON, signed with HMAC-SHA256, and retried with backoff for about an hour
-              until the endpoint answers 2xx.
+              Alerts (a budget&apos;s or a budget window&apos;s threshold crossed, a month forecast
+              over budget, unusual spend) are POSTed to these URLs as JSON, signed with HMAC-SHA256,
+              and retried with backoff for about an hour until the endpoint answers 2xx.
             </CardDescription>
           </CardHeader>
           <CardContent>

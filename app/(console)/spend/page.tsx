@@ -11,6 +11,7 @@ import { MySpendView } from "@/components/spend/my-spend";
 import { SpendFiltersBar } from "@/components/spend/spend-filters";
 import { SpendSummaryCards } from "@/components/spend/summary-cards";
 import { TopTable } from "@/components/spend/top-table";
+import { UnusualSpendList } from "@/components/spend/unusual-spend-list";
 import { Card } from "@/components/ui/card";
 import { Table, THead, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/db/client";
@@ -18,6 +19,7 @@ import { withParentPaths } from "@/lib/groups/paths";
 import { budgetWindowsWithSpend } from "@/lib/limits/budget-windows";
 import { windowLabel } from "@/lib/limits/windows";
 import { formatMicros } from "@/lib/money";
+import { trendAnomalies } from "@/lib/spend/alert-queries";
 import { mySpend } from "@/lib/spend/analytics";
 import { spendFiltersOf } from "@/lib/spend/filters";
 import { spendOverview } from "@/lib/spend/overview";
@@ -44,7 +46,10 @@ export default async function SpendPage({ searchParams }: SpendPageProps) {
   const filters = spendFiltersOf(await searchParams);
   const { summary, budgets, monthly, trend, members, keys, models, groups, features, preferences } =
     await spendOverview(db, actor, filters);
-  const windows = await budgetWindowsWithSpend(db, actor, "all");
+  const [windows, anomalies] = await Promise.all([
+    budgetWindowsWithSpend(db, actor, "all"),
+    trendAnomalies(db, actor, filters),
+  ]);
   const liveGroups = withParentPaths(groups).filter((g) => !g.archivedAt);
   const monthlyEmpty = monthly.months.every((m) => m.totalMicros === 0);
   const trendEmpty = trend.points.every((p) => p.totalMicros === 0);
@@ -201,11 +206,11 @@ export default async function SpendPage({ searchParams }: SpendPageProps) {
         </div>
         <ChartFigure
           title={`Spend per ${filters.granularity}, ${filters.from} to ${filters.to}`}
-          description={
+          description={`${
             trend.groups.length
               ? "The chosen groups."
               : "The organisation's total. Choose groups to compare them."
-          }
+          }${anomalies.length ? " A red dot marks unusual spend." : ""}`}
           empty={trendEmpty}
           emptyText="No spend in this range."
           actions={
@@ -249,7 +254,13 @@ export default async function SpendPage({ searchParams }: SpendPageProps) {
             </Table>
           }
         >
-          <TrendChart trend={trend} granularity={filters.granularity} />
+          <TrendChart trend={trend} granularity={filters.granularity} anomalies={anomalies} />
+          {anomalies.length > 0 && (
+            <UnusualSpendList
+              anomalies={anomalies}
+              names={Object.fromEntries(trendSeries.map((s) => [s.id, s.name]))}
+            />
+          )}
         </ChartFigure>
         <div className="grid gap-6 lg:grid-cols-3">
           <TopTable
