@@ -10,7 +10,8 @@ const nextConfig: NextConfig = {
     serverActions: {
       // Next refuses actions posted from another origin (CSRF); read when the server starts.
       allowedOrigins: allowedServerActionOrigins(process.env.GATEHOUSE_ALLOWED_ORIGINS),
-      bodySizeLimit: "1mb",
+      // A CSV import sends its file (up to 8 MB of text, lib/members/import/file.ts).
+      bodySizeLimit: "10mb",
     },
   },
   async headers() {

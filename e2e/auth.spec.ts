@@ -11,6 +11,7 @@ test.describe("signing in", () => {
       "/",
       "/groups",
       "/members",
+      "/members/import",
       "/keys",
       "/spend",
       "/audit",
@@ -190,6 +191,7 @@ test.describe("the shell", () => {
         "/alerts",
         "/audit",
         "/settings",
+        "/members/import",
       ]) {
         await page.goto(path);
         // Rendered: the page's heading, and the charts' drawings where there are charts.

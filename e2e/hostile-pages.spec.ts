@@ -20,6 +20,7 @@ const PAGES: { path: string; params: string[] }[] = [
     path: "/members",
     params: ["q", "groupId", "notInGroupId", "role", "status", "sort", "dir", "page", "pageSize"],
   },
+  { path: "/members/import", params: [] },
   { path: "/keys", params: [] },
   { path: "/keys/new", params: [] },
   { path: "/keys/{key}", params: ["tab", "member", "model", "features", "estimate"] },

@@ -195,6 +195,18 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     manage,
     {},
   ),
+  "app/(console)/members/import/actions.ts#previewMemberImportAction": action(
+    "Reads a CSV of people and groups and says what importing it would do in the actor's organisation; changes nothing.",
+    manage,
+  ),
+  "app/(console)/members/import/actions.ts#importMembersAction": action(
+    "Imports a CSV's valid rows into the actor's organisation in one transaction (people, roles other than owner, new groups, memberships).",
+    manage,
+  ),
+  "app/(console)/members/import/actions.ts#undoMemberImportAction": action(
+    "Takes back an import of the actor's organisation, once.",
+    manage,
+  ),
   "app/(console)/members/actions.ts#changeMemberRoleAction": action(
     "Changes a member's role; only owners make or unmake owners, and the last owner stays.",
     manage,

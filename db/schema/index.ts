@@ -8,3 +8,4 @@ export * from "./sessions";
 export * from "./sso";
 export * from "./directory";
 export * from "./limits";
+export * from "./imports";

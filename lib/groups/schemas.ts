@@ -3,7 +3,7 @@ import { budgetMode, groupKind } from "@/db/schema";
 import { optionalDollars, optionalEndOfDay } from "@/lib/form-input";
 import { FIELD_LIMITS } from "@/lib/field-limits";
 
-const name = z
+export const groupName = z
   .string({ error: "Enter a name." })
   .trim()
   .min(1, "Enter a name.")
@@ -25,7 +25,7 @@ const optionalGroupId = z
   .transform((v) => v ?? null);
 
 export const createGroupInput = z.object({
-  name,
+  name: groupName,
   kind: z.enum(groupKind.enumValues, { error: "Choose a kind." }),
   description,
   parentId: optionalGroupId,

@@ -5,21 +5,22 @@ import { optionalDollars } from "@/lib/form-input";
 
 const memberId = z.uuid("Unknown member.");
 
+export const memberEmail = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(FIELD_LIMITS.memberEmail, "That email address is too long.")
+  .pipe(z.email("Enter a valid email address."));
+
+export const memberName = z
+  .string()
+  .trim()
+  .min(1, "Enter a name.")
+  .max(FIELD_LIMITS.memberName, `Keep the name to ${FIELD_LIMITS.memberName} characters or fewer.`);
+
 const newMember = {
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .max(FIELD_LIMITS.memberEmail, "That email address is too long.")
-    .pipe(z.email("Enter a valid email address.")),
-  name: z
-    .string()
-    .trim()
-    .min(1, "Enter a name.")
-    .max(
-      FIELD_LIMITS.memberName,
-      `Keep the name to ${FIELD_LIMITS.memberName} characters or fewer.`,
-    ),
+  email: memberEmail,
+  name: memberName,
   role: z.enum(memberRole.enumValues, { error: "Choose a role." }),
 };
 

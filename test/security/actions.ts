@@ -57,6 +57,11 @@ import {
   updateSsoProviderAction,
 } from "@/app/(console)/settings/actions";
 import { acceptInvitationAction } from "@/app/invite/[token]/actions";
+import {
+  importMembersAction,
+  previewMemberImportAction,
+  undoMemberImportAction,
+} from "@/app/(console)/members/import/actions";
 import { removeRateLimitAction, setRateLimitAction } from "@/app/(console)/rate-limit-actions";
 import {
   removeBudgetWindowAction,
@@ -463,6 +468,36 @@ export const actionCases: ActionCase[] = [
     foreign: "none",
     writes: true,
     fields: ["email", "name", "role", "access", "password"],
+  },
+  {
+    id: `${ACTIONS}/members/import/actions.ts#previewMemberImportAction`,
+    run: wrapped(previewMemberImportAction),
+    input: async ({ w }) => ({
+      csv: `email\n${fresh("csv").replace(/\W/g, "-")}@${w.slug}.test\n`,
+      mapping: null,
+    }),
+    foreign: "none",
+    writes: false,
+    fields: ["csv", "fileName", "mapping"],
+  },
+  {
+    id: `${ACTIONS}/members/import/actions.ts#importMembersAction`,
+    run: wrapped(importMembersAction),
+    input: async ({ w }) => ({
+      csv: `email\n${fresh("csv").replace(/\W/g, "-")}@${w.slug}.test\n`,
+      mapping: { email: 0, name: null, role: null, groups: null, parent: null },
+    }),
+    foreign: "none",
+    writes: true,
+    fields: ["csv", "fileName", "mapping"],
+  },
+  {
+    id: `${ACTIONS}/members/import/actions.ts#undoMemberImportAction`,
+    run: wrapped(undoMemberImportAction),
+    input: async ({ w }) => ({ importId: await w.memberImport() }),
+    foreign: "ids",
+    writes: true,
+    fields: ["importId"],
   },
   {
     id: `${ACTIONS}/members/actions.ts#changeMemberRoleAction`,

@@ -11,6 +11,7 @@ import {
   rateLimits,
   budgetWindows,
   webhookDeliveries,
+  memberImports,
 } from "@/db/schema";
 import {
   insertApiKey,
@@ -115,6 +116,26 @@ export async function buildOrg(db: Db, label: string) {
       .insert(budgetWindows)
       .values({ orgId: org.id, keyId: (await key()).id, period: "day", amountMicros: 5_000_000 })
       .returning({ id: budgetWindows.id });
+    return row!.id;
+  };
+
+  /** An import that changed nothing: Undo of it is harmless, and it is the organisation's. */
+  const memberImport = async () => {
+    const [row] = await db
+      .insert(memberImports)
+      .values({
+        orgId: org.id,
+        fileName: unique("import"),
+        summary: {},
+        changes: {
+          createdMemberIds: [],
+          reactivatedMemberIds: [],
+          roleChanges: [],
+          memberships: [],
+          groupIds: [],
+        },
+      })
+      .returning({ id: memberImports.id });
     return row!.id;
   };
 
@@ -241,6 +262,7 @@ export async function buildOrg(db: Db, label: string) {
     scimToken,
     rateLimit,
     budgetWindow,
+    memberImport,
     modelList,
     endpoint,
     ssoProvider,

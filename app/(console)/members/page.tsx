@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireConsole } from "@/app/_server/session";
 import { PageHeader } from "@/components/layout/page-header";
 import { IgnoredParams } from "@/components/layout/ignored-params";
 import { AddMemberDialog } from "@/components/members/add-member-dialog";
 import { MembersFilters } from "@/components/members/members-filters";
 import { MembersTable } from "@/components/members/members-table";
+import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { orgHasEnabledProvider } from "@/lib/auth/sso-providers";
 import { env, oidcEnabled } from "@/lib/env";
@@ -53,11 +55,18 @@ export default async function MembersPage({ searchParams }: MembersPageProps) {
         description={`${page.total.toLocaleString("en-US")} ${page.total === 1 ? "person matches" : "people match"} these filters.`}
         actions={
           canEdit && (
-            <AddMemberDialog
-              canAddOwners={actor.role === "owner"}
-              ssoName={oidcEnabled() ? env().AUTH_OIDC_NAME : orgSso ? "single sign-on" : undefined}
-              addMember={addMemberAction}
-            />
+            <div className="flex items-center gap-2">
+              <Button variant="outline" asChild>
+                <Link href="/members/import">Import CSV</Link>
+              </Button>
+              <AddMemberDialog
+                canAddOwners={actor.role === "owner"}
+                ssoName={
+                  oidcEnabled() ? env().AUTH_OIDC_NAME : orgSso ? "single sign-on" : undefined
+                }
+                addMember={addMemberAction}
+              />
+            </div>
           )
         }
       />
