@@ -62,7 +62,7 @@ export async function detectSpendAnomalies(
     const today = toIsoDay(now);
     const days = [addDays(today, -1), today];
     const from = addDays(days[0]!, -(BASELINE_DAYS + WEEK - 1));
-    const series = await spendSeries(tx, orgId, from, addDays(today, -(WEEK - 1)), settings);
+    const series = await spendSeries(tx, orgId, from, addDays(today, -WEEK), days[0]!, settings);
 
     const candidates: Candidate[] = [];
     for (const s of series)
@@ -174,14 +174,16 @@ async function notRaisedBefore(tx: Db, orgId: string, candidates: Candidate[], f
 }
 
 /**
- * Each scope's spend per day from `from` on: the organisation's, and of each live group and each
- * member whose last week's spend reaches the minimum (the rest cannot be unusual).
+ * Each scope's spend per day from `from` on: the organisation's (from its rollup by model, a few
+ * rows a day), and of each live group and each member whose yesterday or today reaches the
+ * minimum, or whose week reaches 7 times it (the rest cannot be unusual).
  */
 async function spendSeries(
   tx: Db,
   orgId: string,
   from: string,
   weekFrom: string,
+  judgedFrom: string,
   settings: { minSpendMicros: number },
 ): Promise<Series[]> {
   const org = sql`${orgId}::uuid`;
@@ -191,7 +193,9 @@ async function spendSeries(
       sql`with active as (
             select ${column} as scope_id from ${table}
             where org_id = ${org} and day >= ${weekFrom}::date
-            group by ${column} having sum(cost_micros) >= ${settings.minSpendMicros})
+            group by ${column}
+            having max(cost_micros) filter (where day >= ${judgedFrom}::date) >= ${settings.minSpendMicros}
+              or sum(cost_micros) >= ${settings.minSpendMicros * 7})
           select t.${column} as scope_id, to_char(t.day, 'YYYY-MM-DD') as day, t.cost_micros as cost
           from ${table} t join active a on a.scope_id = t.${column}
           where t.org_id = ${org} and t.day >= ${from}::date ${live}`,
@@ -200,7 +204,7 @@ async function spendSeries(
     await queryRows<{ day: string; cost: string }>(
       tx,
       sql`select to_char(day, 'YYYY-MM-DD') as day, sum(cost_micros) as cost
-          from usage_daily_org_member where org_id = ${org} and day >= ${from}::date group by day`,
+          from usage_daily_org_model where org_id = ${org} and day >= ${from}::date group by day`,
     ),
     await perScope(
       sql.raw("usage_daily_group_total"),
