@@ -35,8 +35,8 @@ export function UnusualSpendList({
                 ? `, ${(a.spendMicros / a.medianMicros).toFixed(1)}× the usual ${formatMicros(a.medianMicros, { precise: true })}`
                 : ", where it usually spends nothing"}
             </span>{" "}
-            <Link href="/alerts" className="text-primary hover:underline">
-              Why?
+            <Link href="/alerts" className="text-primary underline underline-offset-2">
+              What drove it
             </Link>
           </span>
         </li>
