@@ -8,6 +8,7 @@ import { listMembers } from "@/lib/members/queries";
 import { monthlySpendByGroup } from "@/lib/spend/analytics";
 import { spendFiltersOf } from "@/lib/spend/filters";
 import { groupSpend } from "@/lib/spend/group-analytics";
+import { recommendations } from "@/lib/recommendations/recommendations";
 import { detectSpendAnomalies } from "@/lib/spend/anomalies";
 import { spendOverview } from "@/lib/spend/overview";
 import { addMonthsUtc, startOfMonthUtc } from "@/lib/time";
@@ -114,6 +115,10 @@ export async function benchDashboards(db: Db, orgId: string, now = new Date()) {
     [
       "unusual spend: the organisation, every group and member, yesterday and today (rollups)",
       () => detectSpendAnomalies(db, orgId, now),
+    ],
+    [
+      "recommendations: idle members of groups and idle keys of groups (rollups)",
+      () => recommendations(db, actor, now),
     ],
   ];
 

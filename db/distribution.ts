@@ -60,6 +60,7 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   budget_window_alerts: "distributed",
   spend_anomalies: "distributed",
   member_imports: "distributed",
+  recommendation_dismissals: "distributed",
   usage_quarter_scope: "distributed",
   directory_settings: "distributed",
   scim_errors: "distributed",

@@ -192,6 +192,7 @@ test.describe("the shell", () => {
         "/audit",
         "/settings",
         "/members/import",
+        "/recommendations",
       ]) {
         await page.goto(path);
         // Rendered: the page's heading, and the charts' drawings where there are charts.

@@ -29,6 +29,7 @@ const PAGES: { path: string; params: string[] }[] = [
   { path: "/audit", params: ["actor", "action", "targetType", "targetId", "from", "to", "page"] },
   { path: "/audit/export", params: ["actor", "action", "targetType", "targetId", "from", "to"] },
   { path: "/alerts", params: ["page"] },
+  { path: "/recommendations", params: [] },
   { path: "/settings", params: [] },
   { path: "/login", params: ["callbackUrl", "error", "invited", "signedOut"] },
 ];

@@ -207,6 +207,10 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Takes back an import of the actor's organisation, once.",
     manage,
   ),
+  "app/(console)/recommendations/actions.ts#dismissRecommendationAction": action(
+    "Remembers that the actor's organisation's admins dismissed a recommendation.",
+    manage,
+  ),
   "app/(console)/members/actions.ts#changeMemberRoleAction": action(
     "Changes a member's role; only owners make or unmake owners, and the last owner stays.",
     manage,

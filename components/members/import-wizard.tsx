@@ -138,7 +138,7 @@ export function ImportWizard({ imports, preview, importMembers, undo }: ImportWi
             <a
               href={TEMPLATE}
               download="gatehouse-members.csv"
-              className="text-primary hover:underline"
+              className="text-primary underline underline-offset-2"
             >
               Download a template
             </a>

@@ -1,6 +1,7 @@
 import {
   FolderTree,
   KeyRound,
+  Lightbulb,
   type LucideIcon,
   PieChart,
   ScrollText,
@@ -24,6 +25,7 @@ export const navItems: NavItem[] = [
   { href: "/access", label: "Access", icon: ShieldCheck },
   { href: "/models", label: "Models", icon: Sparkles },
   { href: "/spend", label: "Spend", icon: PieChart },
+  { href: "/recommendations", label: "Recommendations", icon: Lightbulb, adminOnly: true },
   { href: "/audit", label: "Audit log", icon: ScrollText, adminOnly: true },
   { href: "/settings", label: "Settings", icon: Settings, adminOnly: true },
 ];

@@ -9,3 +9,4 @@ export * from "./sso";
 export * from "./directory";
 export * from "./limits";
 export * from "./imports";
+export * from "./recommendations";

@@ -129,7 +129,15 @@ export async function insertApiKey(
   if (values.groupIds.length) {
     await db
       .insert(apiKeyGroups)
-      .values(values.groupIds.map((groupId) => ({ orgId: values.orgId, keyId: key!.id, groupId })));
+      // A key made long ago was given to its groups then too.
+      .values(
+        values.groupIds.map((groupId) => ({
+          orgId: values.orgId,
+          keyId: key!.id,
+          groupId,
+          createdAt: values.createdAt,
+        })),
+      );
   }
   return { key: key!, secret: secret.secret };
 }

@@ -459,6 +459,24 @@ export async function seedDemo(
       createdAt: longAgo,
     });
 
+    // For the recommendations: a key given to Research that nobody uses, and a sales rep added
+    // to the Content Team months ago who has never used the marketing key it grants.
+    await insertApiKey(tx, {
+      orgId: acme.id,
+      name: "research-batch-key",
+      features: [],
+      policy: { allowedModels: [], fallbackModels: [], loadBalancing: "none", weights: {} },
+      groupIds: [research.id],
+      createdAt: longAgo,
+    });
+    const [idleRep] = inTeam("Sales Reps");
+    await insertMembership(tx, {
+      orgId: acme.id,
+      groupId: groupIds.get("Content Team")!,
+      memberId: idleRep!.memberId,
+      since: longAgo,
+    });
+
     const keyFor = { eng: engKey.key, marketing: marketingKey.key };
     const featuresFor = { eng: engKey.key.features, marketing: marketingKey.key.features };
     const users = staff

@@ -57,6 +57,7 @@ import {
   updateSsoProviderAction,
 } from "@/app/(console)/settings/actions";
 import { acceptInvitationAction } from "@/app/invite/[token]/actions";
+import { dismissRecommendationAction } from "@/app/(console)/recommendations/actions";
 import {
   importMembersAction,
   previewMemberImportAction,
@@ -498,6 +499,15 @@ export const actionCases: ActionCase[] = [
     foreign: "ids",
     writes: true,
     fields: ["importId"],
+  },
+  {
+    id: `${ACTIONS}/recommendations/actions.ts#dismissRecommendationAction`,
+    run: wrapped(dismissRecommendationAction),
+    // Ids of nothing in particular: a dismissal names advice, which may or may not be given.
+    input: async () => ({ kind: "remove_idle_member", subject: `${randomUUID()}/${randomUUID()}` }),
+    foreign: "none",
+    writes: true,
+    fields: ["kind", "subject"],
   },
   {
     id: `${ACTIONS}/members/actions.ts#changeMemberRoleAction`,
