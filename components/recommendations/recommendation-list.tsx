@@ -37,16 +37,10 @@ function headline(r: Recommendation) {
 function evidence(r: Recommendation) {
   if (r.kind === "remove_idle_member") {
     const keys = r.keys.map((k) => k.name).join(", ");
-    return `${r.group.name} grants ${keys}. ${r.member.name} (${r.member.email}) has been a member since ${on(r.memberSince)} and ${
-      r.lastUsedOn
-        ? `last used ${r.keys.length > 1 ? "one of them" : "it"} on ${on(r.lastUsedOn)}`
-        : "has not used it in 90 days"
-    }.`;
+    return `${r.group.name} grants ${keys}, which others in it use. ${r.member.name} (${r.member.email}) has been a member since ${on(r.memberSince)} and has not used ${r.keys.length > 1 ? "any of them" : "it"} in the last 30 days.`;
   }
   const people = r.people === 1 ? "1 person" : `${r.people} people`;
-  return r.lastUsedOn
-    ? `No one in ${r.group.name} (${people}) has used it since ${on(r.lastUsedOn)}; the group has had it since ${on(r.assignedSince)}.`
-    : `No one in ${r.group.name} (${people}) has used it in 90 days; the group has had it since ${on(r.assignedSince)}.`;
+  return `No one in ${r.group.name} (${people}) has used it in 30 days; the group has had it since ${on(r.assignedSince)}.`;
 }
 
 /** The advice, each with its evidence, the action that follows it, and Dismiss. */

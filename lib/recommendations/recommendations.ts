@@ -14,8 +14,6 @@ import { toIsoDay } from "@/lib/time";
 
 /** How long without use makes access idle. */
 export const IDLE_DAYS = 30;
-// How far back "last used" is looked for: older use shows as "not in 90 days".
-const LOOKBACK_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 export type RecommendationKind = "remove_idle_member" | "unassign_idle_key";
@@ -29,8 +27,6 @@ export type Recommendation =
       /** The keys the group grants (its own and its parents'). */
       keys: { id: string; name: string }[];
       memberSince: string;
-      /** The member's last request through any of them (a UTC day), if in the last 90 days. */
-      lastUsedOn: string | null;
     }
   | {
       kind: "unassign_idle_key";
@@ -40,28 +36,27 @@ export type Recommendation =
       /** The group's people, its subgroups' included. */
       people: number;
       assignedSince: string;
-      lastUsedOn: string | null;
     };
 
-interface IdleMemberRow {
+interface MembershipRow {
   group_id: string;
   group_name: string;
   member_id: string;
   member_name: string;
   email: string;
+  active: boolean;
   since: string;
-  last_used: string | null;
+  old_enough: boolean;
   keys: { id: string; name: string }[];
 }
 
-interface IdleKeyRow {
+interface AssignmentRow {
   key_id: string;
   key_name: string;
   group_id: string;
   group_name: string;
   since: string;
-  people: string;
-  last_used: string | null;
+  people: string[];
 }
 
 export async function recommendations(
@@ -72,13 +67,17 @@ export async function recommendations(
   assertCan(actor, "org:manage");
   const org = sql`${actor.orgId}::uuid`;
   const idleSince = toIsoDay(new Date(now.getTime() - (IDLE_DAYS - 1) * DAY_MS));
-  const lookback = toIsoDay(new Date(now.getTime() - LOOKBACK_DAYS * DAY_MS));
   const joinedBefore = new Date(now.getTime() - IDLE_DAYS * DAY_MS).toISOString();
-  const [members, keys, dismissed] = await Promise.all([
-    // A live group's direct members, active, in it for 30 days, none of whose requests in the
-    // last 30 days went through a live key the group grants (its own, or a parent's), where
-    // others in the group did use them.
-    queryRows<IdleMemberRow>(
+  const liveKey = sql`k.revoked_at is null and (k.expires_at is null or k.expires_at > ${now.toISOString()}::timestamptz)`;
+  const [used, memberships, assignments, dismissed] = await Promise.all([
+    // Who used which key in the last 30 days: an index-only scan of the member rollup.
+    queryRows<{ member_id: string; key_id: string }>(
+      db,
+      sql`select distinct member_id, key_id from usage_daily_member
+          where org_id = ${org} and day >= ${idleSince}::date`,
+    ),
+    // Every membership of a live group with the live keys it grants (its own and its parents').
+    queryRows<MembershipRow>(
       db,
       sql`with recursive up(group_id, ancestor_id) as (
             select id, id from groups where org_id = ${org} and archived_at is null
@@ -87,98 +86,80 @@ export async function recommendations(
             where g.parent_id is not null
           ),
           granted as (
-            select distinct up.group_id, k.id as key_id, k.name as key_name
+            select up.group_id, jsonb_agg(distinct jsonb_build_object('id', k.id, 'name', k.name)) as keys
             from up
             join api_key_groups akg on akg.org_id = ${org} and akg.group_id = up.ancestor_id
-            join api_keys k on k.org_id = ${org} and k.id = akg.key_id and k.revoked_at is null
-              and (k.expires_at is null or k.expires_at > ${now.toISOString()}::timestamptz)
-          ),
-          used as (
-            select member_id, key_id, max(day) as last_day from usage_daily_member
-            where org_id = ${org} and day >= ${lookback}::date group by member_id, key_id
-          ),
-          -- Groups whose keys someone uses: where one person's idle access stands out. A group
-          -- whose keys nobody uses is advised about the keys instead.
-          in_use as (
-            select distinct gm.group_id from group_members gm
-            join granted gr on gr.group_id = gm.group_id
-            join used on used.member_id = gm.member_id and used.key_id = gr.key_id
-            where gm.org_id = ${org} and used.last_day >= ${idleSince}::date
+            join api_keys k on k.org_id = ${org} and k.id = akg.key_id and ${liveKey}
+            group by up.group_id
           )
           select gm.group_id, g.name as group_name, gm.member_id, u.name as member_name, u.email,
-            to_char(gm.created_at at time zone 'UTC', 'YYYY-MM-DD') as since,
-            to_char(max(used.last_day), 'YYYY-MM-DD') as last_used,
-            jsonb_agg(distinct jsonb_build_object('id', gr.key_id, 'name', gr.key_name)) as keys
+            m.status = 'active' as active, to_char(gm.created_at at time zone 'UTC', 'YYYY-MM-DD') as since,
+            gm.created_at <= ${joinedBefore}::timestamptz as old_enough, gr.keys
           from group_members gm
-          join groups g on g.org_id = ${org} and g.id = gm.group_id and g.archived_at is null
-          join org_members m on m.org_id = ${org} and m.id = gm.member_id and m.status = 'active'
-          join users u on u.id = m.user_id
           join granted gr on gr.group_id = gm.group_id
-          left join used on used.member_id = gm.member_id and used.key_id = gr.key_id
-          where gm.org_id = ${org} and gm.created_at <= ${joinedBefore}::timestamptz
-            and gm.group_id in (select group_id from in_use)
-          group by gm.group_id, g.name, gm.member_id, u.name, u.email, gm.created_at
-          having coalesce(max(used.last_day) >= ${idleSince}::date, false) = false
-          order by g.name, u.name
-          limit 500`,
+          join groups g on g.org_id = ${org} and g.id = gm.group_id
+          join org_members m on m.org_id = ${org} and m.id = gm.member_id
+          join users u on u.id = m.user_id
+          where gm.org_id = ${org}
+          order by g.name, u.name`,
     ),
-    // A live key given to a live group for 30 days that nobody now in the group (or its
-    // subgroups) used in the last 30 days.
-    queryRows<IdleKeyRow>(
+    // Every key given to a live group for 30 days, with the active people in it or its subgroups.
+    queryRows<AssignmentRow>(
       db,
       sql`with recursive down(group_id, member_group_id) as (
             select id, id from groups where org_id = ${org} and archived_at is null
             union all
             select down.group_id, g.id from down join groups g on g.org_id = ${org} and g.parent_id = down.member_group_id
             where g.archived_at is null
-          ),
-          people as (
-            select distinct down.group_id, gm.member_id from down
-            join group_members gm on gm.org_id = ${org} and gm.group_id = down.member_group_id
-            join org_members m on m.org_id = ${org} and m.id = gm.member_id and m.status = 'active'
           )
           select k.id as key_id, k.name as key_name, g.id as group_id, g.name as group_name,
             to_char(akg.created_at at time zone 'UTC', 'YYYY-MM-DD') as since,
-            count(distinct p.member_id) as people,
-            to_char(max(u.day), 'YYYY-MM-DD') as last_used
+            coalesce((select array_agg(distinct gm.member_id) from down
+              join group_members gm on gm.org_id = ${org} and gm.group_id = down.member_group_id
+              join org_members m on m.org_id = ${org} and m.id = gm.member_id and m.status = 'active'
+              where down.group_id = g.id), '{}') as people
           from api_key_groups akg
-          join api_keys k on k.org_id = ${org} and k.id = akg.key_id and k.revoked_at is null
+          join api_keys k on k.org_id = ${org} and k.id = akg.key_id and ${liveKey}
           join groups g on g.org_id = ${org} and g.id = akg.group_id and g.archived_at is null
-          left join people p on p.group_id = akg.group_id
-          left join usage_daily_member u on u.org_id = ${org} and u.key_id = k.id
-            and u.member_id = p.member_id and u.day >= ${lookback}::date
           where akg.org_id = ${org} and akg.created_at <= ${joinedBefore}::timestamptz
-            and (k.expires_at is null or k.expires_at > ${now.toISOString()}::timestamptz)
-          group by k.id, k.name, g.id, g.name, akg.created_at
-          having coalesce(max(u.day) >= ${idleSince}::date, false) = false
-          order by k.name, g.name
-          limit 500`,
+          order by k.name, g.name`,
     ),
     db
       .select({ kind: recommendationDismissals.kind, subject: recommendationDismissals.subject })
       .from(recommendationDismissals)
       .where(eq(recommendationDismissals.orgId, actor.orgId)),
   ]);
+  const usedPair = new Set(used.map((u) => `${u.member_id}/${u.key_id}`));
+  const usesAny = (memberId: string, keys: { id: string }[]) =>
+    keys.some((k) => usedPair.has(`${memberId}/${k.id}`));
+  // A group whose keys someone in it uses: where one person's idle access stands out. A group
+  // whose keys nobody uses is advised about the keys instead.
+  const inUse = new Set(
+    memberships.filter((m) => usesAny(m.member_id, m.keys)).map((m) => m.group_id),
+  );
+  const idle = memberships.filter(
+    (m) => m.active && m.old_enough && inUse.has(m.group_id) && !usesAny(m.member_id, m.keys),
+  );
+
   const gone = new Set(dismissed.map((d) => `${d.kind} ${d.subject}`));
-  const all: Recommendation[] = members.map((r) => ({
+  const all: Recommendation[] = idle.map((r) => ({
     kind: "remove_idle_member",
     subject: `${r.group_id}/${r.member_id}`,
     group: { id: r.group_id, name: r.group_name },
     member: { id: r.member_id, name: r.member_name, email: r.email },
     keys: r.keys.sort((a, b) => a.name.localeCompare(b.name)),
     memberSince: r.since,
-    lastUsedOn: r.last_used,
   }));
-  for (const r of keys)
-    all.push({
-      kind: "unassign_idle_key",
-      subject: `${r.key_id}/${r.group_id}`,
-      key: { id: r.key_id, name: r.key_name },
-      group: { id: r.group_id, name: r.group_name },
-      people: Number(r.people),
-      assignedSince: r.since,
-      lastUsedOn: r.last_used,
-    });
+  for (const a of assignments)
+    if (!a.people.some((memberId) => usedPair.has(`${memberId}/${a.key_id}`)))
+      all.push({
+        kind: "unassign_idle_key",
+        subject: `${a.key_id}/${a.group_id}`,
+        key: { id: a.key_id, name: a.key_name },
+        group: { id: a.group_id, name: a.group_name },
+        people: a.people.length,
+        assignedSince: a.since,
+      });
   return all.filter((r) => !gone.has(`${r.kind} ${r.subject}`));
 }
 
