@@ -11,7 +11,7 @@ import type { MembershipPair } from "@/lib/memberships/schemas";
 import { deleteMemberships, insertMemberships } from "@/lib/memberships/write";
 import { IMPORT_LIMITS } from "./file";
 import { type ColumnMapping, columnMapping, guessMapping, parseCsv } from "./parse";
-import { type ImportPlan, planImport } from "./plan";
+import { type ImportPlan, emptyPlan, planImport } from "./plan";
 
 // Importing members and their groups from CSV: a preview that changes nothing, the import in one
 // transaction (all its valid rows or nothing), audited, and Undo.
@@ -76,27 +76,13 @@ export async function previewMemberImport(
   const input = importInput.parse(raw);
   const csv = parseCsv(input.csv);
   const mapping = input.mapping ?? guessMapping(csv.headers);
-  if (mapping.email === null)
-    return {
-      headers: csv.headers,
-      mapping,
-      plan: { ...emptyPlan(csv.rows.length) },
-      counts: countsOf(emptyPlan(csv.rows.length)),
-    };
-  const plan = await planImport(db, actor, csv, { ...mapping, email: mapping.email });
+  // Without an email column there is nothing to plan yet: the page asks for one.
+  const plan =
+    mapping.email === null
+      ? emptyPlan(csv.rows.length)
+      : await planImport(db, actor, csv, { ...mapping, email: mapping.email });
   return { headers: csv.headers, mapping, plan: shortened(plan), counts: countsOf(plan) };
 }
-
-const emptyPlan = (rows: number): ImportPlan => ({
-  rows,
-  create: [],
-  reactivate: [],
-  roleChanges: [],
-  newGroups: [],
-  memberships: [],
-  alreadyIn: 0,
-  errors: [],
-});
 
 interface ImportChanges {
   createdMemberIds: string[];

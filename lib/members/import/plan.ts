@@ -50,6 +50,18 @@ function nameIssue(what: string, value: string, schema: typeof groupName | typeo
   return parsed.success ? null : `${what}: ${parsed.error.issues[0]!.message}`;
 }
 
+/** A plan that does nothing, for a file of this many rows. */
+export const emptyPlan = (rows: number): ImportPlan => ({
+  rows,
+  create: [],
+  reactivate: [],
+  roleChanges: [],
+  newGroups: [],
+  memberships: [],
+  alreadyIn: 0,
+  errors: [],
+});
+
 export async function planImport(
   db: Db,
   actor: Actor,
@@ -96,16 +108,7 @@ export async function planImport(
   const groupOf = new Map(orgGroups.map((g) => [g.name.toLowerCase(), g]));
   const inGroup = new Set(memberships.map((m) => `${m.group_id}/${m.email}`));
 
-  const plan: ImportPlan = {
-    rows: csv.rows.length,
-    create: [],
-    reactivate: [],
-    roleChanges: [],
-    newGroups: [],
-    memberships: [],
-    alreadyIn: 0,
-    errors: [],
-  };
+  const plan = emptyPlan(csv.rows.length);
   const seenOn = new Map<string, number>();
   const parentOfNew = new Map<string, { parent: string | null; line: number; name: string }>();
   const pending: { line: number; email: string; groups: string[] }[] = [];
