@@ -1,5 +1,5 @@
 // Background duties of every server instance, at start-up and every minute: archive temporary
-// groups whose end date has passed, prune budget reservations long expired, sessions long ended and the quarter-hour spend budget windows no longer read, and keep the monthly
+// groups whose end date has passed, remind of access reviews that reached their due date, prune budget reservations long expired, sessions long ended and the quarter-hour spend budget windows no longer read, and keep the monthly
 // partitions of usage events ready around now. The sweeps are idempotent, so instances may overlap. Separately, every 10 seconds, send due webhook
 // deliveries (instances share them through the database: each delivery is claimed by one). With
 // REDIS_URL, connect to Redis at once.
@@ -12,6 +12,7 @@ export async function register() {
   const { ensureCurrentUsagePartitions } = await import("@/lib/spend/partitions");
   const { pruneSessions } = await import("@/lib/auth/sessions");
   const { pruneUsageQuarters } = await import("@/lib/spend/quarters");
+  const { remindDueAccessReviews } = await import("@/lib/reviews/reminders");
   const { sessionPolicy } = await import("@/lib/env");
   const sweep = async () => {
     try {
@@ -21,6 +22,9 @@ export async function register() {
         console.log(
           `[gatehouse] archived ${archived.length} temporary group(s) past their end date`,
         );
+      const reminded = await remindDueAccessReviews(db);
+      if (reminded.length)
+        console.log(`[gatehouse] reminded of ${reminded.length} access review(s) due`);
       await pruneReservations(db);
       await pruneSessions(db, sessionPolicy());
       await pruneUsageQuarters(db);

@@ -12,6 +12,7 @@ test.describe("signing in", () => {
       "/groups",
       "/members",
       "/members/import",
+      "/reviews",
       "/keys",
       "/spend",
       "/audit",
@@ -193,6 +194,8 @@ test.describe("the shell", () => {
         "/settings",
         "/members/import",
         "/recommendations",
+        "/reviews",
+        "/reviews/new",
       ]) {
         await page.goto(path);
         // Rendered: the page's heading, and the charts' drawings where there are charts.

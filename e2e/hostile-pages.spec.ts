@@ -30,6 +30,10 @@ const PAGES: { path: string; params: string[] }[] = [
   { path: "/audit/export", params: ["actor", "action", "targetType", "targetId", "from", "to"] },
   { path: "/alerts", params: ["page"] },
   { path: "/recommendations", params: [] },
+  { path: "/reviews", params: [] },
+  { path: "/reviews/new", params: [] },
+  { path: "/reviews/{review}", params: ["group"] },
+  { path: "/reviews/{review}/report", params: [] },
   { path: "/settings", params: [] },
   { path: "/login", params: ["callbackUrl", "error", "invited", "signedOut"] },
 ];
@@ -90,11 +94,20 @@ test("every page answers hostile query strings without a server error", async ({
     .evaluateAll((links) =>
       links.map((a) => a.getAttribute("href")!).find((h) => /^\/keys\/[0-9a-f-]{36}$/.test(h)),
     ))!;
-  expect(group && key).toBeTruthy();
+  await page.goto("/reviews");
+  const review = (await page
+    .locator('a[href^="/reviews/"]')
+    .evaluateAll((links) =>
+      links.map((a) => a.getAttribute("href")!).find((h) => /^\/reviews\/[0-9a-f-]{36}$/.test(h)),
+    ))!;
+  expect(group && key && review).toBeTruthy();
 
   const failures: string[] = [];
   for (const { path, params } of PAGES) {
-    const url = path.replace("{group}", group.split("/")[2]!).replace("{key}", key.split("/")[2]!);
+    const url = path
+      .replace("{group}", group.split("/")[2]!)
+      .replace("{key}", key.split("/")[2]!)
+      .replace("{review}", review.split("/")[2]!);
     const queries = [
       ...params.flatMap((p) => WORST.map((v) => `${p}=${v}`)),
       ...params.map((p) => `${p}=a&${p}=b`),

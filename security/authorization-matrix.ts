@@ -211,6 +211,26 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Remembers that the actor's organisation's admins dismissed a recommendation.",
     manage,
   ),
+  "app/(console)/reviews/actions.ts#startAccessReviewAction": action(
+    "Starts an access review of the actor's organisation's groups, reviewed by one of its active owners or admins.",
+    manage,
+  ),
+  "app/(console)/reviews/actions.ts#decideReviewItemsAction": action(
+    "Keeps or removes items of the organisation's open review: only the group's reviewer or the review's starter, never on their own access (bar an organisation's only admin).",
+    manage,
+  ),
+  "app/(console)/reviews/actions.ts#setGroupReviewerAction": action(
+    "Hands a group of the organisation's open review to another of its active owners or admins.",
+    manage,
+  ),
+  "app/(console)/reviews/actions.ts#completeAccessReviewAction": action(
+    "Completes the organisation's open review once all is decided, making the removals that waited for the end.",
+    manage,
+  ),
+  "app/(console)/reviews/actions.ts#cancelAccessReviewAction": action(
+    "Cancels the organisation's open review; removals waiting for the end are not made.",
+    manage,
+  ),
   "app/(console)/members/actions.ts#changeMemberRoleAction": action(
     "Changes a member's role; only owners make or unmake owners, and the last owner stays.",
     manage,
@@ -421,6 +441,10 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
   ),
   "GET /audit/export": route(
     "The audit log as CSV for owners and admins (members 403); filters never reach beyond the actor's organisation.",
+    { ...consoleOnly, member: refused, admin: allowed, owner: allowed },
+  ),
+  "GET /reviews/[id]/report": route(
+    "An access review of the actor's organisation as CSV for owners and admins (members 403); another organisation's review is not found.",
     { ...consoleOnly, member: refused, admin: allowed, owner: allowed },
   ),
 };

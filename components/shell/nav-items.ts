@@ -1,4 +1,5 @@
 import {
+  ClipboardCheck,
   FolderTree,
   KeyRound,
   Lightbulb,
@@ -26,6 +27,7 @@ export const navItems: NavItem[] = [
   { href: "/models", label: "Models", icon: Sparkles },
   { href: "/spend", label: "Spend", icon: PieChart },
   { href: "/recommendations", label: "Recommendations", icon: Lightbulb, adminOnly: true },
+  { href: "/reviews", label: "Access reviews", icon: ClipboardCheck, adminOnly: true },
   { href: "/audit", label: "Audit log", icon: ScrollText, adminOnly: true },
   { href: "/settings", label: "Settings", icon: Settings, adminOnly: true },
 ];

@@ -10,3 +10,4 @@ export * from "./directory";
 export * from "./limits";
 export * from "./imports";
 export * from "./recommendations";
+export * from "./reviews";

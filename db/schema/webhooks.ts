@@ -22,6 +22,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "budget.forecast_over_budget",
   "budget_window.threshold_crossed",
   "spend.anomaly",
+  "access_review.due",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const WEBHOOK_TEST_EVENT = "webhook.test";
@@ -45,7 +46,7 @@ export const webhookEndpoints = pgTable(
       .array()
       .notNull()
       .default(
-        sql`'{budget.threshold_crossed,budget.forecast_over_budget,budget_window.threshold_crossed,spend.anomaly}'::text[]`,
+        sql`'{budget.threshold_crossed,budget.forecast_over_budget,budget_window.threshold_crossed,spend.anomaly,access_review.due}'::text[]`,
       ),
     // The signing secret must be readable by the server (it signs every delivery), so it is
     // encrypted (AES-256-GCM, key derived from AUTH_SECRET) rather than hashed. See
@@ -63,7 +64,7 @@ export const webhookEndpoints = pgTable(
     check("webhook_endpoints_description_length", sql`char_length(${t.description}) <= 200`),
     check(
       "webhook_endpoints_events_known",
-      sql`${t.events} <@ array['budget.threshold_crossed','budget.forecast_over_budget','budget_window.threshold_crossed','spend.anomaly']::text[]`,
+      sql`${t.events} <@ array['budget.threshold_crossed','budget.forecast_over_budget','budget_window.threshold_crossed','spend.anomaly','access_review.due']::text[]`,
     ),
   ],
 );

@@ -1,7 +1,10 @@
 import { lt } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { type GroupKind, budgetAlerts } from "@/db/schema";
-import { systemActor } from "@/lib/auth/actor";
+import { type Actor, systemActor } from "@/lib/auth/actor";
+import { decideReviewItems } from "@/lib/reviews/decide";
+import { reviewItems } from "@/lib/reviews/queries";
+import { startAccessReview } from "@/lib/reviews/start";
 import { detectSpendAnomalies } from "@/lib/spend/anomalies";
 import { ingestUsage } from "@/lib/spend/ingest";
 import type { UsageEventInput } from "@/lib/spend/usage-event";
@@ -217,6 +220,54 @@ export function demoPeople(): DemoPerson[] {
       contextTokens: 12_000,
     },
   ];
+}
+
+/**
+ * This quarter's access review of every group, started by Dana three days ago and due in eleven,
+ * removals at the end: Backend Engineers kept, and in the Content Team the sales rep who never
+ * used its key marked for removal (the same person the recommendations point at).
+ */
+async function seedAccessReview(
+  tx: Db,
+  s: { actor: Actor; idleRep: string; contentTeam: string; backend: string; now: Date },
+) {
+  const started = new Date(s.now.getTime() - 3 * DAY);
+  const { id } = await startAccessReview(
+    tx,
+    s.actor,
+    {
+      name: `Access review Q${Math.floor(s.now.getUTCMonth() / 3) + 1} ${s.now.getUTCFullYear()}`,
+      dueOn: toIsoDay(new Date(s.now.getTime() + 11 * DAY)),
+      includeKeys: true,
+      reviewerMemberId: s.actor.kind === "user" ? s.actor.memberId : "",
+      applyMode: "at_end",
+    },
+    started,
+  );
+  const decide = async (
+    groupId: string,
+    pick: (memberId: string | null) => boolean,
+    decision: "keep" | "remove",
+    note = "",
+  ) => {
+    const { items } = await reviewItems(tx, s.actor, id, { groupId });
+    const itemIds = items.filter((i) => pick(i.memberId)).map((i) => i.id);
+    if (itemIds.length)
+      await decideReviewItems(
+        tx,
+        s.actor,
+        { reviewId: id, itemIds, decision, note },
+        new Date(started.getTime() + DAY),
+      );
+  };
+  await decide(s.backend, () => true, "keep");
+  await decide(
+    s.contentTeam,
+    (m) => m === s.idleRep,
+    "remove",
+    "Sales rep; has never used the marketing key",
+  );
+  await decide(s.contentTeam, (m) => m !== s.idleRep, "keep");
 }
 
 export async function seedDemo(
@@ -516,6 +567,23 @@ export async function seedDemo(
         acme.id,
         new Date(Math.min(now.getTime(), today - daysAgo * DAY + DAY - 1)),
       );
+
+    log("Acme: an access review under way");
+    await seedAccessReview(tx, {
+      actor: {
+        kind: "user",
+        userId: dana.id,
+        memberId: danaAcme.id,
+        orgId: acme.id,
+        role: "owner",
+        // As a signed-in user's actor is labelled (lib/auth/sso.ts): by email.
+        label: dana.email,
+      },
+      idleRep: idleRep!.memberId,
+      contentTeam: groupIds.get("Content Team")!,
+      backend: groupIds.get("Backend Engineers")!,
+      now,
+    });
 
     log("Globex: a small second organisation");
     await insertMember(tx, {

@@ -2,7 +2,7 @@ import { and, count, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { queryRows } from "@/db/rows";
-import { budgetAlerts, budgetWindowAlerts, spendAnomalies } from "@/db/schema";
+import { accessReviews, budgetAlerts, budgetWindowAlerts, spendAnomalies } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import type { WindowPeriod } from "@/lib/limits/windows";
@@ -10,15 +10,21 @@ import type { AnomalyScope } from "./anomalies";
 import type { Granularity } from "./filter-query";
 import type { SpendDriver } from "./anomaly-drivers";
 
-// Alerts in the console, of monthly budgets, of budget windows and of unusual spend: a bell with
+// Alerts in the console, of monthly budgets, of budget windows, of unusual spend and of access
+// reviews past their due date: a bell with
 // the unread count, a list, "mark all read". Alerts are
 // the organisation's, not one admin's: one admin reading them reads them for all.
 
 const PAGE_SIZE = 50;
 
+const reminderUnread = and(
+  sql`${accessReviews.remindedAt} is not null`,
+  isNull(accessReviews.reminderReadAt),
+);
+
 export async function unreadAlertCount(db: Db, actor: Actor): Promise<number> {
   assertCan(actor, "org:manage");
-  const [[budgets], [windows], [anomalies]] = await Promise.all([
+  const [[budgets], [windows], [anomalies], [reviews]] = await Promise.all([
     db
       .select({ n: count() })
       .from(budgetAlerts)
@@ -31,8 +37,12 @@ export async function unreadAlertCount(db: Db, actor: Actor): Promise<number> {
       .select({ n: count() })
       .from(spendAnomalies)
       .where(and(eq(spendAnomalies.orgId, actor.orgId), isNull(spendAnomalies.readAt))),
+    db
+      .select({ n: count() })
+      .from(accessReviews)
+      .where(and(eq(accessReviews.orgId, actor.orgId), reminderUnread)),
   ]);
-  return (budgets?.n ?? 0) + (windows?.n ?? 0) + (anomalies?.n ?? 0);
+  return (budgets?.n ?? 0) + (windows?.n ?? 0) + (anomalies?.n ?? 0) + (reviews?.n ?? 0);
 }
 
 /** What an unusual spend alert says beyond the spend. */
@@ -47,14 +57,22 @@ export interface AnomalyDetail {
   drivers: SpendDriver[];
 }
 
+/** An access review that reached its due date while open, and what is undecided now. */
+export interface ReviewReminder {
+  reviewId: string;
+  dueAt: string;
+  status: "open" | "completed" | "cancelled";
+  undecided: number;
+}
+
 /**
  * A monthly budget's alert (a group's), a budget window's (a key's, group's or member's), or
- * unusual spend (the organisation's, a group's or a member's).
+ * unusual spend (the organisation's, a group's or a member's), or an access review's reminder.
  */
 export interface AlertRow {
   id: string;
-  source: "budget" | "window" | "anomaly";
-  kind: "threshold" | "forecast" | "anomaly";
+  source: "budget" | "window" | "anomaly" | "review";
+  kind: "threshold" | "forecast" | "anomaly" | "review";
   /** What it is about: at most one of these (none: the organisation). */
   groupId: string | null;
   keyId: string | null;
@@ -72,6 +90,7 @@ export interface AlertRow {
   createdAt: Date;
   readAt: Date | null;
   anomaly: AnomalyDetail | null;
+  review: ReviewReminder | null;
 }
 
 interface AlertRecord {
@@ -97,6 +116,7 @@ interface AlertRecord {
         p90Micros: string | number;
       })
     | null;
+  review: ReviewReminder | null;
 }
 
 const date = (v: string | null) => (v === null ? null : new Date(v));
@@ -118,13 +138,13 @@ export async function listAlerts(db: Db, actor: Actor, rawPage: unknown) {
             null::uuid as member_id, g.name as target_name, to_char(a.month, 'YYYY-MM-DD') as month,
             null::text as period, null::int as days, null::timestamptz as window_start,
             a.threshold_percent, a.spend_micros, a.budget_micros, a.created_at, a.read_at,
-            null::jsonb as anomaly
+            null::jsonb as anomaly, null::jsonb as review
           from budget_alerts a join groups g on g.id = a.group_id
           where a.org_id = ${org}
           union all
           select a.id, 'window', 'threshold', w.group_id, w.key_id, w.member_id,
             coalesce(g.name, k.name, u.name, ''), null, w.period::text, w.days, a.window_start,
-            a.threshold_percent, a.spend_micros, a.budget_micros, a.created_at, a.read_at, null
+            a.threshold_percent, a.spend_micros, a.budget_micros, a.created_at, a.read_at, null, null
           from budget_window_alerts a
           join budget_windows w on w.org_id = a.org_id and w.id = a.window_id
           left join groups g on g.org_id = w.org_id and g.id = w.group_id
@@ -138,13 +158,21 @@ export async function listAlerts(db: Db, actor: Actor, rawPage: unknown) {
             a.created_at, a.read_at,
             jsonb_build_object('scope', a.scope, 'period', a.period, 'day', to_char(a.day, 'YYYY-MM-DD'),
               'medianMicros', a.median_micros, 'p90Micros', a.p90_micros, 'score', a.score,
-              'drivers', a.drivers)
+              'drivers', a.drivers), null
           from spend_anomalies a
           join orgs o on o.id = a.org_id
           left join groups g on g.org_id = a.org_id and g.id = a.group_id
           left join org_members m on m.org_id = a.org_id and m.id = a.member_id
           left join users u on u.id = m.user_id
           where a.org_id = ${org}
+          union all
+          select r.id, 'review', 'review', null, null, null, r.name, null, null, null, null, 0, 0, 0,
+            r.reminded_at, r.reminder_read_at, null,
+            jsonb_build_object('reviewId', r.id, 'dueAt', r.due_at, 'status', r.status,
+              'undecided', (select count(*) from access_review_items i
+                where i.org_id = r.org_id and i.review_id = r.id and i.decision is null))
+          from access_reviews r
+          where r.org_id = ${org} and r.reminded_at is not null
           order by created_at desc, threshold_percent desc, id
           limit ${PAGE_SIZE} offset ${(page - 1) * PAGE_SIZE}`,
     ),
@@ -152,7 +180,8 @@ export async function listAlerts(db: Db, actor: Actor, rawPage: unknown) {
       db,
       sql`select (select count(*) from budget_alerts where org_id = ${org})
             + (select count(*) from budget_window_alerts where org_id = ${org})
-            + (select count(*) from spend_anomalies where org_id = ${org}) as n`,
+            + (select count(*) from spend_anomalies where org_id = ${org})
+            + (select count(*) from access_reviews where org_id = ${org} and reminded_at is not null) as n`,
     ),
   ]);
   const rows: AlertRow[] = records.map((r) => ({
@@ -177,6 +206,7 @@ export async function listAlerts(db: Db, actor: Actor, rawPage: unknown) {
       medianMicros: Number(r.anomaly.medianMicros),
       p90Micros: Number(r.anomaly.p90Micros),
     },
+    review: r.review,
   }));
   return { rows, page, pageSize: PAGE_SIZE, total: Number(total?.n ?? 0) };
 }
@@ -200,6 +230,11 @@ export async function markAlertsRead(db: Db, actor: Actor, now = new Date()) {
         .set({ readAt: now })
         .where(and(eq(spendAnomalies.orgId, actor.orgId), isNull(spendAnomalies.readAt)))
         .returning({ id: spendAnomalies.id })),
+      ...(await tx
+        .update(accessReviews)
+        .set({ reminderReadAt: now })
+        .where(and(eq(accessReviews.orgId, actor.orgId), reminderUnread))
+        .returning({ id: accessReviews.id })),
     ];
     if (read.length)
       await audit(

@@ -43,6 +43,7 @@ describe("webhook endpoints", () => {
         "budget.forecast_over_budget",
         "budget_window.threshold_crossed",
         "spend.anomaly",
+        "access_review.due",
       ],
       secretLastFour: endpoint.secret.slice(-4),
     });

@@ -21,6 +21,10 @@ export const WEBHOOK_EVENT_LABELS: Record<WebhookEventType, { label: string; hin
     label: "Unusual spend",
     hint: "The organisation's, a group's or a member's spend today (or this week) is far above its last 28 days, with who, which keys and which models drove it.",
   },
+  "access_review.due": {
+    label: "Access review due",
+    hint: "An access review reached its due date while still open, with how many decisions are outstanding and whose.",
+  },
 };
 
 export const WEBHOOK_EVENT_CHOICES = Object.keys(WEBHOOK_EVENT_LABELS) as WebhookEventType[];

@@ -59,6 +59,13 @@ import {
 import { acceptInvitationAction } from "@/app/invite/[token]/actions";
 import { dismissRecommendationAction } from "@/app/(console)/recommendations/actions";
 import {
+  cancelAccessReviewAction,
+  completeAccessReviewAction,
+  decideReviewItemsAction,
+  setGroupReviewerAction,
+  startAccessReviewAction,
+} from "@/app/(console)/reviews/actions";
+import {
   importMembersAction,
   previewMemberImportAction,
   undoMemberImportAction,
@@ -508,6 +515,65 @@ export const actionCases: ActionCase[] = [
     foreign: "none",
     writes: true,
     fields: ["kind", "subject"],
+  },
+  {
+    id: `${ACTIONS}/reviews/actions.ts#startAccessReviewAction`,
+    run: wrapped(startAccessReviewAction),
+    input: async ({ w }) => ({
+      name: "Quarterly review",
+      dueOn: "2099-12-31",
+      groupIds: [await w.group()],
+      includeKeys: true,
+      reviewerMemberId: w.admin.memberId,
+      applyMode: "at_end",
+    }),
+    foreign: "ids",
+    writes: true,
+    fields: ["name", "dueOn", "groupIds", "includeKeys", "reviewerMemberId", "applyMode"],
+  },
+  {
+    id: `${ACTIONS}/reviews/actions.ts#decideReviewItemsAction`,
+    run: wrapped(decideReviewItemsAction),
+    // The caller reviews the group, when it is an admin of the review's organisation.
+    input: async ({ w, me, side }) => {
+      const reviewer = side === "own" && me && me.role !== "member" ? me.memberId : undefined;
+      const review = await w.review({ reviewerMemberId: reviewer });
+      return { reviewId: review.reviewId, itemIds: review.itemIds, decision: "remove", note: "" };
+    },
+    foreign: "ids",
+    writes: true,
+    fields: ["reviewId", "itemIds", "decision", "note"],
+  },
+  {
+    id: `${ACTIONS}/reviews/actions.ts#setGroupReviewerAction`,
+    run: wrapped(setGroupReviewerAction),
+    input: async ({ w }) => {
+      const review = await w.review();
+      return {
+        reviewId: review.reviewId,
+        groupId: review.groupId,
+        reviewerMemberId: w.owner.memberId,
+      };
+    },
+    foreign: "ids",
+    writes: true,
+    fields: ["reviewId", "groupId", "reviewerMemberId"],
+  },
+  {
+    id: `${ACTIONS}/reviews/actions.ts#completeAccessReviewAction`,
+    run: wrapped(completeAccessReviewAction),
+    input: async ({ w }) => ({ reviewId: (await w.review({ people: false })).reviewId }),
+    foreign: "ids",
+    writes: true,
+    fields: ["reviewId"],
+  },
+  {
+    id: `${ACTIONS}/reviews/actions.ts#cancelAccessReviewAction`,
+    run: wrapped(cancelAccessReviewAction),
+    input: async ({ w }) => ({ reviewId: (await w.review()).reviewId }),
+    foreign: "ids",
+    writes: true,
+    fields: ["reviewId"],
   },
   {
     id: `${ACTIONS}/members/actions.ts#changeMemberRoleAction`,

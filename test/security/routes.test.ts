@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as exportAudit } from "@/app/(console)/audit/export/route";
+import { GET as reviewReport } from "@/app/(console)/reviews/[id]/report/route";
 import { GET as board } from "@/app/api/board/route";
 import { GET as health } from "@/app/api/health/route";
 import { POST as authorize } from "@/app/api/v1/authorize/route";
@@ -44,7 +45,7 @@ async function gatewayScene(w: OrgWorld) {
     .set({ directoryLinkedAt: new Date(), directoryAttributes: { userName: person.email } })
     .where(eq(orgMembers.id, person.memberId));
   await db.update(groups).set({ directoryLinkedAt: new Date() }).where(eq(groups.id, group));
-  return { group, person, key };
+  return { group, person, key, review: (await w.review()).reviewId };
 }
 let sceneA: Awaited<ReturnType<typeof gatewayScene>>;
 let sceneB: Awaited<ReturnType<typeof gatewayScene>>;
@@ -220,6 +221,27 @@ const routeCases: RouteCase[] = [
       expect(reply.body).toMatch(/^Time \(UTC\),/);
     },
     refused: [401, 403],
+    normalise: (reply) => reply,
+  },
+  {
+    id: "GET /reviews/[id]/report",
+    call: async (_w, scene) =>
+      read(
+        await reviewReport(get(`/reviews/${scene.review}/report`), {
+          params: Promise.resolve({ id: scene.review }),
+        }),
+      ),
+    unknown: async () => {
+      const id = randomUUID();
+      return read(
+        await reviewReport(get(`/reviews/${id}/report`), { params: Promise.resolve({ id }) }),
+      );
+    },
+    allowed: (reply) => {
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatch(/^Review,Status,Group,/);
+    },
+    refused: [401, 403, 404],
     normalise: (reply) => reply,
   },
   {

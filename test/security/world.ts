@@ -28,6 +28,7 @@ import { createGatewayToken, revokeGatewayToken } from "@/lib/gateway/tokens";
 import { createScimToken } from "@/lib/scim/tokens";
 import { archiveGroup } from "@/lib/groups/commands";
 import { addMember, suspendMember } from "@/lib/members/commands";
+import { startAccessReview } from "@/lib/reviews/start";
 import { createWebhookEndpoint, disableWebhookEndpoint } from "@/lib/webhooks/commands";
 import { sealSecret } from "@/lib/webhooks/secret-box";
 import { startOidcProvider } from "@/e2e/support/oidc-provider";
@@ -137,6 +138,29 @@ export async function buildOrg(db: Db, label: string) {
       })
       .returning({ id: memberImports.id });
     return row!.id;
+  };
+
+  /**
+   * An open access review of a fresh group, reviewed by `reviewerMemberId` (the admin): with one
+   * person in it (one item to decide), or none (nothing to decide: it can be completed).
+   */
+  const review = async (
+    options: { reviewerMemberId?: string; people?: boolean } = {},
+  ): Promise<{ reviewId: string; groupId: string; itemIds: string[] }> => {
+    const groupId = await group();
+    if (options.people ?? true) await join(groupId, (await person()).memberId);
+    const { id } = await startAccessReview(db, system, {
+      name: unique("review"),
+      dueOn: "2099-12-31",
+      groupIds: [groupId],
+      reviewerMemberId: options.reviewerMemberId ?? admin.memberId,
+      applyMode: "as_decided",
+    });
+    const items = await queryRows<{ id: string }>(
+      db,
+      sql`select id from access_review_items where review_id = ${id}::uuid`,
+    );
+    return { reviewId: id, groupId, itemIds: items.map((i) => i.id) };
   };
 
   const modelList = async () => {
@@ -263,6 +287,7 @@ export async function buildOrg(db: Db, label: string) {
     rateLimit,
     budgetWindow,
     memberImport,
+    review,
     modelList,
     endpoint,
     ssoProvider,

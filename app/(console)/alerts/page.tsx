@@ -11,7 +11,12 @@ import { getDb } from "@/db/client";
 import { windowHref } from "@/components/spend/budget-bar-items";
 import { windowLabel } from "@/lib/limits/windows";
 import { formatMicros } from "@/lib/money";
-import { type AlertRow, type AnomalyDetail, listAlerts } from "@/lib/spend/alert-queries";
+import {
+  type AlertRow,
+  type AnomalyDetail,
+  type ReviewReminder,
+  listAlerts,
+} from "@/lib/spend/alert-queries";
 import { markAlertsReadAction } from "./actions";
 
 export const metadata: Metadata = { title: "Alerts · Gatehouse" };
@@ -63,6 +68,7 @@ function drivers(a: AnomalyDetail) {
 }
 
 function hrefOf(a: AlertRow) {
+  if (a.review) return `/reviews/${a.review.reviewId}`;
   if (a.source === "window") return windowHref(a);
   if (a.source === "anomaly")
     return a.groupId
@@ -73,7 +79,15 @@ function hrefOf(a: AlertRow) {
   return `/groups/${a.groupId}`;
 }
 
+function describeReminder({ status, undecided }: ReviewReminder) {
+  if (status !== "open") return `Reached its due date; ${status} since`;
+  return undecided
+    ? `Reached its due date with ${undecided} ${undecided === 1 ? "decision" : "decisions"} outstanding`
+    : "Reached its due date: every item is decided, complete it";
+}
+
 function describe(alert: AlertRow) {
+  if (alert.review) return describeReminder(alert.review);
   if (alert.anomaly) return describeAnomaly(alert, alert.anomaly);
   const budget = formatMicros(alert.budgetMicros, { exact: true });
   if (alert.source === "window")
@@ -85,6 +99,7 @@ function describe(alert: AlertRow) {
 
 /** The month of a monthly budget's alert; the start of a window's span ("2 Dec", "from 30 Nov"). */
 function when(alert: AlertRow) {
+  if (alert.review) return `Due ${dateTime.format(new Date(alert.review.dueAt))}`;
   if (alert.anomaly)
     return alert.anomaly.period === "day"
       ? utcDay(alert.anomaly.day)
@@ -109,7 +124,7 @@ export default async function AlertsPage({ searchParams }: AlertsPageProps) {
     <>
       <PageHeader
         title="Alerts"
-        description="Each threshold of a group's monthly budget alerts once a month, and so does a pace that heads past the budget; each threshold of a budget window alerts once a day, week or span; unusual spend of the organisation, a group or a member alerts once a day or week (Settings → Organisation sets how readily). Webhooks receive the same alerts."
+        description="Each threshold of a group's monthly budget alerts once a month, and so does a pace that heads past the budget; each threshold of a budget window alerts once a day, week or span; unusual spend of the organisation, a group or a member alerts once a day or week (Settings → Organisation sets how readily); an access review still open on its due date alerts once. Webhooks receive the same alerts."
         actions={unread && <MarkReadButton markRead={markAlertsReadAction} />}
       />
       <Card className="overflow-x-auto">
@@ -151,7 +166,11 @@ export default async function AlertsPage({ searchParams }: AlertsPageProps) {
                   )}
                 </Td>
                 <Td>
-                  {a.anomaly ? (
+                  {a.review ? (
+                    <Badge variant="warning" className="mr-2">
+                      Access review
+                    </Badge>
+                  ) : a.anomaly ? (
                     <Badge variant="warning" className="mr-2">
                       Unusual
                     </Badge>
@@ -175,7 +194,7 @@ export default async function AlertsPage({ searchParams }: AlertsPageProps) {
                 </Td>
                 <Td>{when(a)}</Td>
                 <Td className="text-right tabular-nums">
-                  {formatMicros(a.spendMicros, { precise: true })}
+                  {a.review ? "—" : formatMicros(a.spendMicros, { precise: true })}
                 </Td>
               </Tr>
             ))}
