@@ -64,6 +64,8 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   access_reviews: "distributed",
   access_review_groups: "distributed",
   access_review_items: "distributed",
+  membership_rules: "distributed",
+  rule_exceptions: "distributed",
   usage_quarter_scope: "distributed",
   directory_settings: "distributed",
   scim_errors: "distributed",

@@ -196,6 +196,7 @@ test.describe("the shell", () => {
         "/recommendations",
         "/reviews",
         "/reviews/new",
+        "/groups/rules",
       ]) {
         await page.goto(path);
         // Rendered: the page's heading, and the charts' drawings where there are charts.

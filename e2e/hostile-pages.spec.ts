@@ -15,6 +15,7 @@ const RUNS = Number(process.env.SECURITY_RUNS || 6);
 const PAGES: { path: string; params: string[] }[] = [
   { path: "/groups", params: [] },
   { path: "/groups/board", params: [] },
+  { path: "/groups/rules", params: [] },
   { path: "/groups/{group}", params: ["tab", "from", "to", "granularity", "groups"] },
   {
     path: "/members",

@@ -211,6 +211,18 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Remembers that the actor's organisation's admins dismissed a recommendation.",
     manage,
   ),
+  "app/(console)/groups/rules/actions.ts#previewRuleAction": action(
+    "Counts who in the actor's organisation a rule would add to its groups now; reads only.",
+    manage,
+  ),
+  "app/(console)/groups/rules/actions.ts#createRuleAction": action(
+    "Creates an auto-assign rule adding people to the organisation's groups (never the directory's), optionally applying it to current members.",
+    manage,
+  ),
+  "app/(console)/groups/rules/actions.ts#deleteRuleAction": action(
+    "Deletes an auto-assign rule of the organisation; the memberships it made stay.",
+    manage,
+  ),
   "app/(console)/reviews/actions.ts#startAccessReviewAction": action(
     "Starts an access review of the actor's organisation's groups, reviewed by one of its active owners or admins.",
     manage,

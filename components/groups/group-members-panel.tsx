@@ -17,6 +17,7 @@ import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/action-result";
 import type { ChangeResult } from "@/lib/memberships/commands";
 import type { MembershipChange } from "@/lib/memberships/schemas";
+import { Badge } from "@/components/ui/badge";
 import { Table, THead, Td, Th, Tr } from "@/components/ui/table";
 
 interface PanelMember {
@@ -25,6 +26,8 @@ interface PanelMember {
   email: string;
   role: string;
   since: Date;
+  source: "manual" | "rule" | "sync";
+  ruleName: string | null;
 }
 
 interface GroupMembersPanelProps {
@@ -44,6 +47,7 @@ interface GroupMembersPanelProps {
     remove: (input: {
       memberIds: string[];
       groupIds: string[];
+      keepOutOfRules?: boolean;
     }) => Promise<ActionResult<ChangeResult>>;
     revert: (change: MembershipChange) => Promise<ActionResult<ChangeResult>>;
   };
@@ -73,6 +77,8 @@ export function GroupMembersPanel({
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [picking, setPicking] = useState(false);
+  // Removing people a rule added asks whether the rules should leave them out from now on.
+  const [ruled, setRuled] = useState<PanelMember[] | null>(null);
   const [, startTransition] = useTransition();
 
   const visible = useMemo(() => {
@@ -107,6 +113,13 @@ export function GroupMembersPanel({
           }),
       );
     });
+
+  const removeSelected = (keepOutOfRules: boolean) => {
+    setRuled(null);
+    change(`Removed ${selected.size} from ${groupName}.`, () =>
+      actions.remove({ memberIds: [...selected], groupIds: [groupId], keepOutOfRules }),
+    );
+  };
 
   return (
     <div className="flex flex-col gap-3">
@@ -143,11 +156,13 @@ export function GroupMembersPanel({
               variant="destructive"
               size="sm"
               disabled={!selected.size}
-              onClick={() =>
-                change(`Removed ${selected.size} from ${groupName}.`, () =>
-                  actions.remove({ memberIds: [...selected], groupIds: [groupId] }),
-                )
-              }
+              onClick={() => {
+                const byRule = members.filter(
+                  (m) => selected.has(m.memberId) && m.source === "rule" && m.ruleName,
+                );
+                if (byRule.length) setRuled(byRule);
+                else removeSelected(false);
+              }}
             >
               Remove selected{selected.size ? ` (${selected.size})` : ""}
             </Button>
@@ -202,7 +217,14 @@ export function GroupMembersPanel({
                     />
                   </Td>
                 )}
-                <Td className="font-medium">{m.name}</Td>
+                <Td className="font-medium">
+                  {m.name}
+                  {m.source === "rule" && (
+                    <Badge variant="outline" className="ml-2 font-normal">
+                      {m.ruleName ? `Rule: ${m.ruleName}` : "Added automatically"}
+                    </Badge>
+                  )}
+                </Td>
                 <Td className="text-muted-foreground">{m.email}</Td>
                 <Td className="capitalize">{m.role}</Td>
                 <Td className="text-muted-foreground">{dateFormat.format(new Date(m.since))}</Td>
@@ -242,6 +264,25 @@ export function GroupMembersPanel({
           </Button>
         </div>
       </div>
+      <Dialog open={ruled !== null} onOpenChange={(open) => !open && setRuled(null)}>
+        <DialogContent>
+          <DialogTitle>Keep the rules from adding them back?</DialogTitle>
+          <DialogDescription>
+            {ruled?.map((m) => `${m.name} (${m.ruleName})`).join(", ")}{" "}
+            {ruled?.length === 1 ? "was" : "were"} added by a rule, which would add them again the
+            next time the directory sends their attributes. Keeping them out lasts until someone
+            adds them to {groupName} by hand.
+          </DialogDescription>
+          <DialogFooter>
+            <Button variant="outline" onClick={() => removeSelected(false)}>
+              Just remove
+            </Button>
+            <Button variant="destructive" onClick={() => removeSelected(true)}>
+              Remove and keep out
+            </Button>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
       <Dialog open={picking} onOpenChange={setPicking}>
         {picking && (
           <MemberPicker

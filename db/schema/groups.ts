@@ -80,6 +80,8 @@ export const groupMembers = pgTable(
     groupId: uuid().notNull(),
     memberId: uuid().notNull(),
     source: membershipSource().notNull().default("manual"),
+    // The auto-assign rule that made it (lib/rules); null for a default group or a rule deleted.
+    ruleId: uuid(),
     addedBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -11,3 +11,4 @@ export * from "./limits";
 export * from "./imports";
 export * from "./recommendations";
 export * from "./reviews";
+export * from "./rules";

@@ -6,6 +6,7 @@ import {
   groupMembers,
   groupMembershipHistory as groupMembershipHistoryTable,
   groups,
+  membershipRules,
   orgMembers,
   users,
 } from "@/db/schema";
@@ -95,6 +96,9 @@ export interface GroupDetail {
     role: string;
     status: string;
     since: Date;
+    source: "manual" | "rule" | "sync";
+    /** The auto-assign rule that added them (lib/rules), while it exists. */
+    ruleName: string | null;
   }[];
 }
 
@@ -121,10 +125,19 @@ export async function getGroupDetail(db: Db, actor: Actor, groupId: string): Pro
       role: orgMembers.role,
       status: orgMembers.status,
       since: groupMembers.createdAt,
+      source: groupMembers.source,
+      ruleName: membershipRules.name,
     })
     .from(groupMembers)
     .innerJoin(orgMembers, eq(orgMembers.id, groupMembers.memberId))
     .innerJoin(users, eq(users.id, orgMembers.userId))
+    .leftJoin(
+      membershipRules,
+      and(
+        eq(membershipRules.orgId, groupMembers.orgId),
+        eq(membershipRules.id, groupMembers.ruleId),
+      ),
+    )
     .where(
       and(
         eq(groupMembers.orgId, actor.orgId),

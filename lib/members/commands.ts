@@ -16,6 +16,7 @@ import { type Actor, assertCan } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { Conflict, Forbidden, Invalid } from "@/lib/errors";
 import { deleteMemberships, insertMemberships } from "@/lib/memberships/write";
+import { syncMemberRules } from "@/lib/rules/sync";
 import { type MemberRef, requireMember } from "./lookup";
 import {
   type AddMemberInput,
@@ -146,8 +147,8 @@ export async function addMember(
 
 /**
  * Makes a person a member (again) in the caller's transaction: a new user unless one has this
- * email, a membership (a removed one comes back, active, with this role), and every default
- * group of the organisation. The caller checks first that they are not a member already.
+ * email, a membership (a removed one comes back, active, with this role), every default group
+ * of the organisation, and the groups of the auto-assign rules they match (lib/rules). The caller checks first that they are not a member already.
  */
 export async function joinOrganisation(
   tx: Db,
@@ -181,6 +182,7 @@ export async function joinOrganisation(
     { memberIds: [member!.id], groupIds: defaultGroups.map((g) => g.id) },
     "rule",
   );
+  await syncMemberRules(tx, actor, [member!.id]);
   return { memberId: member!.id, user: user!, defaultGroups };
 }
 

@@ -17,7 +17,7 @@ import {
   moveMembersInput,
   removeMembersInput,
 } from "./schemas";
-import { deleteMemberships, insertMemberships } from "./write";
+import { deleteMemberships, insertMemberships, keepOutOfRules } from "./write";
 
 export interface ChangeResult extends MembershipChange {
   /** Pairs asked for that were already as requested (already a member, or not a member). */
@@ -90,13 +90,14 @@ export async function removeMembers(
     assertMembershipEditable((await requireGroups(tx, actor.orgId, input.groupIds)).values());
     await requireMembers(tx, actor.orgId, input.memberIds);
     const removed = await deleteMemberships(tx, actor, input);
+    if (input.keepOutOfRules) await keepOutOfRules(tx, actor, removed);
     if (removed.length) {
       await audit(
         tx,
         actor,
         "memberships.removed",
         { type: "groups", id: input.groupIds.join(",") },
-        { before: { removed } },
+        { before: { removed }, after: input.keepOutOfRules ? { keptOutOfRules: true } : undefined },
       );
     }
     return {

@@ -11,7 +11,12 @@ export const memberIds = ids("member", 10_000);
 export const groupIds = ids("group", 100);
 
 export const addMembersInput = z.object({ memberIds, groupIds });
-export const removeMembersInput = z.object({ memberIds, groupIds });
+export const removeMembersInput = z.object({
+  memberIds,
+  groupIds,
+  /** Keep the auto-assign rules from adding them back (lib/rules). */
+  keepOutOfRules: z.boolean().default(false),
+});
 
 export const moveMembersInput = z
   .object({ memberIds, fromGroupId: z.uuid("Unknown group."), toGroupId: z.uuid("Unknown group.") })

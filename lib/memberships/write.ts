@@ -42,6 +42,8 @@ export async function insertMemberships(
   actor: Actor,
   pairs: MembershipSet,
   source: "manual" | "rule" | "sync" = "manual",
+  /** The auto-assign rule that makes them (lib/rules). */
+  ruleId: string | null = null,
 ): Promise<MembershipPair[]> {
   if (!setSize(pairs)) return [];
   await lockMemberships(tx, actor.orgId);
@@ -50,8 +52,8 @@ export async function insertMemberships(
     sql`
     with input as (${setRows(pairs)}),
     added as (
-      insert into group_members (org_id, group_id, member_id, source, added_by)
-      select ${actor.orgId}::uuid, i.group_id, i.member_id, ${source}::membership_source, ${actorUser(actor)}::uuid
+      insert into group_members (org_id, group_id, member_id, source, rule_id, added_by)
+      select ${actor.orgId}::uuid, i.group_id, i.member_id, ${source}::membership_source, ${ruleId}::uuid, ${actorUser(actor)}::uuid
       from input i
       join groups g on g.id = i.group_id and g.org_id = ${actor.orgId}::uuid and g.archived_at is null
       join org_members m on m.id = i.member_id and m.org_id = ${actor.orgId}::uuid and m.status <> 'removed'
@@ -64,9 +66,29 @@ export async function insertMemberships(
       select ${actor.orgId}::uuid, group_id, member_id, clock_timestamp(), ${source}::membership_source, ${actorUser(actor)}::uuid
       from added
     )
+    ${
+      source === "manual"
+        ? // Added by hand: whatever kept them out of the rules' reach no longer stands.
+          sql`, unexcepted as (
+            delete from rule_exceptions e using added a
+            where e.org_id = ${actor.orgId}::uuid and e.group_id = a.group_id and e.member_id = a.member_id
+          )`
+        : sql``
+    }
     select group_id, member_id from added`,
   );
   return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
+}
+
+/** Keeps the auto-assign rules from adding these pairs back (until an admin adds them by hand). */
+export async function keepOutOfRules(tx: Db, actor: Actor, pairs: MembershipPair[]) {
+  if (!pairs.length) return;
+  await tx.execute(
+    sql`insert into rule_exceptions (org_id, group_id, member_id, created_by)
+        select ${actor.orgId}::uuid, x.group_id, x.member_id, ${actorUser(actor)}::uuid
+        from (${setRows(pairs)}) x
+        on conflict do nothing`,
+  );
 }
 
 /** Ends the pairs that are memberships; returns those it ended. */

@@ -5,6 +5,7 @@ import { groupMembers, groups, orgMembers, users } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/actor";
 import { applyMemberStatus, joinOrganisation } from "@/lib/members/commands";
+import { syncMemberRules } from "@/lib/rules/sync";
 import { deleteMemberships } from "@/lib/memberships/write";
 import { userSchema } from "./attributes";
 import { invalid, notFound, uniqueness } from "./errors";
@@ -266,6 +267,8 @@ async function writeState(tx: Db, request: ScimRequest, row: MemberRow, state: U
     .where(and(eq(orgMembers.orgId, actor.orgId), eq(orgMembers.id, row.id)));
   if (state.active !== undefined)
     await applyMemberStatus(tx, actor, row, state.active ? "active" : "suspended");
+  // Their department, title or email may have changed: the auto-assign rules follow.
+  await syncMemberRules(tx, actor, [row.id]);
 }
 
 async function requireLinked(tx: Db, request: ScimRequest, id: string, forUpdate = false) {

@@ -59,6 +59,11 @@ import {
 import { acceptInvitationAction } from "@/app/invite/[token]/actions";
 import { dismissRecommendationAction } from "@/app/(console)/recommendations/actions";
 import {
+  createRuleAction,
+  deleteRuleAction,
+  previewRuleAction,
+} from "@/app/(console)/groups/rules/actions";
+import {
   cancelAccessReviewAction,
   completeAccessReviewAction,
   decideReviewItemsAction,
@@ -379,6 +384,42 @@ export const actionCases: ActionCase[] = [
     compareData: true,
     writes: false,
     fields: ["memberIds", "groupIds"],
+  },
+  {
+    id: `${ACTIONS}/groups/rules/actions.ts#previewRuleAction`,
+    run: wrapped(previewRuleAction),
+    input: async ({ w }) => ({
+      name: "Finance people",
+      attribute: "department",
+      values: "finance",
+      groupIds: [await w.group()],
+    }),
+    foreign: "ids",
+    compareData: true,
+    writes: false,
+    fields: ["name", "attribute", "values", "groupIds"],
+  },
+  {
+    id: `${ACTIONS}/groups/rules/actions.ts#createRuleAction`,
+    run: wrapped(createRuleAction),
+    input: async ({ w }) => ({
+      name: `Rule ${randomUUID().slice(0, 8)}`,
+      attribute: "email_domain",
+      values: [w.slug + ".test"],
+      groupIds: [await w.group()],
+      applyToExisting: true,
+    }),
+    foreign: "ids",
+    writes: true,
+    fields: ["name", "attribute", "values", "groupIds", "applyToExisting"],
+  },
+  {
+    id: `${ACTIONS}/groups/rules/actions.ts#deleteRuleAction`,
+    run: wrapped(deleteRuleAction),
+    input: async ({ w }) => ({ ruleId: await w.rule() }),
+    foreign: "ids",
+    writes: true,
+    fields: ["ruleId"],
   },
 
   // API keys

@@ -29,6 +29,7 @@ import { createScimToken } from "@/lib/scim/tokens";
 import { archiveGroup } from "@/lib/groups/commands";
 import { addMember, suspendMember } from "@/lib/members/commands";
 import { startAccessReview } from "@/lib/reviews/start";
+import { createRule } from "@/lib/rules/commands";
 import { createWebhookEndpoint, disableWebhookEndpoint } from "@/lib/webhooks/commands";
 import { sealSecret } from "@/lib/webhooks/secret-box";
 import { startOidcProvider } from "@/e2e/support/oidc-provider";
@@ -163,6 +164,17 @@ export async function buildOrg(db: Db, label: string) {
     return { reviewId: id, groupId, itemIds: items.map((i) => i.id) };
   };
 
+  /** An auto-assign rule adding people of a department to a fresh group. */
+  const rule = async () =>
+    (
+      await createRule(db, system, {
+        name: unique("rule"),
+        attribute: "department",
+        values: [unique("department")],
+        groupIds: [await group()],
+      })
+    ).id;
+
   const modelList = async () => {
     const [row] = await db
       .insert(modelLists)
@@ -288,6 +300,7 @@ export async function buildOrg(db: Db, label: string) {
     budgetWindow,
     memberImport,
     review,
+    rule,
     modelList,
     endpoint,
     ssoProvider,

@@ -26,9 +26,16 @@ export default async function GroupsPage() {
         title="Groups"
         description={`${groups.length - archived} groups${archived ? `, ${archived} archived` : ""}. Members of a subgroup count as members of its parents.`}
         actions={
-          <Button asChild variant="outline">
-            <Link href="/groups/board">Membership board</Link>
-          </Button>
+          <div className="flex gap-2">
+            {actor.role !== "member" && (
+              <Button asChild variant="outline">
+                <Link href="/groups/rules">Auto-assign rules</Link>
+              </Button>
+            )}
+            <Button asChild variant="outline">
+              <Link href="/groups/board">Membership board</Link>
+            </Button>
+          </div>
         }
       />
       <GroupTree

@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { requireConsole } from "@/app/_server/session";
+import { AdminOnly } from "@/components/layout/admin-only";
+import { PageHeader } from "@/components/layout/page-header";
+import { RuleForm } from "@/components/rules/rule-form";
+import { RuleList } from "@/components/rules/rule-list";
+import { getDb } from "@/db/client";
+import { listGroupsWithCounts } from "@/lib/groups/queries";
+import { listRules } from "@/lib/rules/queries";
+import { revertMembershipChangeAction } from "../membership-actions";
+import { createRuleAction, deleteRuleAction, previewRuleAction } from "./actions";
+
+export const metadata: Metadata = { title: "Auto-assign rules · Gatehouse" };
+
+export default async function RulesPage() {
+  const { actor } = await requireConsole();
+  if (actor.role === "member") return <AdminOnly what="Auto-assign rules" />;
+  const db = await getDb();
+  const [rules, groups] = await Promise.all([
+    listRules(db, actor),
+    listGroupsWithCounts(db, actor),
+  ]);
+  return (
+    <>
+      <PageHeader
+        title="Auto-assign rules"
+        description="People join a rule's groups when they join the organisation (added in the console, invited, signed in with SSO, provisioned over SCIM) and whenever the directory changes their attributes; when they stop matching, what the rule gave them goes. Memberships made by hand are never touched."
+      />
+      <div className="grid gap-6 lg:grid-cols-[1fr_26rem]">
+        <section aria-label="Rules" className="min-w-0">
+          <RuleList rules={rules} remove={deleteRuleAction} />
+        </section>
+        <RuleForm
+          groups={groups
+            .filter((g) => !g.archivedAt && !g.directory)
+            .map((g) => ({ id: g.id, name: g.name }))}
+          preview={previewRuleAction}
+          create={createRuleAction}
+          revert={revertMembershipChangeAction}
+        />
+      </div>
+    </>
+  );
+}

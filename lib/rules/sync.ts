@@ -1,0 +1,136 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { queryRows, uuidArray } from "@/db/rows";
+import { audit } from "@/lib/audit/record";
+import type { Actor } from "@/lib/auth/actor";
+import { deleteMemberships, insertMemberships } from "@/lib/memberships/write";
+import type { MembershipPair } from "@/lib/memberships/schemas";
+import { RULE_ATTRIBUTES, attributeSql } from "./attributes";
+
+interface Desired {
+  rule_id: string;
+  rule_name: string;
+  group_id: string;
+  member_id: string;
+}
+
+/** Whether a rule `r` matches a member `m` (with user `u`): their attribute is one of its values. */
+const matches = sql`(case r.attribute::text ${sql.join(
+  RULE_ATTRIBUTES.map((a) => sql`when ${a}::text then ${attributeSql(a)}`),
+  sql` `,
+)} end) = any(r.values)`;
+
+/**
+ * The memberships the organisation's rules call for, each with the first rule (oldest) that
+ * calls for it: only live groups the directory does not own, only members not removed, none an
+ * admin kept out (rule_exceptions). Narrowed
+ * to some members, or to some rules.
+ */
+export function desiredMemberships(
+  tx: Db,
+  orgId: string,
+  scope: { memberIds?: string[]; ruleIds?: string[] },
+): Promise<Desired[]> {
+  const org = sql`${orgId}::uuid`;
+  return queryRows<Desired>(
+    tx,
+    sql`select distinct on (g.id, m.id) r.id as rule_id, r.name as rule_name, g.id as group_id, m.id as member_id
+        from membership_rules r
+        cross join unnest(r.group_ids) as t(group_id)
+        join groups g on g.org_id = ${org} and g.id = t.group_id and g.archived_at is null and g.directory_linked_at is null
+        join org_members m on m.org_id = ${org} and m.status <> 'removed'
+        join users u on u.id = m.user_id
+        where r.org_id = ${org} and ${matches}
+          and not exists (select 1 from rule_exceptions e
+            where e.org_id = ${org} and e.group_id = g.id and e.member_id = m.id)
+          ${scope.memberIds ? sql`and m.id = any(${uuidArray(scope.memberIds)})` : sql``}
+          ${scope.ruleIds ? sql`and r.id = any(${uuidArray(scope.ruleIds)})` : sql``}
+        order by g.id, m.id, r.created_at, r.id`,
+  );
+}
+
+const pairKey = (p: { group_id: string; member_id: string }) => `${p.group_id}/${p.member_id}`;
+
+/** Adds the desired memberships that are missing, by rule, each rule's additions audited. */
+async function addDesired(tx: Db, actor: Actor, desired: Desired[]) {
+  const byRule = new Map<string, { name: string; pairs: MembershipPair[] }>();
+  for (const d of desired) {
+    const entry = byRule.get(d.rule_id) ?? { name: d.rule_name, pairs: [] };
+    entry.pairs.push({ groupId: d.group_id, memberId: d.member_id });
+    byRule.set(d.rule_id, entry);
+  }
+  const added: MembershipPair[] = [];
+  for (const [ruleId, { name, pairs }] of byRule) {
+    const made = await insertMemberships(tx, actor, pairs, "rule", ruleId);
+    if (made.length)
+      await audit(
+        tx,
+        actor,
+        "memberships.added",
+        { type: "membership_rule", id: ruleId },
+        { after: { added: made, rule: name } },
+      );
+    added.push(...made);
+  }
+  return added;
+}
+
+/**
+ * Brings these members' rule-made memberships in line with the rules, in the caller's
+ * transaction: adds what a rule they match calls for, and takes away what a rule put there that
+ * they no longer match (unless another rule calls for it too, which then owns it). Memberships
+ * an admin or the directory made are never touched. Run when someone joins and when their
+ * attributes change.
+ */
+export async function syncMemberRules(tx: Db, actor: Actor, memberIds: string[]) {
+  if (!memberIds.length) return { added: [], removed: [] };
+  const desired = await desiredMemberships(tx, actor.orgId, { memberIds });
+  const byPair = new Map(desired.map((d) => [pairKey(d), d]));
+  const ruled = await queryRows<{
+    group_id: string;
+    member_id: string;
+    rule_id: string;
+    rule_name: string | null;
+  }>(
+    tx,
+    sql`select gm.group_id, gm.member_id, gm.rule_id, r.name as rule_name from group_members gm
+        left join membership_rules r on r.org_id = gm.org_id and r.id = gm.rule_id
+        where gm.org_id = ${actor.orgId}::uuid and gm.rule_id is not null
+          and gm.member_id = any(${uuidArray(memberIds)})`,
+  );
+  const stale = ruled.filter((r) => !byPair.has(pairKey(r)));
+  const handedOver = ruled.filter((r) => {
+    const now = byPair.get(pairKey(r));
+    return now !== undefined && now.rule_id !== r.rule_id;
+  });
+  for (const h of handedOver)
+    await tx.execute(
+      sql`update group_members set rule_id = ${byPair.get(pairKey(h))!.rule_id}::uuid
+          where org_id = ${actor.orgId}::uuid and group_id = ${h.group_id}::uuid and member_id = ${h.member_id}::uuid`,
+    );
+  const removed = await deleteMemberships(
+    tx,
+    actor,
+    stale.map((s) => ({ groupId: s.group_id, memberId: s.member_id })),
+  );
+  if (removed.length)
+    await audit(
+      tx,
+      actor,
+      "memberships.removed",
+      { type: "membership_rule" },
+      {
+        before: {
+          removed,
+          reason: `No longer matched: ${[...new Set(stale.map((s) => s.rule_name ?? "a rule"))].join(", ")}`,
+        },
+      },
+    );
+  const added = await addDesired(tx, actor, desired);
+  return { added, removed };
+}
+
+/** Adds everyone who matches these rules now (an admin's "apply to current members"). */
+export async function applyRules(tx: Db, actor: Actor, ruleIds: string[]) {
+  return addDesired(tx, actor, await desiredMemberships(tx, actor.orgId, { ruleIds }));
+}
