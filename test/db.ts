@@ -6,6 +6,14 @@ import { TEMPLATE_DATABASE, databaseUrl } from "./database-url";
 
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
 
+// What to close and drop when the test file ends. Registered here, at the file's collection:
+// an afterAll called from inside a beforeAll (where testDatabase is called) never runs, and each
+// run left one database per file behind.
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
 // The URL of each PostgreSQL test database, for tests that connect a second "instance" to it.
 const urls = new WeakMap<Connection, string>();
 
@@ -28,7 +36,7 @@ export async function testDatabase(
     const connection = await connectPglite();
     await connection.migrate();
     await syncModelCatalogue(connection.db);
-    afterAll(() => connection.close());
+    cleanups.push(() => connection.close());
     return connection;
   }
   const name = `gatehouse_test_${randomBytes(6).toString("hex")}`;
@@ -36,7 +44,7 @@ export async function testDatabase(
   await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
   const connection = await connectPostgres(databaseUrl(base, name), { max: 20 });
   urls.set(connection, databaseUrl(base, name));
-  afterAll(async () => {
+  cleanups.push(async () => {
     await connection.close();
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
