@@ -64,6 +64,9 @@ test("move a member with the keyboard only", async ({ page }) => {
   ).toBeAttached();
   await expect(board.card("Engineering", member)).toBeVisible();
   await expect(board.card("DevOps Engineers", member)).toHaveCount(0);
+  // The card moves at once; the server's answer comes after. Reloading before it would test the
+  // optimistic board, not what was saved.
+  await expect(board.toast(`Moved ${member} from DevOps Engineers to Engineering.`)).toBeVisible();
   await page.reload();
   await expect(board.card("Engineering", member)).toBeVisible();
 });

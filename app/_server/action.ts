@@ -2,6 +2,7 @@ import { revalidatePath } from "next/cache";
 import { unstable_rethrow } from "next/navigation";
 import { ZodError } from "zod";
 import { getDb } from "@/db/client";
+import { snapshotsOf } from "@/lib/gateway/snapshots";
 import type { Db } from "@/db/connect";
 import type { Actor } from "@/lib/auth/actor";
 import { recordRefusal } from "@/lib/audit/refusals";
@@ -39,7 +40,10 @@ export function action<I, T>(
           error: `The ${unstorable === "input" ? "input" : `field ${unstorable}`} ${UNSTORABLE_TEXT_MESSAGE}`,
           fieldErrors: { [unstorable]: `This ${UNSTORABLE_TEXT_MESSAGE}` },
         };
-      const data = await run(input, actor, await getDb());
+      const db = await getDb();
+      const data = await run(input, actor, db);
+      // Read your writes: when the admin sees "done", this instance's gateway decisions see it too.
+      await snapshotsOf(db)?.caughtUp();
       for (const path of options.revalidate ?? []) revalidatePath(path, "layout");
       return { ok: true, data };
     } catch (error) {

@@ -3,6 +3,7 @@ import { publicOrigin } from "@/app/_server/auth";
 import { loggableError } from "@/app/_server/loggable-error";
 import { readBody } from "@/app/_server/read-body";
 import { getDb } from "@/db/client";
+import { snapshotsOf } from "@/lib/gateway/snapshots";
 import type { Db } from "@/db/connect";
 import { PublicError } from "@/lib/errors";
 import { nestingDepth } from "@/lib/nesting";
@@ -212,6 +213,9 @@ export async function answerScim(request: Request, segments: string[]): Promise<
       text = await readBody(request, SCIM_MAX_BODY_BYTES);
     const contentType = request.headers.get("content-type");
     answer = await route(db, scim, method, segments, url, () => parseBody(text, contentType));
+    // Read your writes: once the provider hears back (a deactivation, say), this instance's
+    // gateway decisions already see the change.
+    if (method !== "GET") await snapshotsOf(db)?.caughtUp();
   } catch (error) {
     if (error instanceof ScimError) answer = errorAnswer(error);
     else if (error instanceof ZodError)

@@ -9,7 +9,7 @@ import { Card } from "@/components/ui/card";
 import { CheckList } from "@/components/ui/check-list";
 import { Field, describedBy } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import type { ActionResult } from "@/lib/action-result";
+import { type ActionResult, formErrors } from "@/lib/action-result";
 import type { StartReviewInput } from "@/lib/reviews/schemas";
 
 interface StartReviewFormProps {
@@ -56,13 +56,9 @@ export function StartReviewForm({ groups, reviewers, defaults, start }: StartRev
               applyMode,
             });
             if (!result.ok)
-              return setErrors({
-                ...result.fieldErrors,
-                form:
-                  result.fieldErrors && Object.keys(result.fieldErrors).length
-                    ? undefined
-                    : result.error,
-              });
+              return setErrors(
+                formErrors(result, ["name", "dueOn", "reviewerMemberId", "groupIds"] as const),
+              );
             toast.success("Review started: its reviewers can decide now.");
             router.push(`/reviews/${result.data.id}`);
           });

@@ -10,7 +10,7 @@ import { CheckList } from "@/components/ui/check-list";
 import { Field, describedBy } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { toastWithUndo } from "@/components/ui/undo-toast";
-import type { ActionResult } from "@/lib/action-result";
+import { type ActionResult, formErrors } from "@/lib/action-result";
 import type { MembershipChange, MembershipPair } from "@/lib/memberships/schemas";
 import { RULE_ATTRIBUTES, RULE_ATTRIBUTE_LABELS, type RuleAttribute } from "@/lib/rules/attributes";
 import type { RuleInput } from "@/lib/rules/schemas";
@@ -83,13 +83,9 @@ export function RuleForm({ groups, preview, create, revert }: RuleFormProps) {
           startTransition(async () => {
             const result = await create({ name, attribute, values, groupIds, applyToExisting });
             if (!result.ok)
-              return setErrors({
-                ...result.fieldErrors,
-                form:
-                  result.fieldErrors && Object.keys(result.fieldErrors).length
-                    ? undefined
-                    : result.error,
-              });
+              return setErrors(
+                formErrors(result, ["name", "attribute", "values", "groupIds"] as const),
+              );
             setErrors({});
             setName("");
             setValues("");

@@ -20,6 +20,7 @@ import { type GatewayTokenRow, tokenByHash } from "./token-lookup";
 export const CHANGES_CHANNEL = "gatehouse_changes";
 const TOKENS = "tokens";
 const BARRIER = "barrier:";
+const CAUGHT_UP_TIMEOUT_MS = 2_000;
 // Unknown hashes are cached too (a bad token costs no query); bounded against a flood of them.
 const MAX_TOKENS = 10_000;
 
@@ -28,7 +29,10 @@ export interface Snapshots {
   subject(orgId: string, keyLookup: KeyLookup, memberLookup: MemberLookup): Promise<Subject>;
   /** The gateway token with this hash, or null; from memory while listening. */
   token(hash: string): Promise<GatewayTokenRow | null>;
-  /** Resolves once every change committed before the call has reached this instance. */
+  /**
+   * Resolves once every change committed before the call has reached this instance (or after 2 s
+   * without the notification). Console actions and SCIM writes wait for it before answering.
+   */
   caughtUp(): Promise<void>;
   readonly listening: boolean;
 }
@@ -100,7 +104,14 @@ export async function startSnapshots(connection: Connection): Promise<Snapshots>
       const payload = `${BARRIER}${randomUUID()}`;
       const arrived = new Promise<void>((resolve) => barriers.set(payload, resolve));
       await db.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${payload})`);
-      await arrived;
+      // A listener that stopped hearing without saying so must not hold up the callers (console
+      // actions, SCIM writes): after a while they go on, as they would without the barrier.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        arrived,
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, CAUGHT_UP_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
       barriers.delete(payload);
     },
   };
