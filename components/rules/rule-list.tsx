@@ -13,7 +13,7 @@ import {
   DialogTitle,
 } from "@/components/ui/dialog";
 import type { ActionResult } from "@/lib/action-result";
-import { RULE_ATTRIBUTE_LABELS } from "@/lib/rules/attributes";
+import { RULE_ATTRIBUTE_NOUNS } from "@/lib/rules/attributes";
 import type { RuleSummary } from "@/lib/rules/queries";
 
 interface RuleListProps {
@@ -42,8 +42,7 @@ export function RuleList({ rules, remove }: RuleListProps) {
               <div className="min-w-0 flex-1">
                 <h3 className="text-sm font-semibold">{r.name}</h3>
                 <p className="mt-1 text-sm text-muted-foreground">
-                  When{" "}
-                  {RULE_ATTRIBUTE_LABELS[r.attribute].replace(" (directory)", "").toLowerCase()} is{" "}
+                  When {RULE_ATTRIBUTE_NOUNS[r.attribute]} is{" "}
                   {r.values.map((v) => `“${v}”`).join(" or ")}, add to{" "}
                   {r.groups.map((g) => g.name).join(", ") || "groups since deleted"}.
                 </p>

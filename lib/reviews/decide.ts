@@ -10,17 +10,12 @@ import { requireReview } from "./lookup";
 import { isSoleAdmin, mayDecide, requireReviewer } from "./reviewers";
 import { type DecideInput, decideInput, reviewerInput } from "./schemas";
 
-interface ItemRecord {
-  id: string;
-  group_id: string;
-  kind: RemovalItem["kind"];
-  member_id: string | null;
-  key_id: string | null;
-  group_name: string;
-  subject_name: string;
-  reviewer_member_id: string;
+interface ItemRecord extends RemovalItem {
+  groupName: string;
+  subjectName: string;
+  reviewerMemberId: string;
   applied: boolean;
-  directory_linked: boolean;
+  directoryLinked: boolean;
 }
 
 /**
@@ -35,31 +30,26 @@ export async function decideReviewItems(db: Db, actor: Actor, raw: DecideInput, 
   return db.transaction(async (tx) => {
     const review = await requireReview(tx, actor.orgId, input.reviewId, { open: true });
     const org = sql`${actor.orgId}::uuid`;
-    const rows = await queryRows<ItemRecord>(
+    const items = await queryRows<ItemRecord>(
       tx,
-      sql`select i.id, i.group_id, i.kind, i.member_id, i.key_id, rg.group_name, i.subject_name,
-            rg.reviewer_member_id, i.applied_at is not null as applied,
-            coalesce(g.directory_linked_at is not null, false) as directory_linked
+      sql`select i.id, i.group_id as "groupId", i.kind, i.member_id as "memberId", i.key_id as "keyId",
+            rg.group_name as "groupName", i.subject_name as "subjectName",
+            rg.reviewer_member_id as "reviewerMemberId", i.applied_at is not null as applied,
+            coalesce(g.directory_linked_at is not null, false) as "directoryLinked"
           from access_review_items i
           join access_review_groups rg on rg.org_id = i.org_id and rg.review_id = i.review_id and rg.group_id = i.group_id
           left join groups g on g.org_id = i.org_id and g.id = i.group_id
           where i.org_id = ${org} and i.review_id = ${review.id}::uuid and i.id = any(${uuidArray(input.itemIds)})
           for update of i`,
     );
-    if (rows.length !== new Set(input.itemIds).size) throw new NotFound("The review item");
+    if (items.length !== new Set(input.itemIds).size) throw new NotFound("The review item");
     const soleAdmin = await isSoleAdmin(tx, actor);
-    const own = (i: { member_id: string | null }) =>
-      actor.kind === "user" && i.member_id === actor.memberId;
-    const items = rows.map((r) => ({
-      ...r,
-      groupId: r.group_id,
-      memberId: r.member_id,
-      keyId: r.key_id,
-    }));
+    const own = (i: { memberId: string | null }) =>
+      actor.kind === "user" && i.memberId === actor.memberId;
     for (const item of items) {
       const rights = {
         startedByMemberId: review.startedByMemberId,
-        reviewerMemberId: item.reviewer_member_id,
+        reviewerMemberId: item.reviewerMemberId,
         subjectMemberId: item.memberId,
         soleAdmin,
       };
@@ -67,15 +57,15 @@ export async function decideReviewItems(db: Db, actor: Actor, raw: DecideInput, 
         throw new Forbidden(
           own(item)
             ? "Nobody decides on their own access: another reviewer decides yours."
-            : `Only ${item.group_name}'s reviewer or the admin who started the review decides on it.`,
+            : `Only ${item.groupName}'s reviewer or the admin who started the review decides on it.`,
         );
       if (item.applied)
         throw new Conflict(
-          `${item.subject_name} was already removed from ${item.group_name} by this review: add them back by hand if that was wrong.`,
+          `${item.subjectName} was already removed from ${item.groupName} by this review: add them back by hand if that was wrong.`,
         );
-      if (input.decision === "remove" && item.kind === "membership" && item.directory_linked)
+      if (input.decision === "remove" && item.kind === "membership" && item.directoryLinked)
         throw new Invalid(
-          `${item.group_name}'s members come from your identity provider (directory sync): remove ${item.subject_name} there, and keep them here.`,
+          `${item.groupName}'s members come from your identity provider (directory sync): remove ${item.subjectName} there, and keep them here.`,
         );
     }
     // Someone deciding on their own access (only ever the sole admin) is named as such.
@@ -111,7 +101,7 @@ export async function decideReviewItems(db: Db, actor: Actor, raw: DecideInput, 
           review: review.name,
           decision: input.decision,
           note: input.note || undefined,
-          items: items.map((i) => `${i.group_name}: ${i.subject_name}`),
+          items: items.map((i) => `${i.groupName}: ${i.subjectName}`),
         },
       },
     );

@@ -23,17 +23,12 @@ export async function completeAccessReview(
   const { reviewId } = reviewRef.parse(raw);
   return db.transaction(async (tx) => {
     const review = await requireReview(tx, actor.orgId, reviewId, { open: true });
-    const items = await queryRows<{
-      id: string;
-      group_id: string;
-      kind: RemovalItem["kind"];
-      member_id: string | null;
-      key_id: string | null;
-      decision: "keep" | "remove" | null;
-      applied: boolean;
-    }>(
+    const items = await queryRows<
+      RemovalItem & { decision: "keep" | "remove" | null; applied: boolean }
+    >(
       tx,
-      sql`select id, group_id, kind, member_id, key_id, decision, applied_at is not null as applied
+      sql`select id, group_id as "groupId", kind, member_id as "memberId", key_id as "keyId", decision,
+            applied_at is not null as applied
           from access_review_items where org_id = ${actor.orgId}::uuid and review_id = ${review.id}::uuid`,
     );
     const undecided = items.filter((i) => i.decision === null).length;
@@ -41,15 +36,7 @@ export async function completeAccessReview(
       throw new Invalid(
         `${undecided} ${undecided === 1 ? "item is" : "items are"} still undecided: decide ${undecided === 1 ? "it" : "them"} first, or cancel the review.`,
       );
-    const removals = items
-      .filter((i) => i.decision === "remove" && !i.applied)
-      .map((i) => ({
-        id: i.id,
-        groupId: i.group_id,
-        kind: i.kind,
-        memberId: i.member_id,
-        keyId: i.key_id,
-      }));
+    const removals = items.filter((i) => i.decision === "remove" && !i.applied);
     await applyRemovals(tx, actor, removals, now);
     await endReview(tx, actor, review.id, "completed", now);
     const removed = items.filter((i) => i.decision === "remove").length;

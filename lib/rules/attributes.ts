@@ -24,6 +24,16 @@ export const RULE_ATTRIBUTE_LABELS: Record<RuleAttribute, string> = {
   organization: "Organisation (directory)",
 };
 
+/** As it reads in a sentence: "When the department is …". */
+export const RULE_ATTRIBUTE_NOUNS: Record<RuleAttribute, string> = {
+  email_domain: "email domain",
+  department: "department",
+  title: "job title",
+  cost_center: "cost centre",
+  division: "division",
+  organization: "organisation",
+};
+
 const ENTERPRISE_KEY: Partial<Record<RuleAttribute, string>> = {
   department: "department",
   cost_center: "costCenter",

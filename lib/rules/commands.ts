@@ -1,14 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { queryRows, textArray, uuidArray } from "@/db/rows";
+import { queryRows } from "@/db/rows";
 import { membershipRules } from "@/db/schema";
 import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { Invalid, NotFound } from "@/lib/errors";
 import { requireGroups } from "@/lib/groups/lookup";
 import { type RuleInput, ruleInput, ruleRef } from "./schemas";
-import { attributeSql } from "./attributes";
-import { applyRules } from "./sync";
+import { applyRules, desiredMemberships } from "./sync";
 
 /** The live groups a rule may fill: not archived, and not owned by the directory. */
 async function requireRuleGroups(tx: Db, orgId: string, groupIds: string[]) {
@@ -30,28 +29,14 @@ export async function previewRule(db: Db, actor: Actor, raw: RuleInput) {
   assertCan(actor, "org:manage");
   const input = ruleInput.parse(raw);
   await requireRuleGroups(db, actor.orgId, input.groupIds);
-  const org = sql`${actor.orgId}::uuid`;
-  const [row] = await queryRows<{ people: string; memberships: string; names: string[] | null }>(
-    db,
-    sql`with matching as (
-          select m.id, u.name from org_members m join users u on u.id = m.user_id
-          where m.org_id = ${org} and m.status <> 'removed'
-            and ${attributeSql(input.attribute)} = any(${textArray(input.values)})
-        ),
-        missing as (
-          select g.id as group_id, x.id as member_id, x.name from matching x
-          cross join unnest(${uuidArray(input.groupIds)}) as g(id)
-          where not exists (select 1 from group_members gm where gm.org_id = ${org} and gm.group_id = g.id and gm.member_id = x.id)
-            and not exists (select 1 from rule_exceptions e where e.org_id = ${org} and e.group_id = g.id and e.member_id = x.id)
-        )
-        select (select count(*) from matching) as people, count(*) as memberships,
-          (array_agg(distinct name))[1:5] as names
-        from missing`,
-  );
+  const desired = await desiredMemberships(db, actor.orgId, { candidate: input });
+  const missing = desired.filter((d) => d.missing);
   return {
-    matching: Number(row?.people ?? 0),
-    toAdd: Number(row?.memberships ?? 0),
-    examples: row?.names ?? [],
+    matching: new Set(desired.map((d) => d.member_id)).size,
+    toAdd: missing.length,
+    examples: [...new Set(missing.map((d) => d.member_name))]
+      .sort((a, b) => a.localeCompare(b))
+      .slice(0, 5),
   };
 }
 

@@ -1,17 +1,27 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { queryRows, uuidArray } from "@/db/rows";
+import { queryRows, textArray, uuidArray } from "@/db/rows";
 import { audit } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/actor";
 import { deleteMemberships, insertMemberships } from "@/lib/memberships/write";
 import type { MembershipPair } from "@/lib/memberships/schemas";
-import { RULE_ATTRIBUTES, attributeSql } from "./attributes";
+import { RULE_ATTRIBUTES, type RuleAttribute, attributeSql } from "./attributes";
 
 interface Desired {
   rule_id: string;
   rule_name: string;
   group_id: string;
   member_id: string;
+  member_name: string;
+  /** Not a membership yet. */
+  missing: boolean;
+}
+
+/** A rule not saved yet, as previewRule asks about it. */
+export interface CandidateRule {
+  attribute: RuleAttribute;
+  values: string[];
+  groupIds: string[];
 }
 
 /** Whether a rule `r` matches a member `m` (with user `u`): their attribute is one of its values. */
@@ -23,19 +33,28 @@ const matches = sql`(case r.attribute::text ${sql.join(
 /**
  * The memberships the organisation's rules call for, each with the first rule (oldest) that
  * calls for it: only live groups the directory does not own, only members not removed, none an
- * admin kept out (rule_exceptions). Narrowed
- * to some members, or to some rules.
+ * admin kept out (rule_exceptions). Narrowed to some members, or to some rules; or what one
+ * unsaved candidate rule alone would call for.
  */
 export function desiredMemberships(
   tx: Db,
   orgId: string,
-  scope: { memberIds?: string[]; ruleIds?: string[] },
+  scope: { memberIds?: string[]; ruleIds?: string[]; candidate?: CandidateRule },
 ): Promise<Desired[]> {
   const org = sql`${orgId}::uuid`;
+  const { candidate } = scope;
+  const rules = candidate
+    ? sql`(select null::uuid as id, ''::text as name, now() as created_at, ${org} as org_id,
+          ${candidate.attribute}::text as attribute, ${textArray(candidate.values)} as values,
+          ${uuidArray(candidate.groupIds)} as group_ids)`
+    : sql`membership_rules`;
   return queryRows<Desired>(
     tx,
-    sql`select distinct on (g.id, m.id) r.id as rule_id, r.name as rule_name, g.id as group_id, m.id as member_id
-        from membership_rules r
+    sql`select distinct on (g.id, m.id) r.id as rule_id, r.name as rule_name, g.id as group_id,
+          m.id as member_id, u.name as member_name,
+          not exists (select 1 from group_members gm
+            where gm.org_id = ${org} and gm.group_id = g.id and gm.member_id = m.id) as missing
+        from ${rules} r
         cross join unnest(r.group_ids) as t(group_id)
         join groups g on g.org_id = ${org} and g.id = t.group_id and g.archived_at is null and g.directory_linked_at is null
         join org_members m on m.org_id = ${org} and m.status <> 'removed'
