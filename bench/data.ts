@@ -6,13 +6,17 @@ import {
   productionServerArgs,
   buildIfStale,
 } from "@/scripts/setup";
+import { connectPostgres } from "@/db/connect";
+import { benchDashboards } from "./dashboards";
 import { LARGE_ORG_OWNER } from "./data/large-org";
 import { LARGE_ORG_DATABASE, createLargeOrgDatabase, megabytes } from "./data/large-org-database";
 
-// `npm run bench:data [-- --events 1000000] [--members 2000] [--serve]`: a large organisation
+// `npm run bench:data [-- --events 1000000] [--members 2000] [--dashboards] [--serve]`: a large organisation
 // (bench/data/large-org.ts) in a scratch PostgreSQL database beside DATABASE_URL
 // (gatehouse_bench_data, recreated: bench/data/large-org-database.ts), its usage stored by the ingestion code. `--serve` then
-// starts the console on it (PORT, default 3000), to look at the big organisation in a browser.
+// starts the console on it (PORT, default 3000), to look at the big organisation in a browser;
+// `--dashboards` measures the console's reads on it (bench/dashboards.ts, as `npm run bench`
+// does on its 1 M events), so the 10 M-event scale is one command.
 
 loadEnvironment();
 const { values } = parseArgs({
@@ -20,6 +24,7 @@ const { values } = parseArgs({
     events: { type: "string", default: "1000000" },
     members: { type: "string", default: "2000" },
     serve: { type: "boolean", default: false },
+    dashboards: { type: "boolean", default: false },
   },
 });
 const events = Number(values.events);
@@ -42,6 +47,13 @@ console.log(
     `(${Math.round(org.events / org.seconds).toLocaleString("en")} a second); events ${megabytes(org.bytes.events)}, ` +
     `rollups ${megabytes(org.bytes.rollups)}; database ${LARGE_ORG_DATABASE}`,
 );
+
+if (values.dashboards) {
+  const large = await connectPostgres(url.toString());
+  console.log("\nthe console's reads on it: p50/p95 of 20 runs; ratio: p95 / the raw GROUP BY's p95");
+  console.table(await benchDashboards(large.db, org.orgId));
+  await large.close();
+}
 
 if (values.serve) {
   ensureAuthSecret();

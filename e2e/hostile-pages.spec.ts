@@ -30,7 +30,7 @@ const PAGES: { path: string; params: string[] }[] = [
   { path: "/audit", params: ["actor", "action", "targetType", "targetId", "from", "to", "page"] },
   { path: "/audit/export", params: ["actor", "action", "targetType", "targetId", "from", "to"] },
   { path: "/alerts", params: ["page"] },
-  { path: "/recommendations", params: [] },
+  { path: "/recommendations", params: ["group", "member"] },
   { path: "/reviews", params: [] },
   { path: "/reviews/new", params: [] },
   { path: "/reviews/{review}", params: ["group"] },

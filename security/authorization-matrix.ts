@@ -184,6 +184,10 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Assigns a key to groups; the key and every group must be the actor's organisation's.",
     manage,
   ),
+  "app/(console)/keys/actions.ts#restrictKeyAction": action(
+    "Takes features and models off a live key of the actor's organisation (what a recommendation's Remove does).",
+    manage,
+  ),
   "app/(console)/keys/actions.ts#unassignKeyAction": action(
     "Takes a key from groups; the key and every group must be the actor's organisation's.",
     manage,

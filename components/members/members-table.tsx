@@ -6,6 +6,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
+import { RecommendationBadge } from "@/components/recommendations/recommendation-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import {
@@ -46,6 +47,8 @@ interface MembersTableProps {
   dir: "asc" | "desc";
   groups: { id: string; name: string }[];
   canEdit: boolean;
+  /** How many recommendations are about each member on the page. */
+  recommendationCounts: Record<string, number>;
   bulkActions: BulkMembershipActions;
   memberActions: MemberActions;
 }
@@ -223,7 +226,11 @@ export function MembersTable(props: MembersTableProps) {
                     title={`The keys ${row.name} may use`}
                   >
                     {row.name}
-                  </Link>
+                  </Link>{" "}
+                  <RecommendationBadge
+                    count={props.recommendationCounts[row.memberId] ?? 0}
+                    href={`/recommendations?member=${row.memberId}`}
+                  />
                 </Td>
                 <Td className="text-muted-foreground">{row.email}</Td>
                 <Td className="capitalize">{row.role}</Td>

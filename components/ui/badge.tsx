@@ -22,6 +22,8 @@ const badgeVariants = cva(
 export interface BadgeProps
   extends React.ComponentProps<"span">, VariantProps<typeof badgeVariants> {}
 
+export { badgeVariants };
+
 export function Badge({ className, variant, ...props }: BadgeProps) {
   return <span className={cn(badgeVariants({ variant }), className)} {...props} />;
 }

@@ -51,6 +51,10 @@ export const apiKeys = pgTable(
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // When a feature or an allowed model was last added (its creation at first): what the
+    // recommendations wait 30 days after before calling what it carries unused. Taking some away
+    // (lib/keys/restrict.ts) leaves it, so acting on one such advice does not hide the rest.
+    accessAddedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.id, t.orgId] }),

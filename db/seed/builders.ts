@@ -123,7 +123,10 @@ export async function insertApiKey(
       secretHash: secret.hash,
       features: values.features,
       policy: values.policy,
+      // A key made long ago was last changed then too.
       createdAt: values.createdAt,
+      updatedAt: values.createdAt,
+      accessAddedAt: values.createdAt,
     })
     .returning();
   if (values.groupIds.length) {

@@ -499,9 +499,11 @@ export async function seedDemo(
     const marketingKey = await insertApiKey(tx, {
       orgId: acme.id,
       name: acmeKeys.marketing.name,
-      features: acmeKeys.marketing.features,
+      // Reasoning and GPT-4.1 mini were enabled "in case" and never used: the recommendations
+      // advise taking them off.
+      features: [...acmeKeys.marketing.features, "reasoning"],
       policy: {
-        allowedModels: ["gpt-4o-mini"],
+        allowedModels: ["gpt-4o-mini", "gpt-4.1-mini"],
         fallbackModels: [],
         loadBalancing: "none",
         weights: {},
@@ -528,8 +530,31 @@ export async function seedDemo(
       since: longAgo,
     });
 
+    // And a sales engineer who wrote campaign copy with the Content Team until ten days ago: the
+    // recommendations ask whether they belong in Marketing again (their requests with its key
+    // stopped when they moved).
+    const [mover] = inTeam("Sales Engineers");
+    const movedAt = new Date(now.getTime() - 10 * DAY);
+    await insertMembership(tx, {
+      orgId: acme.id,
+      groupId: groupIds.get("Content Team")!,
+      memberId: mover!.memberId,
+      since: longAgo,
+      until: movedAt,
+    });
+    const moverEvents: UsageEventInput[] = Array.from({ length: 36 }, (_, i) => ({
+      eventId: `demo-mover-${i}`,
+      occurredAt: new Date(movedAt.getTime() - (1 + (i % 18)) * DAY - (1 + i) * 600_000),
+      memberId: mover!.memberId,
+      keyId: marketingKey.key.id,
+      model: "gpt-4o-mini",
+      features: i % 3 ? ["prompt-library"] : [],
+      inputTokens: 2_400,
+      outputTokens: 600,
+    }));
+
     const keyFor = { eng: engKey.key, marketing: marketingKey.key };
-    const featuresFor = { eng: engKey.key.features, marketing: marketingKey.key.features };
+    const featuresFor = { eng: acmeKeys.eng.features, marketing: acmeKeys.marketing.features };
     const users = staff
       .filter((s) => s.team.key)
       .map((s) => ({
@@ -545,6 +570,7 @@ export async function seedDemo(
         users.find((u) => u.team.name === "DevOps Engineers")!,
         now,
       ),
+      ...moverEvents,
     ];
     // Each month of the history in its own partition, as a server keeps the current ones.
     await ensureUsagePartitions(tx, new Date(now.getTime() - 183 * DAY), addMonthsUtc(now, 2));

@@ -5,6 +5,7 @@ import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { Invalid, NotFound } from "@/lib/errors";
 import { requireGroups } from "@/lib/groups/lookup";
+import { modelCatalogue } from "@/lib/models/catalogue";
 import {
   type CreateKeyInput,
   type KeyGroupsInput,
@@ -20,7 +21,7 @@ import { newSecret } from "./secret";
 // is the only place it ever appears), stored as a hash, revoked for good, assigned to groups.
 
 /** What the audit log keeps of a key: settings, never the secret or its hash. */
-const snapshot = (k: ApiKey) => ({
+export const snapshot = (k: ApiKey) => ({
   name: k.name,
   prefix: k.prefix,
   lastFour: k.lastFour,
@@ -103,6 +104,20 @@ export async function createKey(db: Db, actor: Actor, raw: CreateKeyInput, now =
   });
 }
 
+/** Whether new settings give a key a feature or a model it did not have (no list: every model). */
+function addsAccess(
+  before: Pick<ApiKey, "features" | "policy">,
+  after: { features: string[]; allowedModels: string[] },
+) {
+  const everything = (models: string[]) =>
+    models.length ? models : modelCatalogue.map((m) => m.id);
+  const allowed = new Set(everything(before.policy.allowedModels));
+  return (
+    after.features.some((f) => !before.features.includes(f)) ||
+    everything(after.allowedModels).some((m) => !allowed.has(m))
+  );
+}
+
 export async function updateKey(db: Db, actor: Actor, raw: UpdateKeyInput, now = new Date()) {
   assertCan(actor, "org:manage");
   const input = updateKeyInput.parse(raw);
@@ -126,6 +141,7 @@ export async function updateKey(db: Db, actor: Actor, raw: UpdateKeyInput, now =
         monthlyLimitMicros: input.monthlyLimitDollars,
         expiresAt: input.expiresOn,
         updatedAt: now,
+        ...(addsAccess(before, input) && { accessAddedAt: now }),
       })
       .where(eq(apiKeys.id, before.id))
       .returning();

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db/connect";
 import { apiKeyGroups, orgMembers } from "@/db/schema";
 import { insertApiKey, insertMembership } from "@/db/seed/builders";
@@ -11,6 +11,7 @@ import { ingestUsage } from "@/lib/spend/ingest";
 import { bothDatabases, testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
 import { dismissRecommendation, recommendations } from "./recommendations";
+import { FRESH_MS } from "./usage-window";
 
 // Least privilege from the rollups: a member who has used none of the keys a group grants (its
 // own or a parent's) for 30 days, where others in it did, is advised out of it; a key no one in a
@@ -28,6 +29,9 @@ const policy = {
 
 describe.each(bothDatabases())("recommendations on %s", (on) => {
   let db: Db;
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
   beforeAll(async () => {
     db = (await testDatabase(on)).db;
   });
@@ -85,7 +89,20 @@ describe.each(bothDatabases())("recommendations on %s", (on) => {
     await spend(p.Ann, engKey.id, 3);
     await spend(p.Bob, engKey.id, 45);
     await spend(p.Hal, designKey.id, 1);
-    return { ...f, now, engineering, backend, design, sales, ops, p, engKey, designKey, opsKey };
+    return {
+      ...f,
+      now,
+      engineering,
+      backend,
+      design,
+      sales,
+      ops,
+      p,
+      engKey,
+      designKey,
+      opsKey,
+      spend,
+    };
   }
 
   it("advises idle members out of the groups whose keys they do not use, and idle keys off groups", async () => {
@@ -96,7 +113,9 @@ describe.each(bothDatabases())("recommendations on %s", (on) => {
       advice.map((r) =>
         r.kind === "remove_idle_member"
           ? [r.kind, r.group.name, r.member.name, r.memberSince]
-          : [r.kind, r.key.name, r.group.name, r.people],
+          : r.kind === "unassign_idle_key"
+            ? [r.kind, r.key.name, r.group.name, r.people]
+            : [r.kind],
       ),
     ).toEqual([
       ["remove_idle_member", "Backend", "Bob", since],
@@ -139,6 +158,28 @@ describe.each(bothDatabases())("recommendations on %s", (on) => {
       )
       .then((r) => (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows));
     expect(audited).toEqual({ n: 1 });
+  });
+
+  it("keeps the 30 days of use a few minutes, and reads the organisation afresh each time", async () => {
+    const s = await scene();
+    const catIdle = (advice: Awaited<ReturnType<typeof recommendations>>) =>
+      advice.some((r) => r.kind === "remove_idle_member" && r.member.id === s.p.Cat.id);
+    expect(catIdle(await recommendations(db, s.actor, s.now))).toBe(true);
+    // Cat's first request in 30 days: the kept window does not have it yet.
+    await s.spend(s.p.Cat, s.designKey.id, 0);
+    expect(catIdle(await recommendations(db, s.actor, s.now))).toBe(true);
+    // A change to the organisation shows at once.
+    await removeMembers(db, s.actor, { memberIds: [s.p.Bob.id], groupIds: [s.backend] });
+    const advice = await recommendations(db, s.actor, s.now);
+    expect(advice.some((r) => r.kind === "remove_idle_member" && r.member.id === s.p.Bob.id)).toBe(
+      false,
+    );
+    // Past FRESH_MS the kept window answers once more while it is read again.
+    vi.spyOn(Date, "now").mockReturnValue(Date.now() + FRESH_MS + 1_000);
+    expect(catIdle(await recommendations(db, s.actor, s.now))).toBe(true);
+    await vi.waitFor(async () =>
+      expect(catIdle(await recommendations(db, s.actor, s.now))).toBe(false),
+    );
   });
 
   it("refuses a malformed dismissal, members and other organisations", async () => {

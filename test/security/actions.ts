@@ -21,6 +21,7 @@ import {
   createKeyAction,
   revokeKeyAction,
   rotateKeyAction,
+  restrictKeyAction,
   unassignKeyAction,
   updateKeyAction,
 } from "@/app/(console)/keys/actions";
@@ -491,6 +492,14 @@ export const actionCases: ActionCase[] = [
     foreign: "ids",
     writes: true,
     fields: ["keyId", "groupIds"],
+  },
+  {
+    id: `${ACTIONS}/keys/actions.ts#restrictKeyAction`,
+    run: wrapped(restrictKeyAction),
+    input: async ({ w }) => ({ keyId: (await w.key()).id, models: ["o3"] }),
+    foreign: "ids",
+    writes: true,
+    fields: ["keyId", "features", "models"],
   },
   {
     id: `${ACTIONS}/keys/actions.ts#unassignKeyAction`,

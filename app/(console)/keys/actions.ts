@@ -9,6 +9,7 @@ import {
   unassignKeyFromGroups,
   updateKey,
 } from "@/lib/keys/commands";
+import { type RestrictKeyInput, restrictKey } from "@/lib/keys/restrict";
 import type { CreateKeyInput, KeyGroupsInput, UpdateKeyInput } from "@/lib/keys/schemas";
 
 const revalidate = ["/keys", "/groups", "/access"];
@@ -22,6 +23,11 @@ export const updateKeyAction = action(
   "updateKey",
   (input: UpdateKeyInput, actor, db) => updateKey(db, actor, input),
   { revalidate },
+);
+export const restrictKeyAction = action(
+  "restrictKey",
+  (input: RestrictKeyInput, actor, db) => restrictKey(db, actor, input),
+  { revalidate: [...revalidate, "/recommendations"] },
 );
 export const revokeKeyAction = action(
   "revokeKey",

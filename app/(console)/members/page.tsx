@@ -13,6 +13,7 @@ import { env, oidcEnabled } from "@/lib/env";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
 import { listMembers } from "@/lib/members/queries";
 import { listMembersInput } from "@/lib/members/schemas";
+import { concerning, recommendations } from "@/lib/recommendations/recommendations";
 import { parseSearchParams } from "@/lib/search-params";
 import {
   addMembersAction,
@@ -41,13 +42,17 @@ export default async function MembersPage({ searchParams }: MembersPageProps) {
   const { actor } = await requireConsole();
   const { query: filters, ignored } = parseSearchParams(listMembersInput, await searchParams);
   const db = await getDb();
-  const [page, groups, orgSso] = await Promise.all([
+  const canEdit = actor.role !== "member";
+  const [page, groups, orgSso, advice] = await Promise.all([
     listMembers(db, actor, filters),
     listGroupsWithCounts(db, actor),
     orgHasEnabledProvider(db, actor.orgId),
+    canEdit ? recommendations(db, actor) : [],
   ]);
+  const recommendationCounts = Object.fromEntries(
+    page.rows.map((r) => [r.memberId, concerning(advice, { memberId: r.memberId }).length]),
+  );
   const liveGroups = groups.filter((g) => !g.archivedAt).map((g) => ({ id: g.id, name: g.name }));
-  const canEdit = actor.role !== "member";
   return (
     <>
       <PageHeader
@@ -82,6 +87,7 @@ export default async function MembersPage({ searchParams }: MembersPageProps) {
           dir={filters.dir}
           groups={liveGroups}
           canEdit={canEdit}
+          recommendationCounts={recommendationCounts}
           bulkActions={{
             add: addMembersAction,
             remove: removeMembersAction,

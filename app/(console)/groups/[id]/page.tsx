@@ -11,6 +11,7 @@ import { RateLimitsPanel } from "@/components/limits/rate-limits-panel";
 import { budgetWindowsPanelData } from "@/components/spend/budget-bar-items";
 import { budgetWindowsWithSpend } from "@/lib/limits/budget-windows";
 import { PageHeader } from "@/components/layout/page-header";
+import { RecommendationBadge } from "@/components/recommendations/recommendation-badge";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -25,6 +26,7 @@ import { NotFound } from "@/lib/errors";
 import { boardData } from "@/lib/groups/board";
 import { listModelLists } from "@/lib/limits/model-lists";
 import { listRateLimits } from "@/lib/limits/rate-limits";
+import { concerning, recommendations } from "@/lib/recommendations/recommendations";
 import {
   effectiveMembers,
   getGroupDetail,
@@ -77,7 +79,7 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
   });
   const { group, path, members } = detail;
   const canEdit = actor.role !== "member";
-  const [effective, history, all, board, keys, allKeys, rateLimits, modelLists, windows] =
+  const [effective, history, all, board, keys, allKeys, rateLimits, modelLists, windows, advice] =
     await Promise.all([
       effectiveMembers(db, actor, id),
       groupMembershipHistory(db, actor, id),
@@ -88,6 +90,7 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
       listRateLimits(db, actor, { kind: "group", id }),
       listModelLists(db, actor),
       canEdit ? budgetWindowsWithSpend(db, actor, { kind: "group", id }) : null,
+      canEdit ? recommendations(db, actor) : [],
     ]);
   const spend = canEdit ? await groupSpend(db, actor, id, filters) : null;
   const tab = tabs.find((t) => t === search.tab && (t !== "spend" || spend)) ?? "members";
@@ -112,6 +115,10 @@ export default async function GroupPage({ params, searchParams }: GroupPageProps
         description={group.description || `A ${group.kind} group.`}
         actions={
           <div className="flex items-center gap-2">
+            <RecommendationBadge
+              count={concerning(advice, { groupId: group.id }).length}
+              href={`/recommendations?group=${group.id}`}
+            />
             <Badge variant="outline" className="capitalize">
               {group.kind}
             </Badge>
