@@ -50,7 +50,9 @@ console.log(
 
 if (values.dashboards) {
   const large = await connectPostgres(url.toString());
-  console.log("\nthe console's reads on it: p50/p95 of 20 runs; ratio: p95 / the raw GROUP BY's p95");
+  console.log(
+    "\nthe console's reads on it: p50/p95 of 20 runs; ratio: p95 / the raw GROUP BY's p95",
+  );
   console.table(await benchDashboards(large.db, org.orgId));
   await large.close();
 }
