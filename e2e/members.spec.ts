@@ -64,7 +64,7 @@ test(
     await new LoginPage(page).signIn();
     await page.goto("/members?role=member&sort=email&dir=desc");
     const row = page.getByRole("row").nth(1);
-    const name = (await row.getByRole("cell").nth(1).textContent())!;
+    const name = (await row.getByRole("cell").nth(1).getByRole("link").first().textContent())!;
     await row.getByRole("button", { name: `Actions for ${name}` }).click();
     await page.getByRole("menuitem", { name: "Suspend…" }).click();
     // It asks first, naming what suspending does; Cancel changes nothing.

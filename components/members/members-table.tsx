@@ -226,8 +226,9 @@ export function MembersTable(props: MembersTableProps) {
                     title={`The keys ${row.name} may use`}
                   >
                     {row.name}
-                  </Link>{" "}
+                  </Link>
                   <RecommendationBadge
+                    className="ml-2"
                     count={props.recommendationCounts[row.memberId] ?? 0}
                     href={`/recommendations?member=${row.memberId}`}
                   />
