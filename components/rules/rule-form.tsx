@@ -37,6 +37,10 @@ const HINTS: Record<RuleAttribute, string> = {
   cost_center: "As your identity provider sends it over SCIM (enterprise extension).",
   division: "As your identity provider sends it over SCIM (enterprise extension).",
   organization: "As your identity provider sends it over SCIM (enterprise extension).",
+  manager:
+    "The manager's email or name (or their id at your identity provider), from SCIM's enterprise extension.",
+  sso_group:
+    "A group your organisation's own sign-in provider names in its groups claim (Okta: a groups claim; Entra: group names or ids); read at each sign-in.",
 };
 
 /** A new rule: what it looks at, which values, which groups; previewed against today's members. */

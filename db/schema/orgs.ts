@@ -83,6 +83,9 @@ export const orgMembers = pgTable(
     directoryLinkedAt: timestamp({ withTimezone: true }),
     directoryExternalId: text(),
     directoryAttributes: jsonb(),
+    // The groups the organisation's own identity provider named at the last sign-in (its
+    // `groups` claim), for the auto-assign rules (lib/rules); null until it names any.
+    ssoGroups: text().array(),
     monthlyLimitMicros: bigint({ mode: "number" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -16,7 +16,10 @@ import { orgs, users } from "./orgs";
 // membership a rule made names it (group_members.rule_id), and goes when the person stops
 // matching.
 
-/** What a rule looks at: the email's domain, or an attribute the directory (SCIM) sends. */
+/**
+ * What a rule looks at: the email's domain, an attribute the directory (SCIM) sends, or the
+ * groups an organisation's own identity provider names at sign-in.
+ */
 export const ruleAttribute = pgEnum("membership_rule_attribute", [
   "email_domain",
   "department",
@@ -24,6 +27,8 @@ export const ruleAttribute = pgEnum("membership_rule_attribute", [
   "cost_center",
   "division",
   "organization",
+  "manager",
+  "sso_group",
 ]);
 
 export const membershipRules = pgTable(

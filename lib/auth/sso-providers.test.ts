@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
 import {
   auditLog,
+  groupMembers,
   orgMembers,
   orgSsoProviders,
   ssoIdentities,
@@ -13,6 +14,7 @@ import {
 import { insertMember } from "@/db/seed/builders";
 import type { Actor } from "@/lib/auth/actor";
 import { resolveConsoleContext } from "@/lib/orgs/context";
+import { createRule } from "@/lib/rules/commands";
 import { testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
 import { checkSession, startSession } from "./sessions";
@@ -20,6 +22,7 @@ import {
   type OrgProvider,
   type ProviderIdentity,
   decideOrgProviderSignIn,
+  providerIdentity,
   signInWithOrgProvider,
   signInWithSso,
 } from "./sso";
@@ -393,6 +396,60 @@ describe("signing in through an organisation's provider", () => {
     expect(
       await signInWithOrgProvider(db, a.provider, identity({ email: `dave@${domainOf(a)}` })),
     ).toEqual({ ok: false, reason: "unknown" });
+  });
+
+  it("keeps the groups the provider names at each sign-in, and the rules that look at them follow", async () => {
+    const a = await orgWithProvider({ jit: true });
+    const finance = await a.group("Finance");
+    const { id: ruleId } = await createRule(db, a.actor, {
+      name: "Finance at sign-in",
+      attribute: "sso_group",
+      values: "GH-Finance",
+      groupIds: [finance],
+    });
+    const claims = providerIdentity(ISSUER, {
+      sub: randomUUID(),
+      email: `new.comer@${domainOf(a)}`,
+      email_verified: true,
+      groups: ["GH-Finance", "gh-all", 7, "", "GH-Finance"],
+    });
+    expect(claims.groups).toEqual(["GH-Finance", "gh-all"]);
+    const first = await signInWithOrgProvider(db, a.provider, claims);
+    expect(first).toMatchObject({ ok: true, provisioned: true });
+    const member = async () =>
+      (
+        await db
+          .select({ id: orgMembers.id, ssoGroups: orgMembers.ssoGroups })
+          .from(orgMembers)
+          .where(eq(orgMembers.userId, (first as { userId: string }).userId))
+      )[0]!;
+    const inFinance = async () =>
+      (
+        await db
+          .select({ ruleId: groupMembers.ruleId })
+          .from(groupMembers)
+          .where(
+            and(eq(groupMembers.groupId, finance), eq(groupMembers.memberId, (await member()).id)),
+          )
+      )[0] ?? null;
+    expect(await member()).toMatchObject({ ssoGroups: ["GH-Finance", "gh-all"] });
+    expect(await inFinance()).toEqual({ ruleId });
+
+    // A sign-in without the claim changes nothing; one without the group takes the rule's away.
+    await signInWithOrgProvider(db, a.provider, { ...claims, groups: undefined });
+    expect(await inFinance()).toEqual({ ruleId });
+    await signInWithOrgProvider(db, a.provider, { ...claims, groups: ["gh-all"] });
+    expect(await member()).toMatchObject({ ssoGroups: ["gh-all"] });
+    expect(await inFinance()).toBeNull();
+    const changes = await db
+      .select({ before: auditLog.before, after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, a.org.id), eq(auditLog.action, "member.sso_groups_changed")));
+    expect(changes).toHaveLength(2);
+    expect(changes).toContainEqual({
+      before: { groups: ["GH-Finance", "gh-all"] },
+      after: { groups: ["gh-all"] },
+    });
   });
 
   it("begins a session that opens its organisation only, and ends with the provider", async () => {

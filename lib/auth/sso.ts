@@ -12,6 +12,7 @@ import {
 import { audit } from "@/lib/audit/record";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { type Actor, systemActor } from "@/lib/auth/actor";
+import { recordSsoGroups } from "@/lib/auth/sso-groups";
 import { addMember } from "@/lib/members/commands";
 import { liveMembersWhere } from "@/lib/members/lookup";
 import { isStorableText } from "@/lib/text";
@@ -32,6 +33,12 @@ export interface ProviderIdentity {
   /** The provider's `email_verified` claim; undefined when it sent none. */
   emailVerified: boolean | undefined;
   name: string | null;
+  /**
+   * The `groups` claim (names or ids, as the provider is set up to send), sorted; undefined
+   * when it sent none, which leaves what an earlier sign-in recorded (Entra sends none past 200
+   * groups, pointing elsewhere instead).
+   */
+  groups?: string[];
 }
 
 export interface ProviderTrust {
@@ -47,11 +54,24 @@ export type SsoSignIn =
   | { ok: false; reason: SsoRefusal };
 
 export const SSO_ACTOR_LABEL = "Single sign-on";
+const ssoActor = (orgId: string) => systemActor(orgId, SSO_ACTOR_LABEL);
 
 const claimText = z.string().trim().min(1).max(1024).refine(isStorableText);
 // The subject is compared exactly: never trimmed or folded into another's.
 const claimSubject = z.string().min(1).max(1024).refine(isStorableText);
 const claimEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
+const MAX_GROUPS = 200;
+const claimGroups = z
+  .array(z.unknown())
+  .transform((gs) => [
+    ...new Set(
+      gs.flatMap((g) => {
+        const group = claimText.max(256).safeParse(g);
+        return group.success ? [group.data] : [];
+      }),
+    ),
+  ])
+  .transform((gs) => gs.slice(0, MAX_GROUPS).sort());
 
 /** The claims Gatehouse uses, bounded; a claim that is malformed counts as absent. */
 export function providerIdentity(
@@ -73,6 +93,7 @@ export function providerIdentity(
           ? false
           : undefined,
     name: name.success ? name.data.slice(0, 200) : null,
+    groups: claimGroups.safeParse(claims.groups).data,
   };
 }
 
@@ -409,10 +430,22 @@ export async function signInWithOrgProvider(
                 eq(ssoIdentities.subject, identity.subject),
               ),
             );
+          await recordSsoGroups(
+            tx,
+            ssoActor(provider.orgId),
+            decision.member.userId,
+            identity.groups,
+          );
           return { ok: true, userId: decision.member.userId, linked: false, provisioned: false };
         case "linked": {
           const actors = await actorsOfUser(tx, decision.member.userId, provider.orgId);
           await link(tx, decision.member.userId, identity, now, actors, provider.id);
+          await recordSsoGroups(
+            tx,
+            ssoActor(provider.orgId),
+            decision.member.userId,
+            identity.groups,
+          );
           return { ok: true, userId: decision.member.userId, linked: true, provisioned: false };
         }
         case "provisioned": {
@@ -424,6 +457,7 @@ export async function signInWithOrgProvider(
             now,
             provider.id,
           );
+          await recordSsoGroups(tx, ssoActor(provider.orgId), userId, identity.groups);
           return { ok: true, userId, linked: true, provisioned: true };
         }
       }

@@ -171,6 +171,55 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
     expect(await s.membership(s.finance, s.ann.id)).toMatchObject({ source: "rule" });
   });
 
+  it("matches a manager by email, name or the provider's id, and a group named at sign-in", async () => {
+    const s = await scene();
+    const setAttributes = async (memberId: string, attributes: object, ssoGroups?: string[]) => {
+      await db
+        .update(orgMembers)
+        .set({ directoryAttributes: attributes, ssoGroups: ssoGroups ?? null })
+        .where(eq(orgMembers.id, memberId));
+      return syncMemberRules(db, s.actor, [memberId]);
+    };
+    const dana = await s.person("Dana");
+    await db
+      .update(orgMembers)
+      .set({ directoryExternalId: "00u-dana" })
+      .where(eq(orgMembers.id, dana.id));
+    const reportsToDana = await createRule(db, s.actor, {
+      name: "Dana's team",
+      attribute: "manager",
+      values: `dana@${s.org.slug}.test`,
+      groupIds: [s.sales],
+    });
+    const finance = await createRule(db, s.actor, {
+      name: "Finance at sign-in",
+      attribute: "sso_group",
+      values: "GH-Finance",
+      groupIds: [s.finance],
+    });
+    const manager = (reference: object) => ({ [ENTERPRISE_SCHEMA]: { manager: reference } });
+    // Entra: our id for Dana; Okta: its own id for her; by name; someone else.
+    await setAttributes(s.ann.id, manager({ value: dana.id }));
+    await setAttributes(s.bob.id, manager({ value: "00u-dana" }));
+    await setAttributes(s.cat.id, manager({ value: "someone", displayName: "Eve" }));
+    expect(await s.membership(s.sales, s.ann.id)).toEqual({
+      source: "rule",
+      ruleId: reportsToDana.id,
+    });
+    expect(await s.membership(s.sales, s.bob.id)).toEqual({
+      source: "rule",
+      ruleId: reportsToDana.id,
+    });
+    expect(await s.membership(s.sales, s.cat.id)).toBeNull();
+
+    await setAttributes(s.cat.id, {}, ["gh-engineering", " gh-finance "]);
+    await setAttributes(s.bob.id, {}, ["gh-engineering"]);
+    expect(await s.membership(s.finance, s.cat.id)).toEqual({ source: "rule", ruleId: finance.id });
+    expect(await s.membership(s.finance, s.bob.id)).toBeNull();
+    // Bob's manager is gone from his attributes: so is what the rule gave him.
+    expect(await s.membership(s.sales, s.bob.id)).toBeNull();
+  });
+
   it("never adds to a group the directory owns or an archived one, and refuses bad rules", async () => {
     const s = await scene();
     await db.update(groups).set({ directoryLinkedAt: new Date() }).where(eq(groups.id, s.sales));

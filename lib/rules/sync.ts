@@ -5,7 +5,7 @@ import { audit } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/actor";
 import { deleteMemberships, insertMemberships } from "@/lib/memberships/write";
 import type { MembershipPair } from "@/lib/memberships/schemas";
-import { RULE_ATTRIBUTES, type RuleAttribute, attributeSql } from "./attributes";
+import { RULE_ATTRIBUTES, type RuleAttribute, attributeMatchesSql } from "./attributes";
 
 interface Desired {
   rule_id: string;
@@ -25,10 +25,10 @@ export interface CandidateRule {
 }
 
 /** Whether a rule `r` matches a member `m` (with user `u`): their attribute is one of its values. */
-const matches = sql`(case r.attribute::text ${sql.join(
-  RULE_ATTRIBUTES.map((a) => sql`when ${a}::text then ${attributeSql(a)}`),
+const matches = sql`coalesce(case r.attribute::text ${sql.join(
+  RULE_ATTRIBUTES.map((a) => sql`when ${a}::text then ${attributeMatchesSql(a)}`),
   sql` `,
-)} end) = any(r.values)`;
+)} end, false)`;
 
 /**
  * The memberships the organisation's rules call for, each with the first rule (oldest) that
