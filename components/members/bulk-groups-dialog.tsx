@@ -23,6 +23,7 @@ export interface BulkMembershipActions {
   remove: (input: {
     memberIds: string[];
     groupIds: string[];
+    keepOutOfRules?: boolean;
   }) => Promise<ActionResult<ChangeResult>>;
   preview: (input: {
     memberIds: string[];
@@ -66,6 +67,7 @@ function BulkGroupsBody({
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [preview, setPreview] = useState<{ toAdd: number; alreadyMembers: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [keepOutOfRules, setKeepOutOfRules] = useState(false);
   const [pending, startTransition] = useTransition();
 
   useEffect(() => {
@@ -89,7 +91,10 @@ function BulkGroupsBody({
   const confirm = () =>
     startTransition(async () => {
       const input = { memberIds, groupIds: [...chosen] };
-      const result = mode === "add" ? await actions.add(input) : await actions.remove(input);
+      const result =
+        mode === "add"
+          ? await actions.add(input)
+          : await actions.remove({ ...input, keepOutOfRules });
       if (!result.ok) {
         setError(result.error);
         return;
@@ -142,6 +147,23 @@ function BulkGroupsBody({
         render={(g) => g.name}
         empty={`No group matches “${query}”.`}
       />
+      {mode === "remove" && (
+        <label className="flex items-start gap-2 text-sm">
+          <input
+            type="checkbox"
+            className="mt-0.5"
+            checked={keepOutOfRules}
+            onChange={(e) => setKeepOutOfRules(e.target.checked)}
+          />
+          <span>
+            Keep the auto-assign rules from adding them back
+            <span className="block text-muted-foreground">
+              Where a rule put someone in one of these groups, it leaves them out from now on, until
+              someone adds them by hand.
+            </span>
+          </span>
+        </label>
+      )}
       <p className="min-h-5 text-sm" role="status">
         {shownPreview
           ? `Will add ${plural(shownPreview.toAdd, "membership")}; ${shownPreview.alreadyMembers.toLocaleString("en-US")} already ${shownPreview.alreadyMembers === 1 ? "a member" : "members"}.`

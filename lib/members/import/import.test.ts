@@ -12,6 +12,7 @@ import {
 import { insertGroup, insertMember, insertUser } from "@/db/seed/builders";
 import { Conflict, Forbidden, NotFound } from "@/lib/errors";
 import { removeMember } from "@/lib/members/commands";
+import { createRule } from "@/lib/rules/commands";
 import { bothDatabases, testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
 import { IMPORT_LIMITS, decodeCsvBytes } from "./file";
@@ -340,6 +341,28 @@ describe.each(bothDatabases())("CSV import on %s", (on) => {
     const { counts } = await importMembers(db, s.actor, { csv, mapping });
     expect(counts).toMatchObject({ created: 5_000, groups: 2, memberships: 15_000, skipped: 0 });
     expect((await membersOf(s.engineering.id)).length).toBe(5_000);
+  });
+
+  it("adds the people it brings to the groups of the rules they match, and Undo takes them out", async () => {
+    const s = await scene();
+    const contractors = await insertGroup(db, {
+      orgId: s.org.id,
+      name: "Contractors",
+      kind: "custom",
+    });
+    await createRule(db, s.actor, {
+      name: "Agency people",
+      attribute: "email_domain",
+      values: "agency.test",
+      groupIds: [contractors.id],
+    });
+    const csv = `${HEADER}ann@agency.test,Ann,,,\nbob@${s.org.slug}.test,Bob,,,\n`;
+    const { importId, counts } = await importMembers(db, s.actor, { csv, mapping });
+    // Ann and Bob into Everyone (the default group), Ann into Contractors (the rule).
+    expect(counts.memberships).toBe(3);
+    expect(await membersOf(contractors.id)).toEqual(["ann@agency.test"]);
+    await undoMemberImport(db, s.actor, { importId });
+    expect(await membersOf(contractors.id)).toEqual([]);
   });
 
   it("is for admins of the organisation only", async () => {

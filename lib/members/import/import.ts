@@ -9,6 +9,7 @@ import { Conflict, NotFound } from "@/lib/errors";
 import { archiveGroup, createGroup } from "@/lib/groups/commands";
 import type { MembershipPair } from "@/lib/memberships/schemas";
 import { deleteMemberships, insertMemberships } from "@/lib/memberships/write";
+import { syncMemberRules } from "@/lib/rules/sync";
 import { IMPORT_LIMITS } from "./file";
 import { type ColumnMapping, columnMapping, guessMapping, parseCsv } from "./parse";
 import { type ImportPlan, emptyPlan, planImport } from "./plan";
@@ -95,7 +96,7 @@ interface ImportChanges {
 /**
  * Imports the file's valid rows in one transaction: new people (and users where the email is new
  * to Gatehouse), removed members back, roles, new groups under their parents, memberships, and
- * every default group for the new and returning members. Rows with errors are skipped; a file
+ * every default group and auto-assign rule for the new and returning members. Rows with errors are skipped; a file
  * whose every row has one changes nothing. One audit row names the import; its record lists
  * every change, for Undo.
  */
@@ -186,15 +187,18 @@ export async function importMembers(db: Db, actor: Actor, raw: ImportInput) {
       { memberIds: joined, groupIds: defaults.map((d) => d.id) },
       "rule",
     );
+    // The auto-assign rules, as for anyone who joins (the file brings emails, so its domain
+    // rules), and in the record so that Undo takes their memberships back too.
+    const ruled = (await syncMemberRules(tx, actor, joined)).added;
 
     const changes: ImportChanges = {
       createdMemberIds: [...created.values()],
       reactivatedMemberIds: plan.reactivate.map((r) => r.memberId),
       roleChanges: plan.roleChanges.map(({ memberId, from, to }) => ({ memberId, from, to })),
-      memberships: [...added, ...defaulted],
+      memberships: [...added, ...defaulted, ...ruled],
       groupIds: newGroupIds,
     };
-    const summary = { ...counts, memberships: added.length + defaulted.length };
+    const summary = { ...counts, memberships: added.length + defaulted.length + ruled.length };
     const [record] = await tx
       .insert(memberImports)
       .values({
