@@ -53,9 +53,18 @@ test("an admin acts on usage-based advice from the badges and the page", async (
   await expect(cheaper).toContainText(
     "takes up to 200,000 tokens at $3 in / $15 out per million tokens",
   );
+  // It stops requests people make today, so it asks first; Cancel leaves the key as it is.
+  await cheaper
+    .getByRole("button", { name: "Stop allowing Claude Opus 4.1 on eng-prod-key" })
+    .click();
+  await expect(cheaper.getByRole("alert")).toHaveText(
+    "From now on the gateway refuses Claude Opus 4.1 with eng-prod-key, for everyone it is given to (Engineering).",
+  );
   await expect(
-    cheaper.getByRole("button", { name: "Stop allowing Claude Opus 4.1 on eng-prod-key" }),
+    cheaper.getByRole("button", { name: "Confirm: Stop allowing Claude Opus 4.1 on eng-prod-key" }),
   ).toBeVisible();
+  await cheaper.getByRole("button", { name: "Cancel" }).click();
+  await expect(cheaper.getByRole("alert")).toHaveCount(0);
 
   // The member's row carries the badge; it opens the advice about them alone.
   // The demo's sales engineer made 36 requests with marketing-key before leaving the Content

@@ -15,7 +15,13 @@ export interface Described {
   headline: string;
   evidence: string;
   links: { href: string; label: string }[];
-  action: { label: string; done: string; act: Act } | null;
+  action: {
+    label: string;
+    done: string;
+    act: Act;
+    /** Said before acting, where the change stops requests someone makes today. */
+    confirm?: string;
+  } | null;
 }
 
 const dayMonth = new Intl.DateTimeFormat("en-GB", {
@@ -156,6 +162,7 @@ export function describe(r: Recommendation): Described {
           ? {
               label: `Stop allowing ${r.model.name} on ${r.key.name}`,
               done: `${r.key.name} no longer allows ${r.model.name}.`,
+              confirm: `From now on the gateway refuses ${r.model.name} with ${r.key.name}, for everyone it is given to (${list(r.key.groups)}).`,
               act: { command: "restrictKey", input: { keyId: r.key.id, models: [r.model.id] } },
             }
           : null,

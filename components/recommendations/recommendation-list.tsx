@@ -3,7 +3,7 @@
 import { KeyRound, PiggyBank, ShieldMinus, UserMinus, UserPlus } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useTransition } from "react";
+import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -40,6 +40,8 @@ export function RecommendationList({
 }: RecommendationListProps) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
+  // The card whose action waits for a second click (see Described.action.confirm).
+  const [confirming, setConfirming] = useState<string | null>(null);
   const run = (done: string, call: () => Promise<ActionResult<unknown>>) =>
     startTransition(async () => {
       const answer = await call();
@@ -56,8 +58,9 @@ export function RecommendationList({
       {advice.map((r) => {
         const d = describe(r);
         const Icon = icons[d.icon];
+        const id = `${r.kind}/${r.subject}`;
         return (
-          <li key={`${r.kind}/${r.subject}`}>
+          <li key={id}>
             <Card className="flex flex-wrap items-start gap-4 p-4">
               <span className="mt-0.5 rounded-md bg-muted p-2 text-muted-foreground" aria-hidden>
                 <Icon className="size-4" />
@@ -65,6 +68,11 @@ export function RecommendationList({
               <div className="min-w-0 flex-1 basis-80">
                 <h2 className="text-sm font-semibold">{d.headline}</h2>
                 <p className="mt-1 text-sm text-muted-foreground">{d.evidence}</p>
+                {confirming === id && (
+                  <p className="mt-2 text-sm font-medium text-destructive" role="alert">
+                    {d.action?.confirm}
+                  </p>
+                )}
                 <p className="mt-1 flex flex-wrap gap-x-1 text-xs">
                   {d.links.map((l, i) => (
                     <span key={l.href}>
@@ -80,25 +88,37 @@ export function RecommendationList({
                 {d.action && (
                   <Button
                     size="sm"
+                    variant={confirming === id ? "destructive" : "default"}
                     disabled={pending}
-                    onClick={() => run(d.action!.done, () => perform(d.action!.act))}
+                    aria-label={confirming === id ? `Confirm: ${d.action.label}` : undefined}
+                    onClick={() => {
+                      if (d.action!.confirm && confirming !== id) return setConfirming(id);
+                      setConfirming(null);
+                      run(d.action!.done, () => perform(d.action!.act));
+                    }}
                   >
-                    {d.action.label}
+                    {confirming === id ? "Confirm" : d.action.label}
                   </Button>
                 )}
-                <Button
-                  size="sm"
-                  variant="outline"
-                  disabled={pending}
-                  aria-label={`Dismiss: ${d.headline}`}
-                  onClick={() =>
-                    run("Dismissed: it will not be recommended again.", () =>
-                      dismiss({ kind: r.kind, subject: r.subject }),
-                    )
-                  }
-                >
-                  Dismiss
-                </Button>
+                {confirming === id ? (
+                  <Button size="sm" variant="outline" onClick={() => setConfirming(null)}>
+                    Cancel
+                  </Button>
+                ) : (
+                  <Button
+                    size="sm"
+                    variant="outline"
+                    disabled={pending}
+                    aria-label={`Dismiss: ${d.headline}`}
+                    onClick={() =>
+                      run("Dismissed: it will not be recommended again.", () =>
+                        dismiss({ kind: r.kind, subject: r.subject }),
+                      )
+                    }
+                  >
+                    Dismiss
+                  </Button>
+                )}
               </div>
             </Card>
           </li>

@@ -30,7 +30,7 @@ export function RuleList({ rules, remove }: RuleListProps) {
     return (
       <Card className="p-8 text-center text-sm text-muted-foreground">
         No rules yet. Default groups (a group&apos;s settings) take everyone; a rule takes the
-        people whose email domain or directory attributes match.
+        people whose email domain, directory attributes or sign-in groups match.
       </Card>
     );
   return (

@@ -24,7 +24,7 @@ export default async function RulesPage() {
     <>
       <PageHeader
         title="Auto-assign rules"
-        description="People join a rule's groups when they join the organisation (added in the console, invited, signed in with SSO, provisioned over SCIM) and whenever the directory changes their attributes; when they stop matching, what the rule gave them goes. Memberships made by hand are never touched."
+        description="People join a rule's groups when they join the organisation (added in the console, invited, imported, signed in with SSO, provisioned over SCIM), whenever the directory changes their attributes and whenever your sign-in provider names other groups for them; when they stop matching, what the rule gave them goes. Memberships made by hand are never touched."
       />
       <div className="grid gap-6 lg:grid-cols-[1fr_26rem]">
         <section aria-label="Rules" className="min-w-0">
