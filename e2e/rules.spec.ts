@@ -1,4 +1,5 @@
 import { test as base, expect } from "@playwright/test";
+import { BoardPage } from "./pages/board-page";
 import { LoginPage } from "./pages/login-page";
 import { type Scene, createScene } from "./support/scene";
 
@@ -24,6 +25,7 @@ test("an admin previews an email-domain rule, applies it with Undo, sees it on t
   const ann = await scene.member("Ann Rule");
   await scene.member("Ben Rule");
   const staff = await scene.group("All staff");
+  await scene.group("Managers");
   const domain = ann.email.split("@")[1]!;
 
   await new LoginPage(page).signIn(scene.owner);
@@ -66,9 +68,22 @@ test("an admin previews an email-domain rule, applies it with Undo, sees it on t
   await page.getByRole("checkbox", { name: "Select Ann Rule" }).check();
   await page.getByRole("button", { name: "Remove selected (1)" }).click();
   const ask = page.getByRole("dialog", { name: "Keep the rules from adding them back?" });
-  await expect(ask).toContainText("Ann Rule (Staff) was added by a rule");
+  await expect(ask).toContainText("Ann Rule (Staff) was added to All staff by a rule");
   await ask.getByRole("button", { name: "Remove and keep out" }).click();
   await expect(page.getByText("Removed 1 from All staff.")).toBeVisible();
   await expect(page.getByRole("cell", { name: /^Ann Rule/ })).toHaveCount(0);
   await expect(page.getByRole("cell", { name: /^Ben Rule/ })).toContainText("Rule: Staff");
+
+  // On the board, dragging him out of the rule's group asks the same; Cancel moves nothing.
+  const board = new BoardPage(page);
+  await board.goto();
+  await board.drag("Ben Rule", "All staff", "Managers");
+  const boardAsk = page.getByRole("dialog", { name: "Keep the rules from adding them back?" });
+  await expect(boardAsk).toContainText("Ben Rule (Staff) was added to All staff by a rule");
+  await boardAsk.getByRole("button", { name: "Cancel" }).click();
+  await expect(board.card("All staff", "Ben Rule")).toBeVisible();
+  await board.drag("Ben Rule", "All staff", "Managers");
+  await boardAsk.getByRole("button", { name: "Just move" }).click();
+  await expect(board.toast("Moved Ben Rule from All staff to Managers.")).toBeVisible();
+  await expect(board.card("Managers", "Ben Rule")).toBeVisible();
 });

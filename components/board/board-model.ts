@@ -5,9 +5,15 @@ import type { MembershipChange } from "@/lib/memberships/schemas";
 // confirms it, and the names used in toasts and announcements.
 
 export type BoardOperation =
-  | { kind: "move"; memberIds: string[]; fromGroupId: string; toGroupId: string }
+  | {
+      kind: "move";
+      memberIds: string[];
+      fromGroupId: string;
+      toGroupId: string;
+      keepOutOfRules?: boolean;
+    }
   | { kind: "add"; memberIds: string[]; groupIds: string[] }
-  | { kind: "remove"; memberIds: string[]; groupIds: string[] };
+  | { kind: "remove"; memberIds: string[]; groupIds: string[]; keepOutOfRules?: boolean };
 
 export function applyOperation(data: BoardData, op: BoardOperation): BoardData {
   const removeFrom = new Set(

@@ -26,6 +26,7 @@ import { Copy, Search, X } from "lucide-react";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
 import { toastWithUndo } from "@/components/ui/undo-toast";
+import { KeepOutDialog } from "@/components/rules/keep-out-dialog";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -44,16 +45,20 @@ import {
 } from "./board-model";
 import type { BoardCardActions, CardDragData } from "./member-card";
 
+type MovingOut = Extract<BoardOperation, { kind: "move" | "remove" }>;
+
 export interface BoardActions {
   move: (input: {
     memberIds: string[];
     fromGroupId: string;
     toGroupId: string;
+    keepOutOfRules?: boolean;
   }) => Promise<ActionResult<ChangeResult>>;
   add: (input: { memberIds: string[]; groupIds: string[] }) => Promise<ActionResult<ChangeResult>>;
   remove: (input: {
     memberIds: string[];
     groupIds: string[];
+    keepOutOfRules?: boolean;
   }) => Promise<ActionResult<ChangeResult>>;
   revert: (change: MembershipChange) => Promise<ActionResult<ChangeResult>>;
 }
@@ -171,12 +176,14 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
               memberIds: operation.memberIds,
               fromGroupId: operation.fromGroupId,
               toGroupId: operation.toGroupId,
+              keepOutOfRules: operation.keepOutOfRules,
             })
           : operation.kind === "add"
             ? await actions.add({ memberIds: operation.memberIds, groupIds: operation.groupIds })
             : await actions.remove({
                 memberIds: operation.memberIds,
                 groupIds: operation.groupIds,
+                keepOutOfRules: operation.keepOutOfRules,
               });
       if (!result.ok) throw new Error(result.error);
       return result.data;
@@ -219,6 +226,32 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
 
   const clearSelection = () => setSelection({ columnId: "", ids: new Set() });
 
+  // A move or removal by hand that ends memberships a rule made asks first whether the rules
+  // may add them back (as the group's page does).
+  const [asking, setAsking] = useState<{
+    change: { operation: MovingOut; message: string };
+    people: { name: string; ruleName: string }[];
+    groupName: string;
+  } | null>(null);
+  const changeOrAsk = (change: { operation: MovingOut; message: string }) => {
+    const { operation } = change;
+    const fromId = operation.kind === "move" ? operation.fromGroupId : operation.groupIds[0]!;
+    const ruleNames = data.groups.find((g) => g.id === fromId)?.ruleNames ?? {};
+    const people = operation.memberIds
+      .filter((id) => ruleNames[id])
+      .map((id) => ({ name: membersById.get(id)?.name ?? "Someone", ruleName: ruleNames[id]! }));
+    if (!people.length) return changeMutation.mutate(change);
+    setAsking({ change, people, groupName: groupName(data, fromId) });
+  };
+  const answer = (keepOutOfRules: boolean) => {
+    if (!asking) return;
+    setAsking(null);
+    changeMutation.mutate({
+      ...asking.change,
+      operation: { ...asking.change.operation, keepOutOfRules },
+    });
+  };
+
   const move = (memberIds: string[], fromGroupId: string, toGroupId: string) => {
     const target = data.groups.find((g) => g.id === toGroupId);
     const already = memberIds.filter((id) => target?.memberIds.includes(id));
@@ -230,7 +263,7 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
       return;
     }
     clearSelection();
-    changeMutation.mutate({
+    changeOrAsk({
       operation: { kind: "move", memberIds: moving, fromGroupId, toGroupId },
       message: `Moved ${describeMembers(data, moving)} from ${groupName(data, fromGroupId)} to ${groupName(data, toGroupId)}.`,
     });
@@ -254,7 +287,7 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
 
   const remove = (memberIds: string[], groupId: string) => {
     clearSelection();
-    changeMutation.mutate({
+    changeOrAsk({
       operation: { kind: "remove", memberIds, groupIds: [groupId] },
       message: `Removed ${describeMembers(data, memberIds)} from ${groupName(data, groupId)}.`,
     });
@@ -492,6 +525,13 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
           )}
         </DragOverlay>
       </DndContext>
+      <KeepOutDialog
+        people={asking?.people ?? null}
+        groupName={asking?.groupName ?? ""}
+        verb={asking?.change.operation.kind === "move" ? "Move" : "Remove"}
+        onChoose={answer}
+        onCancel={() => setAsking(null)}
+      />
     </div>
   );
 }

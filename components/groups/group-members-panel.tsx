@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { toastWithUndo } from "@/components/ui/undo-toast";
+import { KeepOutDialog } from "@/components/rules/keep-out-dialog";
 import { Button } from "@/components/ui/button";
 import { CheckList } from "@/components/ui/check-list";
 import {
@@ -264,25 +265,13 @@ export function GroupMembersPanel({
           </Button>
         </div>
       </div>
-      <Dialog open={ruled !== null} onOpenChange={(open) => !open && setRuled(null)}>
-        <DialogContent>
-          <DialogTitle>Keep the rules from adding them back?</DialogTitle>
-          <DialogDescription>
-            {ruled?.map((m) => `${m.name} (${m.ruleName})`).join(", ")}{" "}
-            {ruled?.length === 1 ? "was" : "were"} added by a rule, which would add them again the
-            next time the directory sends their attributes. Keeping them out lasts until someone
-            adds them to {groupName} by hand.
-          </DialogDescription>
-          <DialogFooter>
-            <Button variant="outline" onClick={() => removeSelected(false)}>
-              Just remove
-            </Button>
-            <Button variant="destructive" onClick={() => removeSelected(true)}>
-              Remove and keep out
-            </Button>
-          </DialogFooter>
-        </DialogContent>
-      </Dialog>
+      <KeepOutDialog
+        people={ruled}
+        groupName={groupName}
+        verb="Remove"
+        onChoose={removeSelected}
+        onCancel={() => setRuled(null)}
+      />
       <Dialog open={picking} onOpenChange={setPicking}>
         {picking && (
           <MemberPicker

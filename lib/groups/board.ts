@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { groupMembers, groups, orgMembers, users } from "@/db/schema";
+import { groupMembers, groups, membershipRules, orgMembers, users } from "@/db/schema";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 
 export interface BoardGroup {
@@ -11,6 +11,8 @@ export interface BoardGroup {
   /** The directory (SCIM) owns its direct membership: the board shows it read-only. */
   directory: boolean;
   memberIds: string[];
+  /** The auto-assign rule that put each of its members there, by member (lib/rules). */
+  ruleNames: Record<string, string>;
 }
 
 export interface BoardMember {
@@ -54,8 +56,19 @@ export async function boardData(db: Db, actor: Actor): Promise<BoardData> {
   ]);
   const links = groupRows.length
     ? await db
-        .select({ groupId: groupMembers.groupId, memberId: groupMembers.memberId })
+        .select({
+          groupId: groupMembers.groupId,
+          memberId: groupMembers.memberId,
+          ruleName: membershipRules.name,
+        })
         .from(groupMembers)
+        .leftJoin(
+          membershipRules,
+          and(
+            eq(membershipRules.orgId, groupMembers.orgId),
+            eq(membershipRules.id, groupMembers.ruleId),
+          ),
+        )
         .where(
           and(
             eq(groupMembers.orgId, actor.orgId),
@@ -68,9 +81,14 @@ export async function boardData(db: Db, actor: Actor): Promise<BoardData> {
     : [];
   const known = new Set(memberRows.map((m) => m.id));
   const byGroup = new Map<string, string[]>();
+  const ruled = new Map<string, Record<string, string>>();
   for (const link of links) {
-    if (known.has(link.memberId))
-      byGroup.set(link.groupId, [...(byGroup.get(link.groupId) ?? []), link.memberId]);
+    if (!known.has(link.memberId)) continue;
+    byGroup.set(link.groupId, [...(byGroup.get(link.groupId) ?? []), link.memberId]);
+    if (!link.ruleName) continue;
+    const names = ruled.get(link.groupId) ?? {};
+    names[link.memberId] = link.ruleName;
+    ruled.set(link.groupId, names);
   }
   const order = new Map(memberRows.map((m, i) => [m.id, i]));
   return {
@@ -78,6 +96,7 @@ export async function boardData(db: Db, actor: Actor): Promise<BoardData> {
       ...g,
       directory: directoryLinkedAt !== null,
       memberIds: (byGroup.get(g.id) ?? []).sort((a, b) => order.get(a)! - order.get(b)!),
+      ruleNames: ruled.get(g.id) ?? {},
     })),
     members: memberRows,
   };

@@ -155,6 +155,7 @@ export async function moveMembers(
       );
     }
     const added = await insertMemberships(tx, actor, { memberIds: moving, groupIds: [target.id] });
+    if (input.keepOutOfRules) await keepOutOfRules(tx, actor, removed);
     // Someone may have added them to the target meanwhile: leaving the source is a change too.
     if (added.length || removed.length) {
       await audit(
@@ -164,7 +165,11 @@ export async function moveMembers(
         { type: "group", id: target.id },
         {
           before: { groupId: source.id, memberIds: moving },
-          after: { groupId: target.id, memberIds: moving },
+          after: {
+            groupId: target.id,
+            memberIds: moving,
+            ...(input.keepOutOfRules && { keptOutOfRules: true }),
+          },
         },
       );
     }

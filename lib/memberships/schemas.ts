@@ -19,7 +19,13 @@ export const removeMembersInput = z.object({
 });
 
 export const moveMembersInput = z
-  .object({ memberIds, fromGroupId: z.uuid("Unknown group."), toGroupId: z.uuid("Unknown group.") })
+  .object({
+    memberIds,
+    fromGroupId: z.uuid("Unknown group."),
+    toGroupId: z.uuid("Unknown group."),
+    /** Keep the auto-assign rules from adding them back to the group they leave. */
+    keepOutOfRules: z.boolean().default(false),
+  })
   .refine((v) => v.fromGroupId !== v.toGroupId, {
     message: "The member is already in that group.",
     path: ["toGroupId"],

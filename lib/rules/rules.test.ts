@@ -6,7 +6,8 @@ import { insertMembership } from "@/db/seed/builders";
 import type { Actor } from "@/lib/auth/actor";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { addMember } from "@/lib/members/commands";
-import { addMembers, removeMembers } from "@/lib/memberships/commands";
+import { boardData } from "@/lib/groups/board";
+import { addMembers, moveMembers, removeMembers } from "@/lib/memberships/commands";
 import { ENTERPRISE_SCHEMA } from "@/lib/scim/schema-ids";
 import { bothDatabases, testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
@@ -169,6 +170,39 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
     await removeMembers(db, s.actor, { memberIds: [s.ann.id], groupIds: [s.finance] });
     await s.setDepartment(s.ann.id, "Finance");
     expect(await s.membership(s.finance, s.ann.id)).toMatchObject({ source: "rule" });
+  });
+
+  it("shows the board what a rule made, and a move by hand out of it can keep the rules out", async () => {
+    const s = await scene();
+    const { id } = await createRule(db, s.actor, {
+      name: "Finance",
+      attribute: "department",
+      values: ["finance"],
+      groupIds: [s.finance],
+    });
+    await s.setDepartment(s.ann.id, "Finance");
+    await s.setDepartment(s.bob.id, "Finance");
+    await addMembers(db, s.actor, { memberIds: [s.cat.id], groupIds: [s.finance] });
+    const board = await boardData(db, s.actor);
+    expect(board.groups.find((g) => g.id === s.finance)?.ruleNames).toEqual({
+      [s.ann.id]: "Finance",
+      [s.bob.id]: "Finance",
+    });
+    await moveMembers(db, s.actor, {
+      memberIds: [s.ann.id],
+      fromGroupId: s.finance,
+      toGroupId: s.sales,
+      keepOutOfRules: true,
+    });
+    await moveMembers(db, s.actor, {
+      memberIds: [s.bob.id],
+      fromGroupId: s.finance,
+      toGroupId: s.sales,
+    });
+    await s.setDepartment(s.ann.id, "Finance");
+    await s.setDepartment(s.bob.id, "Finance");
+    expect(await s.membership(s.finance, s.ann.id)).toBeNull();
+    expect(await s.membership(s.finance, s.bob.id)).toEqual({ source: "rule", ruleId: id });
   });
 
   it("matches a manager by email, name or the provider's id, and a group named at sign-in", async () => {

@@ -333,7 +333,7 @@ export const actionCases: ActionCase[] = [
     },
     foreign: "ids",
     writes: true,
-    fields: ["memberIds", "fromGroupId", "toGroupId"],
+    fields: ["memberIds", "fromGroupId", "toGroupId", "keepOutOfRules"],
   },
   {
     id: `${ACTIONS}/groups/membership-actions.ts#addMembersAction`,
@@ -356,7 +356,7 @@ export const actionCases: ActionCase[] = [
     },
     foreign: "ids",
     writes: true,
-    fields: ["memberIds", "groupIds"],
+    fields: ["memberIds", "groupIds", "keepOutOfRules"],
   },
   {
     id: `${ACTIONS}/groups/membership-actions.ts#revertMembershipChangeAction`,
