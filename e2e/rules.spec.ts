@@ -18,7 +18,7 @@ const test = base.extend<{ scene: Scene }>({
 });
 test.skip(!/^postgres(ql)?:\/\//.test(databaseUrl), "the scene is written to PostgreSQL");
 
-test("an admin previews an email-domain rule, applies it with Undo, sees it on the group, deletes it, and keeps one person out", async ({
+test("an admin previews an email-domain rule, applies it with Undo, sees it on the group, deletes it, keeps one person out and lets the rules decide again", async ({
   page,
   scene,
 }) => {
@@ -86,4 +86,14 @@ test("an admin previews an email-domain rule, applies it with Undo, sees it on t
   await boardAsk.getByRole("button", { name: "Just move" }).click();
   await expect(board.toast("Moved Ben Rule from All staff to Managers.")).toBeVisible();
   await expect(board.card("Managers", "Ben Rule")).toBeVisible();
+
+  // The rules page lists her as kept out; letting the rules decide brings her back at once.
+  await page.goto("/groups/rules");
+  const keptOut = page.getByRole("table", { name: "Kept out of the rules" });
+  await expect(keptOut.getByRole("row")).toHaveCount(2);
+  await expect(keptOut).toContainText("Ann Rule");
+  await keptOut.getByRole("button", { name: "Let the rules add Ann Rule to All staff" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Let the rules decide" }).click();
+  await expect(page.getByText("Ann Rule matches a rule: added to All staff again.")).toBeVisible();
+  await expect(page.getByText("No one. Removing a member a rule added")).toBeVisible();
 });

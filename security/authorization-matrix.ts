@@ -227,6 +227,10 @@ export const authorizationMatrix: Record<string, MatrixEntry> = {
     "Deletes an auto-assign rule of the organisation; the memberships it made stay.",
     manage,
   ),
+  "app/(console)/groups/rules/actions.ts#liftRuleExceptionAction": action(
+    "Lets the auto-assign rules add a member of the organisation to one of its groups again (ends an exception); a rule they match adds them now.",
+    manage,
+  ),
   "app/(console)/reviews/actions.ts#startAccessReviewAction": action(
     "Starts an access review of the actor's organisation's groups, reviewed by one of its active owners or admins.",
     manage,

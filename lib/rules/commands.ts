@@ -6,8 +6,8 @@ import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { Invalid, NotFound } from "@/lib/errors";
 import { requireGroups } from "@/lib/groups/lookup";
-import { type RuleInput, ruleInput, ruleRef } from "./schemas";
-import { applyRules, desiredMemberships } from "./sync";
+import { type RuleInput, ruleExceptionRef, ruleInput, ruleRef } from "./schemas";
+import { applyRules, applyRulesToMembership, desiredMemberships } from "./sync";
 
 /** The live groups a rule may fill: not archived, and not owned by the directory. */
 async function requireRuleGroups(tx: Db, orgId: string, groupIds: string[]) {
@@ -115,5 +115,36 @@ export async function deleteRule(db: Db, actor: Actor, raw: { ruleId: string }) 
       },
     );
     return { membershipsKept: Number(kept[0]?.n ?? 0) };
+  });
+}
+
+/**
+ * Lets the rules decide again for one person and group an admin kept out: the exception goes,
+ * and a rule they match now adds them back at once, in the same transaction (the answer says
+ * whether it did).
+ */
+export async function liftRuleException(
+  db: Db,
+  actor: Actor,
+  raw: { groupId: string; memberId: string },
+) {
+  assertCan(actor, "org:manage");
+  const { groupId, memberId } = ruleExceptionRef.parse(raw);
+  return db.transaction(async (tx) => {
+    const [lifted] = await queryRows<{ created_at: string }>(
+      tx,
+      sql`delete from rule_exceptions
+          where org_id = ${actor.orgId}::uuid and group_id = ${groupId}::uuid and member_id = ${memberId}::uuid
+          returning created_at`,
+    );
+    if (!lifted) throw new NotFound("The exception");
+    await audit(
+      tx,
+      actor,
+      "rule_exception.lifted",
+      { type: "member", id: memberId },
+      { before: { groupId, keptOutSince: new Date(lifted.created_at).toISOString() } },
+    );
+    return { added: await applyRulesToMembership(tx, actor, { groupId, memberId }) };
   });
 }

@@ -46,3 +46,53 @@ export async function listRules(db: Db, actor: Actor): Promise<RuleSummary[]> {
     createdAt: new Date(r.created_at),
   }));
 }
+
+export interface RuleException {
+  groupId: string;
+  groupName: string;
+  groupArchived: boolean;
+  memberId: string;
+  memberName: string;
+  memberEmail: string;
+  /** Who kept them out (null once that user is gone), and when. */
+  keptOutBy: string | null;
+  keptOutAt: Date;
+}
+
+/** The people an admin kept out of a group's rules, newest first (people removed since left out). */
+export async function listRuleExceptions(db: Db, actor: Actor): Promise<RuleException[]> {
+  assertCan(actor, "org:manage");
+  const org = sql`${actor.orgId}::uuid`;
+  const rows = await queryRows<{
+    group_id: string;
+    group_name: string;
+    group_archived: boolean;
+    member_id: string;
+    member_name: string;
+    member_email: string;
+    kept_out_by: string | null;
+    created_at: string;
+  }>(
+    db,
+    sql`select e.group_id, g.name as group_name, g.archived_at is not null as group_archived,
+          e.member_id, u.name as member_name, u.email as member_email,
+          by_user.email as kept_out_by, e.created_at
+        from rule_exceptions e
+        join groups g on g.org_id = ${org} and g.id = e.group_id
+        join org_members m on m.org_id = ${org} and m.id = e.member_id and m.status <> 'removed'
+        join users u on u.id = m.user_id
+        left join users by_user on by_user.id = e.created_by
+        where e.org_id = ${org}
+        order by e.created_at desc, u.name, g.name`,
+  );
+  return rows.map((r) => ({
+    groupId: r.group_id,
+    groupName: r.group_name,
+    groupArchived: r.group_archived,
+    memberId: r.member_id,
+    memberName: r.member_name,
+    memberEmail: r.member_email,
+    keptOutBy: r.kept_out_by,
+    keptOutAt: new Date(r.created_at),
+  }));
+}

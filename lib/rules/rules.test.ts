@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/connect";
-import { groupMembers, groups, orgMembers } from "@/db/schema";
+import { auditLog, groupMembers, groups, orgMembers } from "@/db/schema";
 import { insertMembership } from "@/db/seed/builders";
 import type { Actor } from "@/lib/auth/actor";
 import { Forbidden, NotFound } from "@/lib/errors";
@@ -11,8 +11,8 @@ import { addMembers, moveMembers, removeMembers } from "@/lib/memberships/comman
 import { ENTERPRISE_SCHEMA } from "@/lib/scim/schema-ids";
 import { bothDatabases, testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
-import { createRule, deleteRule, previewRule } from "./commands";
-import { listRules } from "./queries";
+import { createRule, deleteRule, liftRuleException, previewRule } from "./commands";
+import { listRuleExceptions, listRules } from "./queries";
 import { syncMemberRules } from "./sync";
 
 // Auto-assign rules: matching people join the rule's groups when they join the organisation, when
@@ -170,6 +170,61 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
     await removeMembers(db, s.actor, { memberIds: [s.ann.id], groupIds: [s.finance] });
     await s.setDepartment(s.ann.id, "Finance");
     expect(await s.membership(s.finance, s.ann.id)).toMatchObject({ source: "rule" });
+  });
+
+  it("lists whom the rules keep out and lets an admin let the rules decide again", async () => {
+    const s = await scene();
+    const { id } = await createRule(db, s.actor, {
+      name: "Finance",
+      attribute: "department",
+      values: ["finance"],
+      groupIds: [s.finance],
+    });
+    await s.setDepartment(s.ann.id, "Finance");
+    await s.setDepartment(s.bob.id, "Finance");
+    await removeMembers(db, s.actor, {
+      memberIds: [s.ann.id, s.bob.id],
+      groupIds: [s.finance],
+      keepOutOfRules: true,
+    });
+    await s.setDepartment(s.bob.id, "Sales");
+    expect(
+      (await listRuleExceptions(db, s.actor)).map((e) => [e.memberName, e.groupName]).sort(),
+    ).toEqual([
+      ["Ann", "Finance"],
+      ["Bob", "Finance"],
+    ]);
+    const stranger = await orgFixture(db, "admin");
+    expect(await listRuleExceptions(db, stranger.actor)).toEqual([]);
+    await expect(
+      liftRuleException(db, stranger.actor, { groupId: s.finance, memberId: s.ann.id }),
+    ).rejects.toBeInstanceOf(NotFound);
+    const member = await orgFixture(db, "member");
+    await expect(
+      liftRuleException(db, member.actor, { groupId: s.finance, memberId: s.ann.id }),
+    ).rejects.toBeInstanceOf(Forbidden);
+
+    // Ann still matches: she is back at once. Bob no longer does: nothing now, the rule later.
+    expect(
+      await liftRuleException(db, s.actor, { groupId: s.finance, memberId: s.ann.id }),
+    ).toEqual({ added: [{ groupId: s.finance, memberId: s.ann.id }] });
+    expect(await s.membership(s.finance, s.ann.id)).toEqual({ source: "rule", ruleId: id });
+    expect(
+      await liftRuleException(db, s.actor, { groupId: s.finance, memberId: s.bob.id }),
+    ).toEqual({ added: [] });
+    expect(await s.membership(s.finance, s.bob.id)).toBeNull();
+    await s.setDepartment(s.bob.id, "Finance");
+    expect(await s.membership(s.finance, s.bob.id)).toEqual({ source: "rule", ruleId: id });
+    expect(await listRuleExceptions(db, s.actor)).toEqual([]);
+    await expect(
+      liftRuleException(db, s.actor, { groupId: s.finance, memberId: s.ann.id }),
+    ).rejects.toBeInstanceOf(NotFound);
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, s.org.id), eq(auditLog.action, "rule_exception.lifted")))
+      .limit(1);
+    expect(entry).toMatchObject({ targetType: "member", before: { groupId: s.finance } });
   });
 
   it("shows the board what a rule made, and a move by hand out of it can keep the rules out", async () => {

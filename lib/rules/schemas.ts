@@ -30,3 +30,9 @@ export const ruleInput = z.object({
 export type RuleInput = z.input<typeof ruleInput>;
 
 export const ruleRef = z.object({ ruleId: z.uuid("Unknown rule.") });
+
+/** One person kept out of one group's rules (rule_exceptions). */
+export const ruleExceptionRef = z.object({
+  groupId: z.uuid("Unknown group."),
+  memberId: z.uuid("Unknown member."),
+});

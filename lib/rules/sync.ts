@@ -153,3 +153,13 @@ export async function syncMemberRules(tx: Db, actor: Actor, memberIds: string[])
 export async function applyRules(tx: Db, actor: Actor, ruleIds: string[]) {
   return addDesired(tx, actor, await desiredMemberships(tx, actor.orgId, { ruleIds }));
 }
+
+/** Adds one person to one group if a rule calls for it now (after an admin lifts an exception). */
+export async function applyRulesToMembership(tx: Db, actor: Actor, pair: MembershipPair) {
+  const desired = await desiredMemberships(tx, actor.orgId, { memberIds: [pair.memberId] });
+  return addDesired(
+    tx,
+    actor,
+    desired.filter((d) => d.group_id === pair.groupId),
+  );
+}

@@ -62,6 +62,7 @@ import { dismissRecommendationAction } from "@/app/(console)/recommendations/act
 import {
   createRuleAction,
   deleteRuleAction,
+  liftRuleExceptionAction,
   previewRuleAction,
 } from "@/app/(console)/groups/rules/actions";
 import {
@@ -421,6 +422,18 @@ export const actionCases: ActionCase[] = [
     foreign: "ids",
     writes: true,
     fields: ["ruleId"],
+  },
+  {
+    id: `${ACTIONS}/groups/rules/actions.ts#liftRuleExceptionAction`,
+    run: wrapped(liftRuleExceptionAction),
+    input: async ({ w }) => {
+      const [g, p] = [await w.group(), await w.person()];
+      await w.keepOut(g, p.memberId);
+      return { groupId: g, memberId: p.memberId };
+    },
+    foreign: "ids",
+    writes: true,
+    fields: ["groupId", "memberId"],
   },
 
   // API keys

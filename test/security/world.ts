@@ -12,6 +12,7 @@ import {
   budgetWindows,
   webhookDeliveries,
   memberImports,
+  ruleExceptions,
 } from "@/db/schema";
 import {
   insertApiKey,
@@ -85,6 +86,10 @@ export async function buildOrg(db: Db, label: string) {
 
   const join = (groupId: string, memberId: string) =>
     insertMembership(db, { orgId: org.id, groupId, memberId });
+
+  /** An exception keeping someone out of a group's auto-assign rules. */
+  const keepOut = (groupId: string, memberId: string) =>
+    db.insert(ruleExceptions).values({ orgId: org.id, groupId, memberId });
 
   /** A live API key, assigned to the groups given; its secret is what the gateway presents. */
   const key = async (groupIds: string[] = []) => {
@@ -293,6 +298,7 @@ export async function buildOrg(db: Db, label: string) {
     person,
     group,
     join,
+    keepOut,
     key,
     token,
     scimToken,

@@ -1,7 +1,7 @@
 "use server";
 
 import { action } from "@/app/_server/action";
-import { createRule, deleteRule, previewRule } from "@/lib/rules/commands";
+import { createRule, deleteRule, liftRuleException, previewRule } from "@/lib/rules/commands";
 import type { RuleInput } from "@/lib/rules/schemas";
 
 export const previewRuleAction = action("previewRule", (input: RuleInput, actor, db) =>
@@ -18,4 +18,10 @@ export const deleteRuleAction = action(
   "deleteRule",
   (input: { ruleId: string }, actor, db) => deleteRule(db, actor, input),
   { revalidate: ["/groups"] },
+);
+
+export const liftRuleExceptionAction = action(
+  "liftRuleException",
+  (input: { groupId: string; memberId: string }, actor, db) => liftRuleException(db, actor, input),
+  { revalidate: ["/groups", "/members"] },
 );

@@ -2,13 +2,20 @@ import type { Metadata } from "next";
 import { requireConsole } from "@/app/_server/session";
 import { AdminOnly } from "@/components/layout/admin-only";
 import { PageHeader } from "@/components/layout/page-header";
+import { RuleExceptionList } from "@/components/rules/rule-exception-list";
 import { RuleForm } from "@/components/rules/rule-form";
 import { RuleList } from "@/components/rules/rule-list";
 import { getDb } from "@/db/client";
 import { listGroupsWithCounts } from "@/lib/groups/queries";
-import { listRules } from "@/lib/rules/queries";
+import { orgTimeZone } from "@/lib/orgs/time-zone";
+import { listRuleExceptions, listRules } from "@/lib/rules/queries";
 import { revertMembershipChangeAction } from "../membership-actions";
-import { createRuleAction, deleteRuleAction, previewRuleAction } from "./actions";
+import {
+  createRuleAction,
+  deleteRuleAction,
+  liftRuleExceptionAction,
+  previewRuleAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Auto-assign rules · Gatehouse" };
 
@@ -16,9 +23,11 @@ export default async function RulesPage() {
   const { actor } = await requireConsole();
   if (actor.role === "member") return <AdminOnly what="Auto-assign rules" />;
   const db = await getDb();
-  const [rules, groups] = await Promise.all([
+  const [rules, groups, exceptions, timeZone] = await Promise.all([
     listRules(db, actor),
     listGroupsWithCounts(db, actor),
+    listRuleExceptions(db, actor),
+    orgTimeZone(db, actor.orgId),
   ]);
   return (
     <>
@@ -29,6 +38,11 @@ export default async function RulesPage() {
       <div className="grid gap-6 lg:grid-cols-[1fr_26rem]">
         <section aria-label="Rules" className="min-w-0">
           <RuleList rules={rules} remove={deleteRuleAction} />
+          <RuleExceptionList
+            exceptions={exceptions}
+            timeZone={timeZone}
+            lift={liftRuleExceptionAction}
+          />
         </section>
         <RuleForm
           groups={groups
