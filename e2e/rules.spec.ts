@@ -92,7 +92,9 @@ test("an admin previews an email-domain rule, applies it with Undo, sees it on t
   const keptOut = page.getByRole("table", { name: "Kept out of the rules" });
   await expect(keptOut.getByRole("row")).toHaveCount(2);
   await expect(keptOut).toContainText("Ann Rule");
-  await keptOut.getByRole("button", { name: "Let the rules add Ann Rule to All staff" }).click();
+  await keptOut
+    .getByRole("button", { name: "Let the rules decide for Ann Rule in All staff" })
+    .click();
   await page.getByRole("dialog").getByRole("button", { name: "Let the rules decide" }).click();
   await expect(page.getByText("Ann Rule matches a rule: added to All staff again.")).toBeVisible();
   await expect(page.getByText("No one. Removing a member a rule added")).toBeVisible();

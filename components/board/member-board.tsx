@@ -26,7 +26,7 @@ import { Copy, Search, X } from "lucide-react";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
 import { toastWithUndo } from "@/components/ui/undo-toast";
-import { KeepOutDialog } from "@/components/rules/keep-out-dialog";
+import { KeepOutDialog, type KeepOutQuestion } from "@/components/rules/keep-out-dialog";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -228,10 +228,10 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
 
   // A move or removal by hand that ends memberships a rule made asks first whether the rules
   // may add them back (as the group's page does).
+  // Cancel leaves the selection as it was, so the selection is cleared only once it is decided.
   const [asking, setAsking] = useState<{
     change: { operation: MovingOut; message: string };
-    people: { name: string; ruleName: string }[];
-    groupName: string;
+    question: KeepOutQuestion;
   } | null>(null);
   const changeOrAsk = (change: { operation: MovingOut; message: string }) => {
     const { operation } = change;
@@ -240,12 +240,22 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
     const people = operation.memberIds
       .filter((id) => ruleNames[id])
       .map((id) => ({ name: membersById.get(id)?.name ?? "Someone", ruleName: ruleNames[id]! }));
-    if (!people.length) return changeMutation.mutate(change);
-    setAsking({ change, people, groupName: groupName(data, fromId) });
+    if (people.length)
+      return setAsking({
+        change,
+        question: {
+          people,
+          groupName: groupName(data, fromId),
+          verb: operation.kind === "move" ? "Move" : "Remove",
+        },
+      });
+    clearSelection();
+    changeMutation.mutate(change);
   };
   const answer = (keepOutOfRules: boolean) => {
     if (!asking) return;
     setAsking(null);
+    clearSelection();
     changeMutation.mutate({
       ...asking.change,
       operation: { ...asking.change.operation, keepOutOfRules },
@@ -262,7 +272,6 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
       );
       return;
     }
-    clearSelection();
     changeOrAsk({
       operation: { kind: "move", memberIds: moving, fromGroupId, toGroupId },
       message: `Moved ${describeMembers(data, moving)} from ${groupName(data, fromGroupId)} to ${groupName(data, toGroupId)}.`,
@@ -286,7 +295,6 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
   };
 
   const remove = (memberIds: string[], groupId: string) => {
-    clearSelection();
     changeOrAsk({
       operation: { kind: "remove", memberIds, groupIds: [groupId] },
       message: `Removed ${describeMembers(data, memberIds)} from ${groupName(data, groupId)}.`,
@@ -526,9 +534,7 @@ function Board({ initialData, canEdit, actions }: MemberBoardProps) {
         </DragOverlay>
       </DndContext>
       <KeepOutDialog
-        people={asking?.people ?? null}
-        groupName={asking?.groupName ?? ""}
-        verb={asking?.change.operation.kind === "move" ? "Move" : "Remove"}
+        asking={asking?.question ?? null}
         onChoose={answer}
         onCancel={() => setAsking(null)}
       />

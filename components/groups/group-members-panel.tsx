@@ -115,6 +115,10 @@ export function GroupMembersPanel({
       );
     });
 
+  const asking = useMemo(
+    () => ruled && { people: ruled, groupName, verb: "Remove" as const },
+    [ruled, groupName],
+  );
   const removeSelected = (keepOutOfRules: boolean) => {
     setRuled(null);
     change(`Removed ${selected.size} from ${groupName}.`, () =>
@@ -265,13 +269,7 @@ export function GroupMembersPanel({
           </Button>
         </div>
       </div>
-      <KeepOutDialog
-        people={ruled}
-        groupName={groupName}
-        verb="Remove"
-        onChoose={removeSelected}
-        onCancel={() => setRuled(null)}
-      />
+      <KeepOutDialog asking={asking} onChoose={removeSelected} onCancel={() => setRuled(null)} />
       <Dialog open={picking} onOpenChange={setPicking}>
         {picking && (
           <MemberPicker

@@ -34,7 +34,12 @@ export function RuleExceptionList({ exceptions, timeZone, lift }: RuleExceptionL
     startTransition(async () => {
       const e = lifting!;
       const result = await lift({ groupId: e.groupId, memberId: e.memberId });
-      if (!result.ok) return void toast.error(result.error);
+      if (!result.ok) {
+        // Most likely someone lifted it meanwhile: show the list as it is now.
+        toast.error(result.error);
+        setLifting(null);
+        return router.refresh();
+      }
       toast.success(
         result.data.added.length
           ? `${e.memberName} matches a rule: added to ${e.groupName} again.`
@@ -83,9 +88,6 @@ export function RuleExceptionList({ exceptions, timeZone, lift }: RuleExceptionL
                     >
                       {e.groupName}
                     </Link>
-                    {e.groupArchived && (
-                      <span className="text-xs text-muted-foreground"> (archived)</span>
-                    )}
                   </Td>
                   <Td className="whitespace-nowrap">
                     {dayIn(e.keptOutAt, timeZone)}
@@ -97,7 +99,7 @@ export function RuleExceptionList({ exceptions, timeZone, lift }: RuleExceptionL
                     <Button
                       size="sm"
                       variant="outline"
-                      aria-label={`Let the rules add ${e.memberName} to ${e.groupName}`}
+                      aria-label={`Let the rules decide for ${e.memberName} in ${e.groupName}`}
                       onClick={() => setLifting(e)}
                     >
                       Let the rules decide

@@ -17,7 +17,8 @@ import {
   moveMembersInput,
   removeMembersInput,
 } from "./schemas";
-import { deleteMemberships, insertMemberships, keepOutOfRules } from "./write";
+import { restoreMemberships } from "@/lib/rules/sync";
+import { deleteMemberships, insertMemberships, keepOutOfRules, liftRuleExceptions } from "./write";
 
 export interface ChangeResult extends MembershipChange {
   /** Pairs asked for that were already as requested (already a member, or not a member). */
@@ -89,15 +90,15 @@ export async function removeMembers(
   return db.transaction(async (tx) => {
     assertMembershipEditable((await requireGroups(tx, actor.orgId, input.groupIds)).values());
     await requireMembers(tx, actor.orgId, input.memberIds);
+    const keptOut = input.keepOutOfRules ? await keepOutOfRules(tx, actor, input) : [];
     const removed = await deleteMemberships(tx, actor, input);
-    if (input.keepOutOfRules) await keepOutOfRules(tx, actor, removed);
     if (removed.length) {
       await audit(
         tx,
         actor,
         "memberships.removed",
         { type: "groups", id: input.groupIds.join(",") },
-        { before: { removed }, after: input.keepOutOfRules ? { keptOutOfRules: true } : undefined },
+        { before: { removed }, after: keptOut.length ? { keptOutOfRules: keptOut } : undefined },
       );
     }
     return {
@@ -142,6 +143,9 @@ export async function moveMembers(
       ).map((r) => r.memberId),
     );
     const moving = input.memberIds.filter((id) => !alreadyInTarget.has(id));
+    const keptOut = input.keepOutOfRules
+      ? await keepOutOfRules(tx, actor, { memberIds: moving, groupIds: [source.id] })
+      : [];
     const removed = await deleteMemberships(tx, actor, {
       memberIds: moving,
       groupIds: [source.id],
@@ -155,7 +159,6 @@ export async function moveMembers(
       );
     }
     const added = await insertMemberships(tx, actor, { memberIds: moving, groupIds: [target.id] });
-    if (input.keepOutOfRules) await keepOutOfRules(tx, actor, removed);
     // Someone may have added them to the target meanwhile: leaving the source is a change too.
     if (added.length || removed.length) {
       await audit(
@@ -168,7 +171,7 @@ export async function moveMembers(
           after: {
             groupId: target.id,
             memberIds: moving,
-            ...(input.keepOutOfRules && { keptOutOfRules: true }),
+            ...(keptOut.length && { keptOutOfRules: keptOut }),
           },
         },
       );
@@ -196,14 +199,19 @@ export async function revertMembershipChange(
           .where(and(eq(groups.orgId, actor.orgId), inArray(groups.id, touched))),
       );
     const removed = await deleteMemberships(tx, actor, change.added);
-    const added = await insertMemberships(tx, actor, change.removed);
+    // Back in the group, no one is kept out of it any more (an undone "keep out" included).
+    const exceptionsLifted = await liftRuleExceptions(tx, actor, change.removed);
+    const added = await restoreMemberships(tx, actor, change.removed);
     if (added.length || removed.length) {
       await audit(
         tx,
         actor,
         "memberships.reverted",
         { type: "memberships" },
-        { before: { added: change.added }, after: { restored: added } },
+        {
+          before: { added: change.added },
+          after: { restored: added, ...(exceptionsLifted.length && { exceptionsLifted }) },
+        },
       );
     }
     return {

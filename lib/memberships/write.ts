@@ -80,15 +80,64 @@ export async function insertMemberships(
   return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
 }
 
-/** Keeps the auto-assign rules from adding these pairs back (until an admin adds them by hand). */
-export async function keepOutOfRules(tx: Db, actor: Actor, pairs: MembershipPair[]) {
-  if (!pairs.length) return;
-  await tx.execute(
+/**
+ * Keeps the auto-assign rules from adding back those of these memberships a rule made (until an
+ * admin adds them by hand). Call it before ending them; returns the pairs kept out.
+ */
+export async function keepOutOfRules(
+  tx: Db,
+  actor: Actor,
+  pairs: MembershipSet,
+): Promise<MembershipPair[]> {
+  if (!setSize(pairs)) return [];
+  await lockMemberships(tx, actor.orgId);
+  const rows = await queryRows<{ group_id: string; member_id: string }>(
+    tx,
     sql`insert into rule_exceptions (org_id, group_id, member_id, created_by)
-        select ${actor.orgId}::uuid, x.group_id, x.member_id, ${actorUser(actor)}::uuid
+        select gm.org_id, gm.group_id, gm.member_id, ${actorUser(actor)}::uuid
         from (${setRows(pairs)}) x
-        on conflict do nothing`,
+        join group_members gm on gm.org_id = ${actor.orgId}::uuid and gm.group_id = x.group_id
+          and gm.member_id = x.member_id and gm.rule_id is not null
+        on conflict do nothing
+        returning group_id, member_id`,
   );
+  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
+}
+
+/** Ends the exceptions of these pairs (the person is back in the group); returns those it ended. */
+export async function liftRuleExceptions(
+  tx: Db,
+  actor: Actor,
+  pairs: MembershipPair[],
+): Promise<MembershipPair[]> {
+  if (!pairs.length) return [];
+  const rows = await queryRows<{ group_id: string; member_id: string }>(
+    tx,
+    sql`delete from rule_exceptions e using (${setRows(pairs)}) x
+        where e.org_id = ${actor.orgId}::uuid and e.group_id = x.group_id and e.member_id = x.member_id
+        returning e.group_id, e.member_id`,
+  );
+  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
+}
+
+/** Of these pairs, those whose last membership, now ended, was given by a rule or a default group. */
+export async function lastGivenByRules(
+  tx: Db,
+  orgId: string,
+  pairs: MembershipPair[],
+): Promise<MembershipPair[]> {
+  if (!pairs.length) return [];
+  const rows = await queryRows<{ group_id: string; member_id: string; source: string }>(
+    tx,
+    sql`select distinct on (h.group_id, h.member_id) h.group_id, h.member_id, h.source
+        from group_membership_history h join (${setRows(pairs)}) x
+          on h.group_id = x.group_id and h.member_id = x.member_id
+        where h.org_id = ${orgId}::uuid and h.valid_to is not null
+        order by h.group_id, h.member_id, h.valid_to desc`,
+  );
+  return rows
+    .filter((r) => r.source === "rule")
+    .map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
 }
 
 /** Ends the pairs that are memberships; returns those it ended. */

@@ -50,7 +50,6 @@ export async function listRules(db: Db, actor: Actor): Promise<RuleSummary[]> {
 export interface RuleException {
   groupId: string;
   groupName: string;
-  groupArchived: boolean;
   memberId: string;
   memberName: string;
   memberEmail: string;
@@ -59,14 +58,16 @@ export interface RuleException {
   keptOutAt: Date;
 }
 
-/** The people an admin kept out of a group's rules, newest first (people removed since left out). */
+/**
+ * The people an admin kept out of a group's rules, newest first; only where the rules could add
+ * them (not people removed since, archived groups or groups the directory owns).
+ */
 export async function listRuleExceptions(db: Db, actor: Actor): Promise<RuleException[]> {
   assertCan(actor, "org:manage");
   const org = sql`${actor.orgId}::uuid`;
   const rows = await queryRows<{
     group_id: string;
     group_name: string;
-    group_archived: boolean;
     member_id: string;
     member_name: string;
     member_email: string;
@@ -74,11 +75,12 @@ export async function listRuleExceptions(db: Db, actor: Actor): Promise<RuleExce
     created_at: string;
   }>(
     db,
-    sql`select e.group_id, g.name as group_name, g.archived_at is not null as group_archived,
+    sql`select e.group_id, g.name as group_name,
           e.member_id, u.name as member_name, u.email as member_email,
           by_user.email as kept_out_by, e.created_at
         from rule_exceptions e
         join groups g on g.org_id = ${org} and g.id = e.group_id
+          and g.archived_at is null and g.directory_linked_at is null
         join org_members m on m.org_id = ${org} and m.id = e.member_id and m.status <> 'removed'
         join users u on u.id = m.user_id
         left join users by_user on by_user.id = e.created_by
@@ -88,7 +90,6 @@ export async function listRuleExceptions(db: Db, actor: Actor): Promise<RuleExce
   return rows.map((r) => ({
     groupId: r.group_id,
     groupName: r.group_name,
-    groupArchived: r.group_archived,
     memberId: r.member_id,
     memberName: r.member_name,
     memberEmail: r.member_email,

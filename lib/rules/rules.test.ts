@@ -7,7 +7,13 @@ import type { Actor } from "@/lib/auth/actor";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { addMember } from "@/lib/members/commands";
 import { boardData } from "@/lib/groups/board";
-import { addMembers, moveMembers, removeMembers } from "@/lib/memberships/commands";
+import { archiveGroup } from "@/lib/groups/commands";
+import {
+  addMembers,
+  moveMembers,
+  removeMembers,
+  revertMembershipChange,
+} from "@/lib/memberships/commands";
 import { ENTERPRISE_SCHEMA } from "@/lib/scim/schema-ids";
 import { bothDatabases, testDatabase } from "@/test/db";
 import { orgFixture } from "@/test/fixtures";
@@ -225,6 +231,15 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
       .where(and(eq(auditLog.orgId, s.org.id), eq(auditLog.action, "rule_exception.lifted")))
       .limit(1);
     expect(entry).toMatchObject({ targetType: "member", before: { groupId: s.finance } });
+    // Kept out of a group since archived: the rules could not add them anyway, so not listed.
+    await removeMembers(db, s.actor, {
+      memberIds: [s.ann.id],
+      groupIds: [s.finance],
+      keepOutOfRules: true,
+    });
+    expect(await listRuleExceptions(db, s.actor)).toHaveLength(1);
+    await archiveGroup(db, s.actor, { groupId: s.finance });
+    expect(await listRuleExceptions(db, s.actor)).toEqual([]);
   });
 
   it("shows the board what a rule made, and a move by hand out of it can keep the rules out", async () => {
@@ -258,6 +273,36 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
     await s.setDepartment(s.bob.id, "Finance");
     expect(await s.membership(s.finance, s.ann.id)).toBeNull();
     expect(await s.membership(s.finance, s.bob.id)).toEqual({ source: "rule", ruleId: id });
+  });
+
+  it("keeps out only whom a rule added, and an Undo gives back exactly what the rules had given", async () => {
+    const s = await scene();
+    const { id } = await createRule(db, s.actor, {
+      name: "Finance",
+      attribute: "department",
+      values: ["finance"],
+      groupIds: [s.finance],
+    });
+    await s.setDepartment(s.ann.id, "Finance");
+    await addMembers(db, s.actor, { memberIds: [s.cat.id], groupIds: [s.finance] });
+    const moved = await moveMembers(db, s.actor, {
+      memberIds: [s.ann.id, s.cat.id],
+      fromGroupId: s.finance,
+      toGroupId: s.sales,
+      keepOutOfRules: true,
+    });
+    // Cat was added by hand: no rule is kept from adding her.
+    expect((await listRuleExceptions(db, s.actor)).map((e) => e.memberName)).toEqual(["Ann"]);
+    await revertMembershipChange(db, s.actor, moved);
+    expect(await s.membership(s.finance, s.ann.id)).toEqual({ source: "rule", ruleId: id });
+    expect(await s.membership(s.finance, s.cat.id)).toMatchObject({ source: "manual" });
+    expect(await s.membership(s.sales, s.ann.id)).toBeNull();
+    expect(await listRuleExceptions(db, s.actor)).toEqual([]);
+    // The rule owns Ann's membership again: it goes when she stops matching; Cat's stays.
+    await s.setDepartment(s.ann.id, "Sales");
+    await s.setDepartment(s.cat.id, "Sales");
+    expect(await s.membership(s.finance, s.ann.id)).toBeNull();
+    expect(await s.membership(s.finance, s.cat.id)).toMatchObject({ source: "manual" });
   });
 
   it("matches a manager by email, name or the provider's id, and a group named at sign-in", async () => {

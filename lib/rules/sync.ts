@@ -3,7 +3,7 @@ import type { Db } from "@/db/connect";
 import { queryRows, textArray, uuidArray } from "@/db/rows";
 import { audit } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/actor";
-import { deleteMemberships, insertMemberships } from "@/lib/memberships/write";
+import { deleteMemberships, insertMemberships, lastGivenByRules } from "@/lib/memberships/write";
 import type { MembershipPair } from "@/lib/memberships/schemas";
 import { RULE_ATTRIBUTES, type RuleAttribute, attributeMatchesSql } from "./attributes";
 
@@ -161,5 +161,37 @@ export async function applyRulesToMembership(tx: Db, actor: Actor, pair: Members
     tx,
     actor,
     desired.filter((d) => d.group_id === pair.groupId),
+  );
+}
+
+/**
+ * Restores ended memberships (an Undo) as they were: those a rule or a default group gave come
+ * back as the rules' again, under the rule that calls for them now (so its badge shows and it
+ * takes them away when they stop matching); the rest as made by hand.
+ */
+export async function restoreMemberships(tx: Db, actor: Actor, pairs: MembershipPair[]) {
+  const ruleGiven = await lastGivenByRules(tx, actor.orgId, pairs);
+  const desired = ruleGiven.length
+    ? await desiredMemberships(tx, actor.orgId, {
+        memberIds: [...new Set(ruleGiven.map((p) => p.memberId))],
+      })
+    : [];
+  const ruleOf = new Map(desired.map((d) => [pairKey(d), d.rule_id]));
+  const given = new Set(ruleGiven.map((p) => `${p.groupId}/${p.memberId}`));
+  const byRule = new Map<string | null, MembershipPair[]>();
+  const byHand: MembershipPair[] = [];
+  for (const p of pairs) {
+    const key = `${p.groupId}/${p.memberId}`;
+    if (!given.has(key)) byHand.push(p);
+    else {
+      const ruleId = ruleOf.get(key) ?? null;
+      byRule.set(ruleId, [...(byRule.get(ruleId) ?? []), p]);
+    }
+  }
+  const added = await insertMemberships(tx, actor, byHand);
+  for (const [ruleId, rulePairs] of byRule)
+    added.push(...(await insertMemberships(tx, actor, rulePairs, "rule", ruleId)));
+  return added.sort(
+    (a, b) => a.groupId.localeCompare(b.groupId) || a.memberId.localeCompare(b.memberId),
   );
 }
