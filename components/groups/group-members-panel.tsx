@@ -115,10 +115,6 @@ export function GroupMembersPanel({
       );
     });
 
-  const asking = useMemo(
-    () => ruled && { people: ruled, groupName, verb: "Remove" as const },
-    [ruled, groupName],
-  );
   const removeSelected = (keepOutOfRules: boolean) => {
     setRuled(null);
     change(`Removed ${selected.size} from ${groupName}.`, () =>
@@ -269,7 +265,11 @@ export function GroupMembersPanel({
           </Button>
         </div>
       </div>
-      <KeepOutDialog asking={asking} onChoose={removeSelected} onCancel={() => setRuled(null)} />
+      <KeepOutDialog
+        asking={ruled && { people: ruled, groupName, verb: "Remove" }}
+        onChoose={removeSelected}
+        onCancel={() => setRuled(null)}
+      />
       <Dialog open={picking} onOpenChange={setPicking}>
         {picking && (
           <MemberPicker

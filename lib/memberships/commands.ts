@@ -171,7 +171,7 @@ export async function moveMembers(
           after: {
             groupId: target.id,
             memberIds: moving,
-            ...(keptOut.length && { keptOutOfRules: keptOut }),
+            keptOutOfRules: keptOut.length ? keptOut : undefined,
           },
         },
       );
@@ -210,7 +210,10 @@ export async function revertMembershipChange(
         { type: "memberships" },
         {
           before: { added: change.added },
-          after: { restored: added, ...(exceptionsLifted.length && { exceptionsLifted }) },
+          after: {
+            restored: added,
+            exceptionsLifted: exceptionsLifted.length ? exceptionsLifted : undefined,
+          },
         },
       );
     }

@@ -26,6 +26,12 @@ function setRows(set: MembershipSet): SQL {
     from unnest(${uuidArray(set.map((p) => p.groupId))}, ${uuidArray(set.map((p) => p.memberId))}) as x(group_id, member_id)`;
 }
 
+/** Runs a statement answering (group_id, member_id) rows; returns them as pairs. */
+async function pairsOf(tx: Db, statement: SQL): Promise<MembershipPair[]> {
+  const rows = await queryRows<{ group_id: string; member_id: string }>(tx, statement);
+  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
+}
+
 // One organisation's membership changes take turns, from their first membership statement to
 // their commit: a move (delete, then insert) and an undo or a bulk add touching the same pairs in
 // another order could otherwise each wait for the other's uncommitted rows, a deadlock that
@@ -47,7 +53,7 @@ export async function insertMemberships(
 ): Promise<MembershipPair[]> {
   if (!setSize(pairs)) return [];
   await lockMemberships(tx, actor.orgId);
-  const rows = await queryRows<{ group_id: string; member_id: string }>(
+  return pairsOf(
     tx,
     sql`
     with input as (${setRows(pairs)}),
@@ -77,7 +83,6 @@ export async function insertMemberships(
     }
     select group_id, member_id from added`,
   );
-  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
 }
 
 /**
@@ -91,7 +96,7 @@ export async function keepOutOfRules(
 ): Promise<MembershipPair[]> {
   if (!setSize(pairs)) return [];
   await lockMemberships(tx, actor.orgId);
-  const rows = await queryRows<{ group_id: string; member_id: string }>(
+  return pairsOf(
     tx,
     sql`insert into rule_exceptions (org_id, group_id, member_id, created_by)
         select gm.org_id, gm.group_id, gm.member_id, ${actorUser(actor)}::uuid
@@ -101,7 +106,6 @@ export async function keepOutOfRules(
         on conflict do nothing
         returning group_id, member_id`,
   );
-  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
 }
 
 /** Ends the exceptions of these pairs (the person is back in the group); returns those it ended. */
@@ -111,13 +115,12 @@ export async function liftRuleExceptions(
   pairs: MembershipPair[],
 ): Promise<MembershipPair[]> {
   if (!pairs.length) return [];
-  const rows = await queryRows<{ group_id: string; member_id: string }>(
+  return pairsOf(
     tx,
     sql`delete from rule_exceptions e using (${setRows(pairs)}) x
         where e.org_id = ${actor.orgId}::uuid and e.group_id = x.group_id and e.member_id = x.member_id
         returning e.group_id, e.member_id`,
   );
-  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
 }
 
 /** Of these pairs, those whose last membership, now ended, was given by a rule or a default group. */
@@ -127,17 +130,16 @@ export async function lastGivenByRules(
   pairs: MembershipPair[],
 ): Promise<MembershipPair[]> {
   if (!pairs.length) return [];
-  const rows = await queryRows<{ group_id: string; member_id: string; source: string }>(
+  return pairsOf(
     tx,
-    sql`select distinct on (h.group_id, h.member_id) h.group_id, h.member_id, h.source
-        from group_membership_history h join (${setRows(pairs)}) x
-          on h.group_id = x.group_id and h.member_id = x.member_id
-        where h.org_id = ${orgId}::uuid and h.valid_to is not null
-        order by h.group_id, h.member_id, h.valid_to desc`,
+    sql`select group_id, member_id from (
+          select distinct on (h.group_id, h.member_id) h.group_id, h.member_id, h.source
+          from group_membership_history h join (${setRows(pairs)}) x
+            on h.group_id = x.group_id and h.member_id = x.member_id
+          where h.org_id = ${orgId}::uuid and h.valid_to is not null
+          order by h.group_id, h.member_id, h.valid_to desc
+        ) last where source = 'rule'`,
   );
-  return rows
-    .filter((r) => r.source === "rule")
-    .map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
 }
 
 /** Ends the pairs that are memberships; returns those it ended. */
@@ -148,7 +150,7 @@ export async function deleteMemberships(
 ): Promise<MembershipPair[]> {
   if (!setSize(pairs)) return [];
   await lockMemberships(tx, actor.orgId);
-  const rows = await queryRows<{ group_id: string; member_id: string }>(
+  return pairsOf(
     tx,
     sql`
     with input as (${setRows(pairs)}),
@@ -166,5 +168,4 @@ export async function deleteMemberships(
     )
     select group_id, member_id from removed`,
   );
-  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id }));
 }

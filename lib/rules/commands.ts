@@ -6,6 +6,7 @@ import { audit } from "@/lib/audit/record";
 import { type Actor, assertCan } from "@/lib/auth/actor";
 import { Invalid, NotFound } from "@/lib/errors";
 import { requireGroups } from "@/lib/groups/lookup";
+import { liftRuleExceptions } from "@/lib/memberships/write";
 import { type RuleInput, ruleExceptionRef, ruleInput, ruleRef } from "./schemas";
 import { applyRules, applyRulesToMembership, desiredMemberships } from "./sync";
 
@@ -131,20 +132,15 @@ export async function liftRuleException(
   assertCan(actor, "org:manage");
   const { groupId, memberId } = ruleExceptionRef.parse(raw);
   return db.transaction(async (tx) => {
-    const [lifted] = await queryRows<{ created_at: string }>(
-      tx,
-      sql`delete from rule_exceptions
-          where org_id = ${actor.orgId}::uuid and group_id = ${groupId}::uuid and member_id = ${memberId}::uuid
-          returning created_at`,
-    );
+    const [lifted] = await liftRuleExceptions(tx, actor, [{ groupId, memberId }]);
     if (!lifted) throw new NotFound("The exception");
     await audit(
       tx,
       actor,
       "rule_exception.lifted",
       { type: "member", id: memberId },
-      { before: { groupId, keptOutSince: new Date(lifted.created_at).toISOString() } },
+      { before: { groupId } },
     );
-    return { added: await applyRulesToMembership(tx, actor, { groupId, memberId }) };
+    return { added: await applyRulesToMembership(tx, actor, lifted) };
   });
 }

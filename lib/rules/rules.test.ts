@@ -58,7 +58,28 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
           .from(groupMembers)
           .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.memberId, memberId)))
       )[0] ?? null;
-    return { ...f, finance, budgetOwners, sales, ann, bob, cat, setDepartment, membership };
+    /** The rule most cases need: the Finance department joins Finance. */
+    const financeRule = async () =>
+      (
+        await createRule(db, f.actor, {
+          name: "Finance",
+          attribute: "department",
+          values: ["finance"],
+          groupIds: [finance],
+        })
+      ).id;
+    return {
+      ...f,
+      finance,
+      budgetOwners,
+      sales,
+      ann,
+      bob,
+      cat,
+      setDepartment,
+      membership,
+      financeRule,
+    };
   }
 
   it("applies a rule to current members who match, as previewed, and to people who join", async () => {
@@ -143,12 +164,7 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
 
   it("keeps out whom an admin removed by hand and asked to keep out, until added back by hand", async () => {
     const s = await scene();
-    await createRule(db, s.actor, {
-      name: "Finance",
-      attribute: "department",
-      values: ["finance"],
-      groupIds: [s.finance],
-    });
+    await s.financeRule();
     await s.setDepartment(s.ann.id, "Finance");
     await s.setDepartment(s.bob.id, "Finance");
     await removeMembers(db, s.actor, {
@@ -180,12 +196,7 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
 
   it("lists whom the rules keep out and lets an admin let the rules decide again", async () => {
     const s = await scene();
-    const { id } = await createRule(db, s.actor, {
-      name: "Finance",
-      attribute: "department",
-      values: ["finance"],
-      groupIds: [s.finance],
-    });
+    const id = await s.financeRule();
     await s.setDepartment(s.ann.id, "Finance");
     await s.setDepartment(s.bob.id, "Finance");
     await removeMembers(db, s.actor, {
@@ -244,12 +255,7 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
 
   it("shows the board what a rule made, and a move by hand out of it can keep the rules out", async () => {
     const s = await scene();
-    const { id } = await createRule(db, s.actor, {
-      name: "Finance",
-      attribute: "department",
-      values: ["finance"],
-      groupIds: [s.finance],
-    });
+    const id = await s.financeRule();
     await s.setDepartment(s.ann.id, "Finance");
     await s.setDepartment(s.bob.id, "Finance");
     await addMembers(db, s.actor, { memberIds: [s.cat.id], groupIds: [s.finance] });
@@ -277,12 +283,7 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
 
   it("keeps out only whom a rule added, and an Undo gives back exactly what the rules had given", async () => {
     const s = await scene();
-    const { id } = await createRule(db, s.actor, {
-      name: "Finance",
-      attribute: "department",
-      values: ["finance"],
-      groupIds: [s.finance],
-    });
+    const id = await s.financeRule();
     await s.setDepartment(s.ann.id, "Finance");
     await addMembers(db, s.actor, { memberIds: [s.cat.id], groupIds: [s.finance] });
     const moved = await moveMembers(db, s.actor, {
@@ -291,9 +292,23 @@ describe.each(bothDatabases())("auto-assign rules on %s", (on) => {
       toGroupId: s.sales,
       keepOutOfRules: true,
     });
-    // Cat was added by hand: no rule is kept from adding her.
+    // Cat was added by hand: no rule is kept from adding her, and the audit row says whom it kept out.
     expect((await listRuleExceptions(db, s.actor)).map((e) => e.memberName)).toEqual(["Ann"]);
+    const annInFinance = [{ groupId: s.finance, memberId: s.ann.id }];
+    const afterOf = async (action: string) =>
+      (
+        await db
+          .select({ after: auditLog.after })
+          .from(auditLog)
+          .where(and(eq(auditLog.orgId, s.org.id), eq(auditLog.action, action)))
+      ).map((r) => r.after);
+    expect(await afterOf("memberships.moved")).toEqual([
+      expect.objectContaining({ keptOutOfRules: annInFinance }),
+    ]);
     await revertMembershipChange(db, s.actor, moved);
+    expect(await afterOf("memberships.reverted")).toEqual([
+      expect.objectContaining({ exceptionsLifted: annInFinance }),
+    ]);
     expect(await s.membership(s.finance, s.ann.id)).toEqual({ source: "rule", ruleId: id });
     expect(await s.membership(s.finance, s.cat.id)).toMatchObject({ source: "manual" });
     expect(await s.membership(s.sales, s.ann.id)).toBeNull();

@@ -69,6 +69,7 @@ export function desiredMemberships(
 }
 
 const pairKey = (p: { group_id: string; member_id: string }) => `${p.group_id}/${p.member_id}`;
+const pairRowKey = (p: MembershipPair) => pairKey({ group_id: p.groupId, member_id: p.memberId });
 
 /** Adds the desired memberships that are missing, by rule, each rule's additions audited. */
 async function addDesired(tx: Db, actor: Actor, desired: Desired[]) {
@@ -177,16 +178,12 @@ export async function restoreMemberships(tx: Db, actor: Actor, pairs: Membership
       })
     : [];
   const ruleOf = new Map(desired.map((d) => [pairKey(d), d.rule_id]));
-  const given = new Set(ruleGiven.map((p) => `${p.groupId}/${p.memberId}`));
+  const given = new Set(ruleGiven.map(pairRowKey));
+  const byHand = pairs.filter((p) => !given.has(pairRowKey(p)));
   const byRule = new Map<string | null, MembershipPair[]>();
-  const byHand: MembershipPair[] = [];
-  for (const p of pairs) {
-    const key = `${p.groupId}/${p.memberId}`;
-    if (!given.has(key)) byHand.push(p);
-    else {
-      const ruleId = ruleOf.get(key) ?? null;
-      byRule.set(ruleId, [...(byRule.get(ruleId) ?? []), p]);
-    }
+  for (const p of ruleGiven) {
+    const ruleId = ruleOf.get(pairRowKey(p)) ?? null;
+    byRule.set(ruleId, [...(byRule.get(ruleId) ?? []), p]);
   }
   const added = await insertMemberships(tx, actor, byHand);
   for (const [ruleId, rulePairs] of byRule)
