@@ -736,12 +736,13 @@ interface UsageUser {
 
 /**
  * An incident for the unusual-spend alerts to find: two days ago a DevOps engineer's CI agent
- * looped for an afternoon on Claude Opus with long contexts. No random draws: the rest of the
- * demo stays as it was.
+ * looped for an afternoon on Claude Opus with long contexts: enough that Opus is most of DevOps's
+ * last 30 days whatever the date (the cheaper-model advice reads that). No random draws: the rest
+ * of the demo stays as it was.
  */
 function runawayAgent(user: UsageUser, now: Date): UsageEventInput[] {
   const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - 2 * DAY;
-  return Array.from({ length: 160 }, (_, i) => ({
+  return Array.from({ length: 240 }, (_, i) => ({
     eventId: `demo-runaway-${i}`,
     occurredAt: new Date(day + 13 * 3600_000 + i * 90_000),
     memberId: user.memberId,
