@@ -91,16 +91,14 @@ describe("budget alerts", () => {
 
   it("raises a forecast alert once the month's pace heads past the budget", async () => {
     const s = await scene();
-    const month = toIsoDay(startOfMonthUtc(new Date()));
+    const start = startOfMonthUtc(new Date());
+    const month = toIsoDay(start);
     await s.spend(3_000_000);
     // The ingest judged the pace at the real now (early in a month it raises this alert itself):
     // from here the month is judged at chosen days.
     await db.delete(budgetAlerts).where(eq(budgetAlerts.orgId, s.org.id));
-    // Day 10 of 30 with $3 spent: $9 projected, under budget; by day 5, $18: over.
-    const at = (day: number) => {
-      const d = startOfMonthUtc(new Date());
-      return new Date(d.getTime() + day * 86_400_000);
-    };
+    // Day 10 with $3 spent: about $9 projected, under budget; by day 5, about $18: over.
+    const at = (day: number) => new Date(start.getTime() + day * 86_400_000);
     const touched = [{ groupId: s.eng, month, lastAt: new Date().toISOString() }];
     expect(await raiseBudgetAlerts(db, s.org.id, touched, at(10))).toEqual([]);
     const raised = await raiseBudgetAlerts(db, s.org.id, touched, at(5));
